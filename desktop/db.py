@@ -1,0 +1,164 @@
+"""Engine, SQLite pragmas, sessions, migrate-on-open and backups.
+
+Opening a database always brings it to the newest schema, and never without
+a backup copy first: an office that upgrades the program must not be able to
+lose five years of records to a failed migration.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.paths import resource_dir
+
+BACKUPS_KEPT = 20
+
+
+def _migrations_dir() -> Path:
+    return resource_dir().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA busy_timeout = 10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def sqlite_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path)}"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(db_path: Path, dest_dir: Path | None = None, label: str = "backup") -> Path:
+    """Copy a live SQLite database with the backup API (consistent even under WAL)."""
+    dest_dir = dest_dir or db_path.parent / "backups"
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = dest_dir / f"{db_path.stem}-{label}-{stamp}.sqlite3"
+    src = sqlite3.connect(db_path)
+    try:
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    _prune(dest_dir, db_path.stem)
+    return dest
+
+
+def _prune(dest_dir: Path, stem: str) -> None:
+    copies = sorted(dest_dir.glob(f"{stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    for old in copies[:-BACKUPS_KEPT]:
+        old.unlink()
+
+
+def restore_sqlite(backup: Path, db_path: Path) -> None:
+    """Replace the database's content with a backup's, again through the backup API."""
+    src = sqlite3.connect(backup)
+    try:
+        dst = sqlite3.connect(db_path)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
+    """Upgrade to head; back up first when an existing database is behind.
+
+    Returns the backup's path, if one was made.
+    """
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return None
+    backup = None
+    if current is not None and db_path is not None and db_path.exists():
+        backup = backup_sqlite(db_path, label=f"pre-migrate-{current}")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return backup
+
+
+class Database:
+    """An open, migrated database: the one object services are built on."""
+
+    def __init__(self, url: str, path: Path | None = None) -> None:
+        self.url = url
+        self.path = path
+        self.engine = make_engine(url)
+        self.last_backup = migrate(self.engine, path)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, target: Path | str) -> Database:
+        """Open a file path or a database URL (sqlite:///…, postgresql://…)."""
+        text = str(target)
+        if "://" in text:
+            path = Path(text.split(":///", 1)[1]) if text.startswith("sqlite:///") else None
+            return cls(text, path)
+        path = Path(target).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(sqlite_url(path), path)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    def backup(self, dest_dir: Path | None = None, label: str = "backup") -> Path:
+        if self.path is None:
+            raise RuntimeError("只有本地 SQLite 数据库可以在程序内备份。")
+        return backup_sqlite(self.path, dest_dir, label)
+
+    def close(self) -> None:
+        self.engine.dispose()

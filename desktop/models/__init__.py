@@ -1,0 +1,46 @@
+"""ORM classes; importing this package registers every table on Base.metadata."""
+
+from desktop.models.admin import AuditRecord, PeriodLock, Setting, Submission
+from desktop.models.base import Base
+from desktop.models.indicator import Entry, Indicator, IndicatorYearTarget
+from desktop.models.ledger import (
+    Activity,
+    Evidence,
+    ImportBatch,
+    TeamHeadcount,
+    VolunteerTeam,
+    activity_cooperator,
+    activity_group,
+    activity_task,
+)
+from desktop.models.plan import Plan, Section, SectionUnit, Task, TaskUnit
+from desktop.models.reference import ActivityType, Place, TargetGroup, Unit, UnitAlias
+
+__all__ = [
+    "Activity",
+    "ActivityType",
+    "AuditRecord",
+    "Base",
+    "Entry",
+    "Evidence",
+    "ImportBatch",
+    "Indicator",
+    "IndicatorYearTarget",
+    "PeriodLock",
+    "Place",
+    "Plan",
+    "Section",
+    "SectionUnit",
+    "Setting",
+    "Submission",
+    "TargetGroup",
+    "Task",
+    "TaskUnit",
+    "TeamHeadcount",
+    "Unit",
+    "UnitAlias",
+    "VolunteerTeam",
+    "activity_cooperator",
+    "activity_group",
+    "activity_task",
+]

@@ -1,0 +1,40 @@
+"""The domain layer: every rule about plans, ledger, entries, progress and locks.
+
+Nothing here imports Qt; the GUI and the CLI both go through `Services`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.db import Database
+from desktop.services.activities import ActivityService
+from desktop.services.entries import EntryService
+from desktop.services.locks import LockService
+from desktop.services.plans import PlanService
+from desktop.services.progress import ProgressService
+from desktop.services.reference import ReferenceService, seed_reference
+from desktop.services.settings import SettingsService
+
+
+class Services:
+    """All services over one open database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        with db.transaction() as s:
+            seed_reference(s)
+        self.plans = PlanService(db)
+        self.activities = ActivityService(db)
+        self.entries = EntryService(db)
+        self.locks = LockService(db)
+        self.progress = ProgressService(db)
+        self.reference = ReferenceService(db)
+        self.settings = SettingsService(db)
+
+    @classmethod
+    def open(cls, target: Path | str) -> Services:
+        return cls(Database.open(target))
+
+    def close(self) -> None:
+        self.db.close()

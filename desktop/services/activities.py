@@ -1,0 +1,369 @@
+"""The activity ledger: validated writes, filtered reads and totals, all in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from desktop.db import Database
+from desktop.models import (
+    Activity,
+    ActivityType,
+    Evidence,
+    Place,
+    Plan,
+    TargetGroup,
+    Task,
+    Unit,
+    activity_group,
+    activity_task,
+)
+from desktop.services import audit, locks
+from desktop.services.errors import NotFoundError, ValidationError
+
+
+@dataclass
+class ActivityInput:
+    """What a user fills in for one activity; ids refer to reference rows."""
+
+    start_date: date
+    title: str
+    type_id: int
+    unit_id: int
+    end_date: date | None = None
+    place_id: int | None = None
+    participants: int = 0
+    female: int | None = None
+    rural: int | None = None
+    sessions: int = 1
+    volunteers: int = 0
+    volunteer_hours: float = 0.0
+    funding_yuan: float = 0.0
+    media: str = ""
+    summary: str = ""
+    task_ids: list[int] = field(default_factory=list)
+    group_ids: list[int] = field(default_factory=list)
+    cooperator_ids: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_activity(cls, a: Activity) -> ActivityInput:
+        return cls(
+            start_date=a.start_date,
+            end_date=a.end_date,
+            title=a.title,
+            type_id=a.type_id,
+            unit_id=a.unit_id,
+            place_id=a.place_id,
+            participants=a.participants,
+            female=a.female,
+            rural=a.rural,
+            sessions=a.sessions,
+            volunteers=a.volunteers,
+            volunteer_hours=a.volunteer_hours,
+            funding_yuan=a.funding_fen / 100,
+            media=a.media,
+            summary=a.summary,
+            task_ids=sorted(t.id for t in a.tasks),
+            group_ids=sorted(g.id for g in a.groups),
+            cooperator_ids=sorted(u.id for u in a.cooperators),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class ActivityFilter:
+    start: date | None = None
+    end: date | None = None
+    unit_id: int | None = None
+    type_id: int | None = None
+    task_id: int | None = None
+    group_id: int | None = None
+    place_id: int | None = None
+    has_evidence: bool | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    start_date: date
+    title: str
+    type_name: str
+    unit_name: str
+    place_name: str
+    participants: int
+    sessions: int
+    volunteers: int
+    funding_yuan: float
+
+
+@dataclass(frozen=True)
+class Totals:
+    activities: int
+    sessions: int
+    participants: int
+    volunteers: int
+    volunteer_hours: float
+    funding_yuan: float
+
+
+SORT_COLUMNS = {
+    "start_date": Activity.start_date,
+    "title": Activity.title,
+    "type": ActivityType.sort_order,
+    "unit": Unit.sort_order,
+    "place": Place.sort_order,
+    "participants": Activity.participants,
+    "sessions": Activity.sessions,
+    "volunteers": Activity.volunteers,
+    "funding": Activity.funding_fen,
+}
+
+
+def apply_filter(stmt: Select, flt: ActivityFilter) -> Select:
+    if flt.start:
+        stmt = stmt.where(Activity.start_date >= flt.start)
+    if flt.end:
+        stmt = stmt.where(Activity.start_date <= flt.end)
+    if flt.unit_id:
+        stmt = stmt.where(Activity.unit_id == flt.unit_id)
+    if flt.type_id:
+        stmt = stmt.where(Activity.type_id == flt.type_id)
+    if flt.place_id:
+        stmt = stmt.where(Activity.place_id == flt.place_id)
+    if flt.task_id:
+        stmt = stmt.where(
+            exists().where(
+                activity_task.c.activity_id == Activity.id, activity_task.c.task_id == flt.task_id
+            )
+        )
+    if flt.group_id:
+        stmt = stmt.where(
+            exists().where(
+                activity_group.c.activity_id == Activity.id,
+                activity_group.c.group_id == flt.group_id,
+            )
+        )
+    if flt.has_evidence is not None:
+        has = exists().where(Evidence.activity_id == Activity.id)
+        stmt = stmt.where(has if flt.has_evidence else ~has)
+    text = flt.text.strip()
+    if text:
+        pattern = f"%{text}%"
+        stmt = stmt.where(Activity.title.like(pattern) | Activity.summary.like(pattern))
+    return stmt
+
+
+def validate(session: Session, data: ActivityInput) -> None:
+    """Every rule an activity must satisfy before it is saved."""
+    if not data.title or not data.title.strip():
+        raise ValidationError("活动名称不能为空。", "title")
+    if len(data.title) > 300:
+        raise ValidationError("活动名称不能超过 300 字。", "title")
+    if data.end_date and data.end_date < data.start_date:
+        raise ValidationError("结束日期不能早于开始日期。", "end_date")
+    for name, label in (
+        ("participants", "参加人次"),
+        ("sessions", "场次"),
+        ("volunteers", "志愿者人数"),
+        ("volunteer_hours", "志愿服务时长"),
+        ("funding_yuan", "经费"),
+    ):
+        if getattr(data, name) < 0:
+            raise ValidationError(f"{label}不能为负数。", name)
+    for name, label in (("female", "女性人次"), ("rural", "农村人次")):
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            raise ValidationError(f"{label}不能为负数。", name)
+        if value is not None and value > data.participants:
+            raise ValidationError(
+                f"{label}（{value}）不能超过参加人次（{data.participants}）。", name
+            )
+    if session.get(ActivityType, data.type_id) is None:
+        raise ValidationError("请选择活动类型。", "type_id")
+    if session.get(Unit, data.unit_id) is None:
+        raise ValidationError("请选择组织单位。", "unit_id")
+    if data.place_id is not None and session.get(Place, data.place_id) is None:
+        raise ValidationError("地点不存在。", "place_id")
+    plan = session.scalar(select(Plan).where(Plan.is_active.is_(True)))
+    if plan is not None and not (plan.first_year <= data.start_date.year <= plan.last_year):
+        raise ValidationError(
+            f"活动日期 {data.start_date.isoformat()} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
+            "start_date",
+        )
+
+
+def _apply(session: Session, activity: Activity, data: ActivityInput) -> None:
+    activity.start_date = data.start_date
+    activity.end_date = data.end_date
+    activity.title = data.title.strip()
+    activity.type_id = data.type_id
+    activity.unit_id = data.unit_id
+    activity.place_id = data.place_id
+    activity.participants = int(data.participants)
+    activity.female = data.female
+    activity.rural = data.rural
+    activity.sessions = int(data.sessions)
+    activity.volunteers = int(data.volunteers)
+    activity.volunteer_hours = float(data.volunteer_hours)
+    activity.funding_fen = round(data.funding_yuan * 100)
+    activity.media = data.media
+    activity.summary = data.summary
+    activity.tasks = list(session.scalars(select(Task).where(Task.id.in_(data.task_ids))))
+    activity.groups = list(
+        session.scalars(select(TargetGroup).where(TargetGroup.id.in_(data.group_ids)))
+    )
+    activity.cooperators = list(
+        session.scalars(select(Unit).where(Unit.id.in_(data.cooperator_ids)))
+    )
+
+
+def add_activity(session: Session, data: ActivityInput, batch_id: int | None = None) -> Activity:
+    """Validate, check the lock and insert, inside the caller's transaction."""
+    validate(session, data)
+    locks.ensure_writable(session, data.start_date)
+    activity = Activity(batch_id=batch_id)
+    _apply(session, activity, data)
+    session.add(activity)
+    session.flush()
+    audit.record(
+        session,
+        "create",
+        "activity",
+        activity.id,
+        f"新增活动 {activity.title}",
+        {k: [None, v] for k, v in data.as_dict().items()},
+    )
+    return activity
+
+
+class ActivityService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, data: ActivityInput) -> int:
+        with self.db.transaction() as s:
+            return add_activity(s, data).id
+
+    def get(self, activity_id: int) -> Activity:
+        with self.db.reading() as s:
+            a = s.scalar(
+                select(Activity)
+                .where(Activity.id == activity_id)
+                .options(
+                    selectinload(Activity.tasks),
+                    selectinload(Activity.groups),
+                    selectinload(Activity.cooperators),
+                    selectinload(Activity.evidence),
+                    selectinload(Activity.type),
+                    selectinload(Activity.unit),
+                    selectinload(Activity.place),
+                )
+            )
+            if a is None:
+                raise NotFoundError("活动不存在或已被删除。")
+            return a
+
+    def update(self, activity_id: int, data: ActivityInput) -> None:
+        with self.db.transaction() as s:
+            activity = s.get(Activity, activity_id)
+            if activity is None:
+                raise NotFoundError("活动不存在或已被删除。")
+            before = ActivityInput.from_activity(activity)
+            locks.ensure_writable(s, activity.start_date)
+            validate(s, data)
+            locks.ensure_writable(s, data.start_date)
+            _apply(s, activity, data)
+            changes = audit.diff(before.as_dict(), data.as_dict())
+            if changes:
+                audit.record(
+                    s, "update", "activity", activity.id, f"修改活动 {activity.title}", changes
+                )
+
+    def delete(self, activity_id: int) -> ActivityInput:
+        """Delete and return what was deleted, so the caller can offer undo."""
+        with self.db.transaction() as s:
+            activity = s.get(Activity, activity_id)
+            if activity is None:
+                raise NotFoundError("活动不存在或已被删除。")
+            locks.ensure_writable(s, activity.start_date)
+            before = ActivityInput.from_activity(activity)
+            audit.record(
+                s,
+                "delete",
+                "activity",
+                activity.id,
+                f"删除活动 {activity.title}",
+                {k: [v, None] for k, v in before.as_dict().items()},
+            )
+            s.delete(activity)
+            return before
+
+    def count(self, flt: ActivityFilter) -> int:
+        with self.db.reading() as s:
+            return s.scalar(apply_filter(select(func.count(Activity.id)), flt)) or 0
+
+    def rows(
+        self,
+        flt: ActivityFilter,
+        offset: int,
+        limit: int,
+        sort: str = "start_date",
+        descending: bool = True,
+    ) -> list[ActivityRow]:
+        column = SORT_COLUMNS.get(sort, Activity.start_date)
+        order = [
+            column.desc() if descending else column.asc(),
+            Activity.id.desc() if descending else Activity.id,
+        ]
+        stmt = (
+            select(
+                Activity.id,
+                Activity.start_date,
+                Activity.title,
+                ActivityType.name,
+                Unit.name,
+                Place.name,
+                Activity.participants,
+                Activity.sessions,
+                Activity.volunteers,
+                Activity.funding_fen,
+            )
+            .join(ActivityType, ActivityType.id == Activity.type_id)
+            .join(Unit, Unit.id == Activity.unit_id)
+            .outerjoin(Place, Place.id == Activity.place_id)
+        )
+        stmt = apply_filter(stmt, flt).order_by(*order).offset(offset).limit(limit)
+        with self.db.reading() as s:
+            return [
+                ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9] / 100)
+                for r in s.execute(stmt)
+            ]
+
+    def totals(self, flt: ActivityFilter) -> Totals:
+        stmt = select(
+            func.count(Activity.id),
+            func.coalesce(func.sum(Activity.sessions), 0),
+            func.coalesce(func.sum(Activity.participants), 0),
+            func.coalesce(func.sum(Activity.volunteers), 0),
+            func.coalesce(func.sum(Activity.volunteer_hours), 0.0),
+            func.coalesce(func.sum(Activity.funding_fen), 0),
+        )
+        with self.db.reading() as s:
+            r = s.execute(apply_filter(stmt, flt)).one()
+        return Totals(int(r[0]), int(r[1]), int(r[2]), int(r[3]), float(r[4]), r[5] / 100)
+
+    def delete_many(self, ids: list[int]) -> int:
+        """Delete several activities in one transaction; all or none."""
+        with self.db.transaction() as s:
+            for a in s.scalars(select(Activity).where(Activity.id.in_(ids))):
+                locks.ensure_writable(s, a.start_date)
+                audit.record(s, "delete", "activity", a.id, f"删除活动 {a.title}")
+            result = s.execute(delete(Activity).where(Activity.id.in_(ids)))
+            return result.rowcount or 0

@@ -1,0 +1,23 @@
+"""Errors the services raise; their messages are shown to the user as they are."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refused operation, with a message in Chinese meant for the user."""
+
+
+class ValidationError(ServiceError):
+    """Input that cannot be saved; `field` names the offending field when known."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class LockedError(ServiceError):
+    """A write that touches a submitted (locked) period."""
+
+
+class NotFoundError(ServiceError):
+    pass

@@ -1,0 +1,438 @@
+"""The progress engine: DESIGN.md's aggregation and status rules, in one place.
+
+Aggregation:
+- count (a flow) sums over time and over units;
+- level (a stock) takes each unit's latest value in time, then sums over units;
+- percent is never summed: it is computed from two levels when the indicator
+  names a numerator and denominator, otherwise the county-wide entry stands.
+
+Windows (what the actual is measured over):
+- period: the whole plan period up to the as-of date (cumulative);
+- annual / per_year: the as-of date's calendar year, up to the as-of date;
+- end: a level or percent to reach by the last year; a count with an end
+  target is cumulative like `period`.
+
+Expected progress is the elapsed share of the window: k/N at the end of year
+k of an N-year plan, 100 % at the end of a target's year. For an `end` target
+with a baseline, the expected value runs linearly from the baseline to the
+target, so expected % is that value over the target.
+
+Status: no data → 无数据; completion ≥ 100 % → 已完成; ≥ expected → 正常;
+≥ half of expected → 滞后; below → 严重滞后. A ceiling (≤) is 正常 while the
+actual stays under it (已完成 once its window has closed) and 滞后 above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from desktop.db import Database
+from desktop.models import (
+    Activity,
+    ActivityType,
+    Entry,
+    Indicator,
+    Plan,
+    Section,
+    TargetGroup,
+    Task,
+    TaskUnit,
+    TeamHeadcount,
+    Unit,
+    activity_group,
+    activity_task,
+)
+from desktop.services.periods import Period, year_period
+from desktop.services.plans import active_plan
+
+STATUSES = ("done", "on_track", "behind", "far_behind", "no_data")
+STATUS_LABELS = {
+    "done": "已完成",
+    "on_track": "正常",
+    "behind": "滞后",
+    "far_behind": "严重滞后",
+    "no_data": "无数据",
+}
+# Lagging items first.
+STATUS_ORDER = {"far_behind": 0, "behind": 1, "no_data": 2, "on_track": 3, "done": 4}
+
+METRICS = {
+    "activities": None,
+    "sessions": Activity.sessions,
+    "participants": Activity.participants,
+    "volunteers": Activity.volunteers,
+    "volunteer_hours": Activity.volunteer_hours,
+    "funding": Activity.funding_fen,
+}
+
+
+def status_for(completion_pct: float | None, expected_pct: float | None) -> str:
+    """The status rule, shared by indicators and every rollup."""
+    if completion_pct is None:
+        return "no_data"
+    if completion_pct >= 100:
+        return "done"
+    expected = expected_pct or 0.0
+    if completion_pct >= expected:
+        return "on_track"
+    if completion_pct >= expected / 2:
+        return "behind"
+    return "far_behind"
+
+
+def _year_fraction(day: date) -> float:
+    """Share of `day`'s year elapsed at the end of `day`."""
+    days_in_year = (date(day.year, 12, 31) - date(day.year, 1, 1)).days + 1
+    return day.timetuple().tm_yday / days_in_year
+
+
+def elapsed_share(first_year: int, last_year: int, as_of: date) -> float:
+    """Share of the whole-year window first_year…last_year elapsed at the end of `as_of`.
+
+    Counted in years, so the end of year k of an N-year window is exactly k/N.
+    """
+    if as_of.year < first_year:
+        return 0.0
+    if as_of.year > last_year:
+        return 1.0
+    years = last_year - first_year + 1
+    return (as_of.year - first_year + _year_fraction(as_of)) / years
+
+
+@dataclass
+class IndicatorProgress:
+    id: int
+    code: str
+    name: str
+    unit: str
+    measure: str
+    target_mode: str
+    comparator: str
+    source: str
+    section_code: str | None
+    section_title: str | None
+    task_code: str | None
+    task_title: str | None
+    lead_units: list[str]
+    target: float | None
+    period_value: float | None
+    actual: float | None
+    completion_pct: float | None
+    expected_pct: float | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        for key in ("completion_pct", "expected_pct"):
+            if data[key] is not None:
+                data[key] = round(data[key], 1)
+        return data
+
+
+@dataclass
+class Rollup:
+    """Progress of a group of indicators: a task, a section or a unit."""
+
+    key: str
+    title: str
+    indicators: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    completion_pct: float | None = None
+    expected_pct: float | None = None
+    status: str = "no_data"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def rollup(key: str, title: str, items: Iterable[IndicatorProgress]) -> Rollup:
+    """Mean completion (capped at 100 %) against mean expected, of items with data."""
+    r = Rollup(key, title)
+    completions: list[float] = []
+    expecteds: list[float] = []
+    for p in items:
+        r.indicators += 1
+        r.counts[p.status] += 1
+        if p.completion_pct is not None:
+            completions.append(min(p.completion_pct, 100.0))
+            expecteds.append(p.expected_pct or 0.0)
+    if completions:
+        r.completion_pct = sum(completions) / len(completions)
+        r.expected_pct = sum(expecteds) / len(expecteds)
+        r.status = status_for(r.completion_pct, r.expected_pct)
+    return r
+
+
+class _Values:
+    """SQL for one indicator's value over a window."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def entries_count(self, ind: Indicator, start: date, end: date) -> float | None:
+        return self.s.scalar(
+            select(func.sum(Entry.value)).where(
+                Entry.indicator_id == ind.id, Entry.period_start >= start, Entry.period_end <= end
+            )
+        )
+
+    def entries_level(self, ind_id: int, start: date | None, end: date) -> float | None:
+        """Each (unit, place)'s latest value up to `end`, summed."""
+        conds = [Entry.indicator_id == ind_id, Entry.period_end <= end]
+        if start is not None:
+            conds.append(Entry.period_start >= start)
+        ranked = (
+            select(
+                Entry.value,
+                func.row_number()
+                .over(
+                    partition_by=(Entry.unit_id, Entry.place_id),
+                    order_by=(Entry.period_end.desc(), Entry.id.desc()),
+                )
+                .label("rn"),
+            )
+            .where(*conds)
+            .subquery()
+        )
+        return self.s.scalar(select(func.sum(ranked.c.value)).where(ranked.c.rn == 1))
+
+    def entries_percent(self, ind: Indicator, start: date | None, end: date) -> float | None:
+        if ind.numerator_id and ind.denominator_id:
+            num = self.entries_level(ind.numerator_id, start, end)
+            den = self.entries_level(ind.denominator_id, start, end)
+            if num is None or not den:
+                return None
+            return num / den * 100
+        conds = [Entry.indicator_id == ind.id, Entry.unit_id.is_(None), Entry.period_end <= end]
+        if start is not None:
+            conds.append(Entry.period_start >= start)
+        return self.s.scalar(
+            select(Entry.value)
+            .where(*conds)
+            .order_by(Entry.period_end.desc(), Entry.id.desc())
+            .limit(1)
+        )
+
+    def derived(self, ind: Indicator, start: date, end: date) -> float | None:
+        rule = ind.rule or {}
+        metric = rule.get("metric", "activities")
+        if metric == "registered_volunteers":
+            return self.team_headcount(end)
+        conds: list[ColumnElement[bool]] = [
+            Activity.start_date >= start,
+            Activity.start_date <= end,
+        ]
+        if codes := rule.get("activity_types"):
+            conds.append(
+                Activity.type_id.in_(select(ActivityType.id).where(ActivityType.code.in_(codes)))
+            )
+        if groups := rule.get("target_groups"):
+            conds.append(
+                exists().where(
+                    activity_group.c.activity_id == Activity.id,
+                    activity_group.c.group_id.in_(
+                        select(TargetGroup.id).where(TargetGroup.name.in_(groups))
+                    ),
+                )
+            )
+        if task_codes := rule.get("tasks"):
+            conds.append(
+                exists().where(
+                    activity_task.c.activity_id == Activity.id,
+                    activity_task.c.task_id.in_(
+                        select(Task.id)
+                        .join(Section)
+                        .where(Section.plan_id == ind.plan_id, Task.code.in_(task_codes))
+                    ),
+                )
+            )
+        if unit_names := rule.get("units"):
+            conds.append(Activity.unit_id.in_(select(Unit.id).where(Unit.name.in_(unit_names))))
+        column = METRICS.get(metric)
+        agg = func.count(Activity.id) if column is None else func.sum(column)
+        n, value = self.s.execute(select(func.count(Activity.id), agg).where(and_(*conds))).one()
+        if not n:
+            return None
+        value = float(value or 0)
+        return value / 100 if metric == "funding" else value
+
+    def team_headcount(self, end: date) -> float | None:
+        ranked = (
+            select(
+                TeamHeadcount.headcount,
+                func.row_number()
+                .over(partition_by=TeamHeadcount.team_id, order_by=TeamHeadcount.as_of.desc())
+                .label("rn"),
+            )
+            .where(TeamHeadcount.as_of <= end)
+            .subquery()
+        )
+        return self.s.scalar(select(func.sum(ranked.c.headcount)).where(ranked.c.rn == 1))
+
+    def value(
+        self, ind: Indicator, start: date, end: date, latest_from: date | None
+    ) -> float | None:
+        """Aggregate per the measure: counts over [start, end], stocks as of `end`."""
+        if ind.source == "derived":
+            if ind.measure == "count":
+                return self.derived(ind, start, end)
+            return self.derived(ind, latest_from or date.min, end)
+        if ind.measure == "count":
+            return self.entries_count(ind, start, end)
+        if ind.measure == "level":
+            return self.entries_level(ind.id, latest_from, end)
+        return self.entries_percent(ind, latest_from, end)
+
+
+def measure_indicator(
+    session: Session, plan: Plan, ind: Indicator, as_of: date, period: Period
+) -> IndicatorProgress:
+    values = _Values(session)
+    plan_start, plan_end = date(plan.first_year, 1, 1), date(plan.last_year, 12, 31)
+    as_of = min(max(as_of, plan_start), plan_end)
+    year = as_of.year
+    target = ind.target_for(year)
+    mode = ind.target_mode
+    if mode in ("annual", "per_year"):
+        win_start, win_end = date(year, 1, 1), date(year, 12, 31)
+        latest_from: date | None = win_start
+    else:
+        win_start, win_end = plan_start, plan_end
+        latest_from = None
+    actual = values.value(ind, win_start, as_of, latest_from)
+    p_end = min(period.end, as_of) if period.start <= as_of else period.end
+    period_value = values.value(
+        ind, period.start, p_end, period.start if ind.measure == "count" else latest_from
+    )
+    expected = elapsed_share(win_start.year, win_end.year, as_of) * 100
+    if mode == "end" and ind.measure != "count" and ind.baseline is not None and target:
+        from_year = ind.baseline_year + 1 if ind.baseline_year else plan.first_year
+        share = elapsed_share(from_year, win_end.year, as_of)
+        expected = (ind.baseline + (target - ind.baseline) * share) / target * 100
+
+    completion: float | None = None
+    status = "no_data"
+    if actual is not None and target is not None:
+        if ind.comparator == "<=":
+            completion = 100.0 if actual <= target else (target / actual * 100 if actual else 100.0)
+            status = "behind" if actual > target else "done" if as_of >= win_end else "on_track"
+        else:
+            completion = actual / target * 100 if target else 100.0
+            status = status_for(completion, expected)
+    elif actual is not None:
+        status = "on_track"
+
+    task = ind.task
+    section = task.section if task else None
+    return IndicatorProgress(
+        id=ind.id,
+        code=ind.code,
+        name=ind.name,
+        unit=ind.uom,
+        measure=ind.measure,
+        target_mode=mode,
+        comparator=ind.comparator,
+        source=ind.source,
+        section_code=section.code if section else None,
+        section_title=section.title if section else None,
+        task_code=task.code if task else None,
+        task_title=task.title if task else None,
+        lead_units=[link.unit.name for link in task.unit_links if link.role == "lead"]
+        if task
+        else [],
+        target=target,
+        period_value=period_value,
+        actual=actual,
+        completion_pct=completion,
+        expected_pct=expected,
+        status=status,
+    )
+
+
+@dataclass
+class ProgressReport:
+    plan_name: str
+    region: str
+    as_of: date
+    period: Period
+    indicators: list[IndicatorProgress]
+    sections: list[Rollup]
+    tasks: list[Rollup]
+    units: list[Rollup]
+
+    def lagging(self) -> list[IndicatorProgress]:
+        return sorted(
+            (p for p in self.indicators if p.status in ("behind", "far_behind")),
+            key=lambda p: (STATUS_ORDER[p.status], p.completion_pct or 0),
+        )
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for p in self.indicators:
+            counts[p.status] += 1
+        return counts
+
+
+class ProgressService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def report(self, as_of: date | None = None, period: Period | None = None) -> ProgressReport:
+        """Progress of every indicator of the active plan at `as_of` (default: today or period end)."""
+        with self.db.reading() as s:
+            plan = active_plan(s)
+            if as_of is None:
+                as_of = period.end if period else date.today()
+            plan_start, plan_end = date(plan.first_year, 1, 1), date(plan.last_year, 12, 31)
+            as_of = min(max(as_of, plan_start), plan_end)
+            period = period or year_period(as_of.year)
+            inds = list(
+                s.scalars(
+                    select(Indicator)
+                    .where(Indicator.plan_id == plan.id)
+                    .order_by(Indicator.sort_order)
+                    .options(
+                        selectinload(Indicator.year_targets),
+                        selectinload(Indicator.task).selectinload(Task.section),
+                        selectinload(Indicator.task)
+                        .selectinload(Task.unit_links)
+                        .selectinload(TaskUnit.unit),
+                    )
+                )
+            )
+            items = [measure_indicator(s, plan, ind, as_of, period) for ind in inds]
+            sections = list(
+                s.scalars(
+                    select(Section).where(Section.plan_id == plan.id).order_by(Section.sort_order)
+                )
+            )
+            tasks = list(
+                s.scalars(
+                    select(Task)
+                    .join(Section)
+                    .where(Section.plan_id == plan.id)
+                    .order_by(Section.sort_order, Task.sort_order)
+                )
+            )
+            by_section = [
+                rollup(sec.code, sec.title, [p for p in items if p.section_code == sec.code])
+                for sec in sections
+            ]
+            by_task = [
+                rollup(t.code, t.title, [p for p in items if p.task_code == t.code]) for t in tasks
+            ]
+            unit_names: list[str] = list(dict.fromkeys(u for p in items for u in p.lead_units))
+            by_unit = [rollup(u, u, [p for p in items if u in p.lead_units]) for u in unit_names]
+            return ProgressReport(
+                plan.name, plan.region, as_of, period, items, by_section, by_task, by_unit
+            )

@@ -1,0 +1,64 @@
+"""Office settings kept in the database: 表号, 制表机关, 填报人, 联系电话 …"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from desktop.db import Database
+from desktop.models import Setting
+from desktop.services import audit
+
+DEFAULTS: dict[str, str] = {
+    "office_name": "",
+    "region": "",
+    "contact_person": "",
+    "contact_phone": "",
+    "unit_head": "",
+    "form_number": "科素表1号",
+    "form_authority": "",
+    "summary_title": "",
+}
+
+LABELS: dict[str, str] = {
+    "office_name": "填报单位",
+    "region": "地区",
+    "contact_person": "填报人",
+    "contact_phone": "联系电话",
+    "unit_head": "单位负责人",
+    "form_number": "表号",
+    "form_authority": "制表机关",
+    "summary_title": "年度总结标题",
+}
+
+
+class SettingsService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def all(self) -> dict[str, str]:
+        with self.db.reading() as s:
+            stored = {row.key: row.value for row in s.scalars(select(Setting))}
+        return {**DEFAULTS, **stored}
+
+    def get(self, key: str) -> str:
+        return self.all().get(key, "")
+
+    def update(self, values: dict[str, str]) -> None:
+        with self.db.transaction() as s:
+            for key, value in values.items():
+                row = s.get(Setting, key)
+                old = row.value if row else DEFAULTS.get(key, "")
+                if old == value:
+                    continue
+                if row is None:
+                    s.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
+                audit.record(
+                    s,
+                    "update",
+                    "setting",
+                    None,
+                    f"修改设置 {LABELS.get(key, key)}",
+                    {key: [old, value]},
+                )

@@ -1,0 +1,173 @@
+"""Shared fixtures: real SQLite files in a temp folder, a small hand-made plan."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.services import Services  # noqa: E402
+
+SMALL_PLAN = {
+    "id": "test-county-2021-2025",
+    "plan": {
+        "region": "测试县",
+        "level": "county",
+        "name": "测试县全民科学素质行动实施方案（2021—2025年）",
+        "first_year": 2021,
+        "last_year": 2025,
+        "doc_number": "测政发〔2021〕1号",
+        "issue_date": "2021-06-01",
+        "literacy_baseline": 8.0,
+        "literacy_baseline_year": 2020,
+        "literacy_target": 13.0,
+    },
+    "units": [{"name": "县科协", "aliases": ["县科学技术协会"]}],
+    "sections": [
+        {
+            "code": "A1",
+            "kind": "action",
+            "title": "青少年科学素质提升行动",
+            "target_group": "青少年",
+            "units": [],
+            "tasks": [
+                {
+                    "code": "A1.1",
+                    "number": "1",
+                    "title": "开展青少年科普讲座",
+                    "text": "每年开展青少年科普讲座。",
+                    "units": [
+                        {"name": "县教体局", "role": "lead"},
+                        {"name": "县科协", "role": "cooperating"},
+                    ],
+                },
+                {
+                    "code": "A1.2",
+                    "number": "2",
+                    "title": "建设科技志愿者队伍",
+                    "text": "科技志愿者达到500人。",
+                    "units": [{"name": "县科协", "role": "lead"}],
+                },
+            ],
+        },
+        {
+            "code": "P1",
+            "kind": "project",
+            "title": "基层科普能力提升工程",
+            "target_group": None,
+            "units": [{"name": "县科协", "role": "lead"}],
+            "tasks": [
+                {
+                    "code": "P1.1",
+                    "number": "1",
+                    "title": "农民实用技术培训",
+                    "text": "十四五期间培训农民1万人次。",
+                    "units": [
+                        {"name": "县农业农村局", "role": "lead"},
+                        {"name": "县人社局", "role": "cooperating"},
+                    ],
+                }
+            ],
+        },
+    ],
+    "indicators": [
+        {
+            "code": "C1",
+            "name": "农民培训人次",
+            "unit": "人次",
+            "measure": "count",
+            "task": "P1.1",
+            "target_mode": "period",
+            "target": 10000,
+        },
+        {
+            "code": "C2",
+            "name": "每年农村妇女培训人次",
+            "unit": "人次",
+            "measure": "count",
+            "task": "P1.1",
+            "target_mode": "annual",
+            "target": 1000,
+        },
+        {
+            "code": "L1",
+            "name": "注册科技志愿者人数",
+            "unit": "人",
+            "measure": "level",
+            "task": "A1.2",
+            "target_mode": "end",
+            "target": 500,
+        },
+        {
+            "code": "P1",
+            "name": "科普信息员覆盖率",
+            "unit": "%",
+            "measure": "percent",
+            "task": None,
+            "target_mode": "end",
+            "target": 90,
+            "baseline": 70,
+            "baseline_year": 2020,
+        },
+        {
+            "code": "D1",
+            "name": "青少年科普讲座参加人次",
+            "unit": "人次",
+            "measure": "count",
+            "task": "A1.1",
+            "target_mode": "period",
+            "target": 2500,
+            "source": "derived",
+            "rule": {
+                "metric": "participants",
+                "activity_types": ["lecture"],
+                "target_groups": ["青少年"],
+                "tasks": [],
+                "units": [],
+            },
+        },
+        {
+            "code": "Y1",
+            "name": "科普示范村数",
+            "unit": "个",
+            "measure": "count",
+            "task": "P1.1",
+            "target_mode": "per_year",
+            "target": None,
+            "targets_by_year": {2021: 100, 2022: 200, 2023: 300, 2024: 400, 2025: 500},
+        },
+        {
+            "code": "E1",
+            "name": "安全事故次数",
+            "unit": "次",
+            "measure": "count",
+            "task": None,
+            "target_mode": "annual",
+            "target": 10,
+            "comparator": "<=",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("KEPU_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KEPU_USER", "测试员")
+    return tmp_path
+
+
+@pytest.fixture
+def services(data_dir: Path) -> Services:
+    svc = Services.open(data_dir / "county.sqlite3")
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def plan_services(services: Services) -> Services:
+    services.plans.create_from_dict(SMALL_PLAN)
+    return services

@@ -1,0 +1,43 @@
+"""The schema comes from Alembic and equals the models; opening migrates after a backup."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from desktop.db import Database, backup_sqlite, head_revision
+from desktop.models import Base
+from desktop.services import Services
+
+
+def test_migrated_schema_equals_models(tmp_path: Path):
+    db = Database.open(tmp_path / "a.sqlite3")
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    db.close()
+
+
+def test_sqlite_runs_with_foreign_keys_wal_and_timeout(tmp_path: Path):
+    db = Database.open(tmp_path / "a.sqlite3")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+    db.close()
+
+
+def test_opening_stamps_head_and_backup_copies_data(tmp_path: Path):
+    path = tmp_path / "county.sqlite3"
+    svc = Services.open(path)
+    with svc.db.engine.connect() as conn:
+        rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert rev == head_revision()
+    copy = backup_sqlite(path, tmp_path / "bk")
+    svc.close()
+    con = sqlite3.connect(copy)
+    assert con.execute("SELECT count(*) FROM activity_type").fetchone()[0] == 12
+    con.close()

@@ -1,0 +1,94 @@
+"""Locks refuse writes in the service layer; every change leaves an audit record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop.models import Activity, ActivityType, AuditRecord, Unit
+from desktop.services import Services
+from desktop.services.activities import ActivityInput
+from desktop.services.errors import LockedError, ValidationError
+
+
+def _input(svc: Services, day: date, **kw) -> ActivityInput:
+    with svc.db.reading() as s:
+        type_id = s.scalar(select(ActivityType.id).where(ActivityType.code == "lecture"))
+        unit_id = s.scalar(select(Unit.id).where(Unit.name == "县科协"))
+    return ActivityInput(
+        start_date=day, title="科普讲座进校园", type_id=type_id, unit_id=unit_id, **kw
+    )
+
+
+def _audit_count(svc: Services) -> int:
+    with svc.db.reading() as s:
+        return s.scalar(select(func.count(AuditRecord.id)))
+
+
+def test_locked_period_refuses_writes_until_unlocked(plan_services: Services):
+    svc = plan_services
+    kept = svc.activities.add(_input(svc, date(2022, 2, 10), participants=50))
+    svc.locks.lock("2022Q1")
+
+    with pytest.raises(LockedError, match="2022年第1季度已报送并锁定"):
+        svc.activities.add(_input(svc, date(2022, 3, 1)))
+    with pytest.raises(LockedError):
+        svc.activities.delete(kept)
+    with pytest.raises(LockedError):
+        svc.activities.update(kept, _input(svc, date(2022, 4, 1)))
+    c1 = next(i.id for i in svc.plans.indicators() if i.code == "C1")
+    with pytest.raises(LockedError):
+        svc.entries.set(c1, "2022", 10)  # the year overlaps the locked quarter
+    svc.entries.set(c1, "2022Q2", 10)  # the next quarter is open
+    svc.activities.add(_input(svc, date(2022, 4, 1)))
+
+    with pytest.raises(ValidationError):
+        svc.locks.unlock("2022Q1", "  ")
+    svc.locks.unlock("2022Q1", "市科协退回，更正人次")
+    svc.activities.delete(kept)
+    with svc.db.reading() as s:
+        unlock = s.scalar(select(AuditRecord).where(AuditRecord.action == "unlock"))
+    assert unlock.reason == "市科协退回，更正人次"
+    assert unlock.user == "测试员"
+
+
+def test_every_change_is_audited_in_its_transaction(plan_services: Services):
+    svc = plan_services
+    before = _audit_count(svc)
+    aid = svc.activities.add(_input(svc, date(2022, 5, 1), participants=80))
+    changed = _input(svc, date(2022, 5, 1), participants=120)
+    svc.activities.update(aid, changed)
+    with svc.db.reading() as s:
+        rec = s.scalars(
+            select(AuditRecord).where(AuditRecord.entity == "activity").order_by(AuditRecord.id)
+        ).all()
+    assert [r.action for r in rec] == ["create", "update"]
+    assert rec[1].changes == {"participants": [80, 120]}
+    assert _audit_count(svc) == before + 2
+
+    # A refused write leaves neither data nor audit behind.
+    with pytest.raises(ValidationError, match="女性人次"):
+        svc.activities.add(_input(svc, date(2022, 5, 2), participants=10, female=11))
+    assert _audit_count(svc) == before + 2
+    with svc.db.reading() as s:
+        assert s.scalar(select(func.count(Activity.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"end_date": date(2022, 4, 30)}, "结束日期不能早于开始日期"),
+        ({"participants": -1}, "参加人次不能为负数"),
+        ({"rural": 5, "participants": 3}, "农村人次"),
+    ],
+)
+def test_activity_validation(plan_services: Services, kw, message):
+    with pytest.raises(ValidationError, match=message):
+        plan_services.activities.add(_input(plan_services, date(2022, 5, 1), **kw))
+
+
+def test_activity_outside_plan_years_is_refused(plan_services: Services):
+    with pytest.raises(ValidationError, match="不在实施方案期限"):
+        plan_services.activities.add(_input(plan_services, date(2019, 5, 1)))
