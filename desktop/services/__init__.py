@@ -10,6 +10,7 @@ from pathlib import Path
 from desktop.db import Database
 from desktop.services.activities import ActivityService
 from desktop.services.entries import EntryService
+from desktop.services.evidence import EvidenceService
 from desktop.services.locks import LockService
 from desktop.services.plans import PlanService
 from desktop.services.progress import ProgressService
@@ -27,6 +28,7 @@ class Services:
         self.plans = PlanService(db)
         self.activities = ActivityService(db)
         self.entries = EntryService(db)
+        self.evidence = EvidenceService(db)
         self.locks = LockService(db)
         self.progress = ProgressService(db)
         self.reference = ReferenceService(db)

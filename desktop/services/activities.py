@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, select
@@ -74,6 +75,14 @@ class ActivityInput:
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class DeletedActivity:
+    """What `delete` removed: enough to put it back."""
+
+    data: ActivityInput
+    evidence: list[tuple[str, str, int, str, str]]
 
 
 @dataclass
@@ -158,6 +167,18 @@ def apply_filter(stmt: Select, flt: ActivityFilter) -> Select:
         pattern = f"%{text}%"
         stmt = stmt.where(Activity.title.like(pattern) | Activity.summary.like(pattern))
     return stmt
+
+
+def _normalise_title(title: str) -> str:
+    return "".join(ch for ch in title if ch.isalnum())
+
+
+def _similar(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 def validate(session: Session, data: ActivityInput) -> None:
@@ -286,8 +307,12 @@ class ActivityService:
                     s, "update", "activity", activity.id, f"修改活动 {activity.title}", changes
                 )
 
-    def delete(self, activity_id: int) -> ActivityInput:
-        """Delete and return what was deleted, so the caller can offer undo."""
+    def delete(self, activity_id: int) -> DeletedActivity:
+        """Delete and return what was deleted, so the caller can offer undo.
+
+        Evidence files stay in the data folder (they are content-addressed),
+        so an undo brings the activity back with its evidence.
+        """
         with self.db.transaction() as s:
             activity = s.get(Activity, activity_id)
             if activity is None:
@@ -302,8 +327,12 @@ class ActivityService:
                 f"删除活动 {activity.title}",
                 {k: [v, None] for k, v in before.as_dict().items()},
             )
+            evidence = [
+                (e.original_name, e.stored_name, e.size, e.sha256, e.kind)
+                for e in activity.evidence
+            ]
             s.delete(activity)
-            return before
+            return DeletedActivity(before, evidence)
 
     def count(self, flt: ActivityFilter) -> int:
         with self.db.reading() as s:
@@ -358,6 +387,36 @@ class ActivityService:
         with self.db.reading() as s:
             r = s.execute(apply_filter(stmt, flt)).one()
         return Totals(int(r[0]), int(r[1]), int(r[2]), int(r[3]), float(r[4]), r[5] / 100)
+
+    def find_duplicates(
+        self, data: ActivityInput, exclude_id: int | None = None
+    ) -> list[ActivityRow]:
+        """Activities of the same unit on the same day with a similar title."""
+        flt = ActivityFilter(start=data.start_date, end=data.start_date, unit_id=data.unit_id)
+        candidates = self.rows(flt, 0, 200)
+        title = _normalise_title(data.title)
+        return [
+            row
+            for row in candidates
+            if row.id != exclude_id and _similar(title, _normalise_title(row.title))
+        ]
+
+    def restore(self, deleted: DeletedActivity) -> int:
+        """Undo a delete: add the deleted activity back as it was, with its evidence."""
+        with self.db.transaction() as s:
+            activity = add_activity(s, deleted.data)
+            for original, stored, size, sha256, kind in deleted.evidence:
+                activity.evidence.append(
+                    Evidence(
+                        original_name=original,
+                        stored_name=stored,
+                        size=size,
+                        sha256=sha256,
+                        kind=kind,
+                    )
+                )
+            audit.record(s, "restore", "activity", activity.id, f"撤销删除活动 {activity.title}")
+            return activity.id
 
     def delete_many(self, ids: list[int]) -> int:
         """Delete several activities in one transaction; all or none."""

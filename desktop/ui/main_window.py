@@ -1,0 +1,90 @@
+"""The main window: a navigation list on the left, one page per module on the right."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.services import Services
+
+# (navigation label, module under desktop.ui, page class). A page takes the
+# Services and has refresh(), called whenever it is shown.
+PAGES: list[tuple[str, str, str]] = [
+    ("总览", "dashboard_page", "DashboardPage"),
+    ("活动台账", "ledger_page", "LedgerPage"),
+    ("指标进度", "indicators_page", "IndicatorsPage"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setWindowTitle("科普台账 — 全民科学素质行动工作台账")
+        self.resize(1280, 800)
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(150)
+        self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { font-size: 15px; background: #263238; color: #eceff1; border: none; }"
+            "QListWidget#navigation::item { padding: 12px 16px; }"
+            "QListWidget#navigation::item:selected { background: #1565c0; color: white; }"
+        )
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for label, module, cls in PAGES:
+            page = getattr(import_module(f"desktop.ui.{module}"), cls)(services)
+            self.pages[label] = page
+            self.stack.addWidget(page)
+            QListWidgetItem(label, self.nav)
+        self.nav.currentRowChanged.connect(self._show)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._update_status()
+        self.nav.setCurrentRow(0)
+
+    def _update_status(self) -> None:
+        target = self.services.db.path or self.services.db.url
+        plan = self.services.plans.active() if self.services.plans.has_active() else None
+        text = f"数据库：{target}"
+        if plan is not None:
+            text = f"当前方案：{plan.name}    {text}"
+        self.status_label.setText(text)
+
+    def _show(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def show_page(self, label: str) -> QWidget:
+        """Switch to a page by its navigation label and return it."""
+        index = [p[0] for p in PAGES].index(label)
+        self.nav.setCurrentRow(index)
+        return self.pages[label]
+
+    def refresh_all(self) -> None:
+        for page in self.pages.values():
+            refresh = getattr(page, "refresh", None)
+            if refresh is not None and page.isVisible():
+                refresh()
+        self._update_status()

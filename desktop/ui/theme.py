@@ -1,0 +1,43 @@
+"""Fonts and colours shared by every screen."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+# Status colours: red for lagging, amber for behind, green for on track.
+STATUS_COLOURS = {
+    "done": QColor("#2e7d32"),
+    "on_track": QColor("#1565c0"),
+    "behind": QColor("#ef6c00"),
+    "far_behind": QColor("#c62828"),
+    "no_data": QColor("#757575"),
+}
+STATUS_BACKGROUNDS = {
+    "done": QColor("#e8f5e9"),
+    "on_track": QColor("#e3f2fd"),
+    "behind": QColor("#fff3e0"),
+    "far_behind": QColor("#ffebee"),
+    "no_data": QColor("#f5f5f5"),
+}
+
+_PREFERRED_FAMILIES = [
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+]
+
+
+def apply_theme(app: QApplication) -> None:
+    """Pick a font that has Chinese glyphs, so no label shows boxes."""
+    families = set(QFontDatabase.families())
+    for family in _PREFERRED_FAMILIES:
+        if family in families:
+            font = QFont(family, 10)
+            app.setFont(font)
+            break
+    app.setStyle("Fusion")

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Shared set-up for ./run and ./test: a venv with the project installed, and
+# the Debian packages the program and its tests need (installed only when missing).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+
+need_apt=()
+want_pkg() { dpkg -s "$1" >/dev/null 2>&1 || need_apt+=("$1"); }
+
+# Chinese font for Qt and the PDF; Qt's xcb/offscreen runtime libraries.
+want_pkg fonts-wqy-zenhei
+want_pkg libegl1
+want_pkg libgl1
+want_pkg libxkbcommon0
+want_pkg libfontconfig1
+want_pkg libdbus-1-3
+if [[ "${KEPU_TEST_TOOLS:-0}" == "1" ]]; then
+  # Tests render PDFs to text and pictures and workbooks through LibreOffice.
+  want_pkg poppler-utils
+  want_pkg libreoffice-calc-nogui
+fi
+if ((${#need_apt[@]})); then
+  if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
+    echo "安装系统软件包：${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "提示：缺少系统软件包 ${need_apt[*]}，请用 apt-get 安装。" >&2
+  fi
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  "$PY" -m venv "$VENV"
+fi
+stamp="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+if [[ ! -f "$stamp" ]]; then
+  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$VENV/bin/python" -m pip install -q -e "$ROOT[dev]"
+  rm -f "$VENV"/.installed-*
+  touch "$stamp"
+fi
