@@ -1,0 +1,7 @@
+"""`python -m desktop` and the frozen bundle's entry point."""
+
+import sys
+
+from desktop.cli import main
+
+sys.exit(main())
