@@ -1,0 +1,242 @@
+"""The `kepu` command line contract, run in-process against real database files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def county(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    monkeypatch.setenv("KEPU_DATA_DIR", str(tmp_path / "data"))
+    db = tmp_path / "anqiu.sqlite3"
+    code, out, _ = run(capsys, "--db", str(db), "init", "--plan", "anqiu-2021-2025")
+    assert code == 0 and "安丘市全民科学素质行动规划纲要实施方案" in out
+    return db
+
+
+def test_templates_lists_the_builtin_plans(capsys):
+    code, out, _ = run(capsys, "templates")
+    assert code == 0
+    assert "anqiu-2021-2025" in out and "31 项任务" in out
+
+
+def test_init_activity_entry_progress_flow(county: Path, capsys):
+    db = str(county)
+    code, out, err = run(
+        capsys,
+        "--db",
+        db,
+        "activity",
+        "add",
+        "--date",
+        "2024-05-18",
+        "--title",
+        "科技活动周主场活动",
+        "--type",
+        "sci_week",
+        "--unit",
+        "市科协",
+        "--task",
+        "P4.3",
+        "--group",
+        "社会公众",
+        "--participants",
+        "1200",
+        "--female",
+        "600",
+        "--volunteers",
+        "30",
+        "--volunteer-hours",
+        "90",
+        "--funding",
+        "5000",
+    )
+    assert code == 0, err
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "entry",
+        "set",
+        "--indicator",
+        "LIT",
+        "--period",
+        "2024",
+        "--value",
+        "16.2",
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", db, "progress", "--as-of", "2024-12-31", "--json")
+    assert code == 0
+    items = {p["code"]: p for p in json.loads(out)}
+    lit = items["LIT"]
+    assert lit["target"] == 17.5 and lit["actual"] == 16.2 and lit["measure"] == "percent"
+    # Baseline 12.5 % (2020) → expected at end of 2024 = 12.5 + 5 × 4/5 = 16.5 → 94.3 % of 17.5.
+    assert lit["expected_pct"] == pytest.approx(94.3, abs=0.05)
+    assert lit["completion_pct"] == pytest.approx(92.6, abs=0.05)  # 16.2 / 17.5
+    assert lit["status"] == "behind"
+    assert set(lit) >= {
+        "code",
+        "name",
+        "unit",
+        "measure",
+        "target",
+        "actual",
+        "completion_pct",
+        "expected_pct",
+        "status",
+    }
+
+
+def test_errors_are_chinese_and_write_nothing(county: Path, capsys):
+    db = str(county)
+    before = table_counts(county)
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "activity",
+        "add",
+        "--date",
+        "2024-05-18",
+        "--title",
+        "讲座",
+        "--type",
+        "lecture",
+        "--unit",
+        "不存在的单位",
+    )
+    assert code != 0 and "找不到责任单位“不存在的单位”" in err
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "activity",
+        "add",
+        "--date",
+        "2024-05-18",
+        "--title",
+        "讲座",
+        "--type",
+        "lecture",
+        "--unit",
+        "市科协",
+        "--participants",
+        "10",
+        "--female",
+        "20",
+    )
+    assert code != 0 and "不能超过参加人次" in err
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "entry",
+        "set",
+        "--indicator",
+        "LIT",
+        "--period",
+        "2024Q5",
+        "--value",
+        "1",
+    )
+    assert code != 0 and "无法识别的统计期" in err
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "entry",
+        "set",
+        "--indicator",
+        "NOPE",
+        "--period",
+        "2024",
+        "--value",
+        "1",
+    )
+    assert code != 0 and "没有编号为“NOPE”的指标" in err
+    assert table_counts(county) == before
+
+
+def test_lock_refuses_then_unlock_allows(county: Path, capsys):
+    db = str(county)
+    assert run(capsys, "--db", db, "lock", "--period", "2024")[0] == 0
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "entry",
+        "set",
+        "--indicator",
+        "LIT",
+        "--period",
+        "2024",
+        "--value",
+        "16",
+    )
+    assert code == 1 and "2024年已报送并锁定" in err
+    code, _, err = run(capsys, "--db", db, "unlock", "--period", "2024", "--reason", "")
+    assert code == 1 and "解锁必须填写原因" in err
+    assert run(capsys, "--db", db, "unlock", "--period", "2024", "--reason", "更正抽样结果")[0] == 0
+    assert (
+        run(
+            capsys,
+            "--db",
+            db,
+            "entry",
+            "set",
+            "--indicator",
+            "LIT",
+            "--period",
+            "2024",
+            "--value",
+            "16",
+        )[0]
+        == 0
+    )
+
+
+def test_init_refuses_to_overwrite_and_missing_db_is_reported(county: Path, tmp_path: Path, capsys):
+    code, _, err = run(capsys, "--db", str(county), "init", "--plan", "anqiu-2021-2025")
+    assert code == 1 and "已存在" in err
+    code, _, err = run(capsys, "--db", str(tmp_path / "none.sqlite3"), "progress")
+    assert code == 1 and "数据库文件不存在" in err
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_demo_county_is_believable(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setenv("KEPU_DATA_DIR", str(tmp_path / "data"))
+    db = tmp_path / "demo.sqlite3"
+    code, _, err = run(capsys, "--db", str(db), "demo", "--activities", "1500")
+    assert code == 0, err
+    counts = table_counts(db)
+    assert counts["activity"] == 1500
+    assert counts["unit"] >= 20
+    assert counts["place"] >= 11
+    assert counts["period_lock"] == 4
+    code, out, _ = run(capsys, "--db", str(db), "progress", "--json")
+    statuses = {p["status"] for p in json.loads(out)}
+    assert "done" in statuses and ({"behind", "far_behind"} & statuses)
