@@ -52,8 +52,6 @@ def _tasks(tpl):
 
 
 def _seed_flat() -> str:
-    if not SEED.is_file():
-        pytest.skip("seed text not available")
     return "".join(line.strip() for line in SEED.read_text(encoding="utf-8").splitlines())
 
 
@@ -89,7 +87,7 @@ def test_tasks_per_section(tpl):
 
 
 def test_section_units(tpl):
-    for s, (_, _, _, _, leads, n_coop) in zip(tpl["sections"], SECTIONS):
+    for s, (_, _, _, _, leads, n_coop) in zip(tpl["sections"], SECTIONS, strict=True):
         got_leads = [u["name"] for u in s["units"] if u["role"] == "lead"]
         assert got_leads == leads, s["code"]
         assert sum(u["role"] == "cooperating" for u in s["units"]) == n_coop, s["code"]

@@ -85,7 +85,7 @@ COOPERATING = [8, 16, 10, 5, 8, 6, 9, 6, 10, 14]
 
 
 def test_section_units(tpl):
-    for s, lead, n_coop in zip(tpl["sections"], LEADS, COOPERATING):
+    for s, lead, n_coop in zip(tpl["sections"], LEADS, COOPERATING, strict=True):
         roles = [u["role"] for u in s["units"]]
         assert s["units"][0] == {"name": lead, "role": "lead"}
         assert roles.count("lead") == 1
