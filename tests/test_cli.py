@@ -240,3 +240,38 @@ def test_demo_county_is_believable(tmp_path: Path, capsys, monkeypatch):
     code, out, _ = run(capsys, "--db", str(db), "progress", "--json")
     statuses = {p["status"] for p in json.loads(out)}
     assert "done" in statuses and ({"behind", "far_behind"} & statuses)
+
+
+def test_backup_restore_and_check(county: Path, tmp_path: Path, capsys):
+    db = str(county)
+    code, out, _ = run(capsys, "--db", db, "backup", "--out-dir", str(tmp_path / "bk"))
+    assert code == 0
+    backup = next((tmp_path / "bk").glob("*.sqlite3"))
+    assert (
+        run(
+            capsys,
+            "--db",
+            db,
+            "entry",
+            "set",
+            "--indicator",
+            "LIT",
+            "--period",
+            "2024",
+            "--value",
+            "16",
+        )[0]
+        == 0
+    )
+    assert table_counts(county)["entry"] == 1
+
+    code, _, err = run(capsys, "--db", db, "restore", str(backup))
+    assert code == 1 and "--yes" in err
+    assert table_counts(county)["entry"] == 1
+    code, out, _ = run(capsys, "--db", db, "restore", str(backup), "--yes")
+    assert code == 0 and "恢复前的数据已另存为" in out
+    assert table_counts(county)["entry"] == 0
+    safety = next(county.parent.joinpath("backups").glob("*pre-restore*"))
+    assert table_counts(safety)["entry"] == 1
+    code, out, _ = run(capsys, "--db", db, "check")
+    assert code == 0 and "检查通过" in out

@@ -11,11 +11,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from desktop.cli import core, exports
+from desktop.cli import core, exports, maintenance
 from desktop.cli.common import ChineseArgumentParser, fail
 from desktop.services.errors import ServiceError
 
-COMMAND_MODULES = [core, exports]
+COMMAND_MODULES = [core, exports, maintenance]
 
 
 def build_parser() -> argparse.ArgumentParser:
