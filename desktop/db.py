@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.paths import resource_dir
 
 BACKUPS_KEPT = 20
+AUTO_BACKUP_HOURS = 24
 
 
 def _migrations_dir() -> Path:
@@ -91,6 +92,16 @@ def _prune(dest_dir: Path, stem: str) -> None:
         old.unlink()
 
 
+def auto_backup(db_path: Path) -> Path | None:
+    """A daily safety copy: made when the newest copy is older than a day."""
+    dest_dir = db_path.parent / "backups"
+    copies = list(dest_dir.glob(f"{db_path.stem}-*.sqlite3")) if dest_dir.exists() else []
+    newest = max((p.stat().st_mtime for p in copies), default=0.0)
+    if datetime.now().timestamp() - newest < AUTO_BACKUP_HOURS * 3600:
+        return None
+    return backup_sqlite(db_path, dest_dir, label="auto")
+
+
 def restore_sqlite(backup: Path, db_path: Path) -> None:
     """Replace the database's content with a backup's, again through the backup API."""
     src = sqlite3.connect(backup)
@@ -129,8 +140,11 @@ class Database:
     def __init__(self, url: str, path: Path | None = None) -> None:
         self.url = url
         self.path = path
+        existed = path is not None and path.exists() and path.stat().st_size > 0
         self.engine = make_engine(url)
         self.last_backup = migrate(self.engine, path)
+        if existed and path is not None and self.last_backup is None:
+            self.last_backup = auto_backup(path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod

@@ -41,3 +41,16 @@ def test_opening_stamps_head_and_backup_copies_data(tmp_path: Path):
     con = sqlite3.connect(copy)
     assert con.execute("SELECT count(*) FROM activity_type").fetchone()[0] == 12
     con.close()
+
+
+def test_reopening_makes_a_daily_backup(tmp_path: Path):
+    path = tmp_path / "county.sqlite3"
+    Services.open(path).close()  # new file: nothing to back up yet
+    assert not (tmp_path / "backups").exists()
+    db = Database.open(path)
+    assert db.last_backup is not None and db.last_backup.exists()
+    db.close()
+    again = Database.open(path)  # within the day: no second copy
+    assert again.last_backup is None
+    again.close()
+    assert len(list((tmp_path / "backups").glob("*.sqlite3"))) == 1
