@@ -25,6 +25,7 @@ from desktop.models import (
 )
 from desktop.services import audit, locks
 from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.search import text_condition
 
 
 @dataclass
@@ -162,10 +163,9 @@ def apply_filter(stmt: Select, flt: ActivityFilter) -> Select:
     if flt.has_evidence is not None:
         has = exists().where(Evidence.activity_id == Activity.id)
         stmt = stmt.where(has if flt.has_evidence else ~has)
-    text = flt.text.strip()
-    if text:
-        pattern = f"%{text}%"
-        stmt = stmt.where(Activity.title.like(pattern) | Activity.summary.like(pattern))
+    matches_text = text_condition(flt.text)
+    if matches_text is not None:
+        stmt = stmt.where(matches_text)
     return stmt
 
 

@@ -1,0 +1,91 @@
+"""Text search over titles and summaries: Chinese substrings, through FTS5 trigram or LIKE."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from desktop.models import Activity
+from desktop.services import Services
+from desktop.services.activities import ActivityFilter, ActivityInput, apply_filter
+
+
+def _add(svc: Services, title: str, summary: str = "") -> int:
+    types = {t.code: t.id for t in svc.reference.activity_types()}
+    unit = next(u for u in svc.reference.units() if u.name == "县科协")
+    return svc.activities.add(
+        ActivityInput(
+            start_date=date(2024, 5, 18),
+            title=title,
+            type_id=types["lecture"],
+            unit_id=unit.id,
+            participants=50,
+            summary=summary,
+        )
+    )
+
+
+def _titles(svc: Services, text: str) -> list[str]:
+    rows = svc.activities.rows(ActivityFilter(text=text), 0, 100, sort="title", descending=False)
+    return [r.title for r in rows]
+
+
+def test_chinese_substrings_found_in_titles_and_summaries(plan_services: Services):
+    svc = plan_services
+    _add(svc, "防范电信诈骗科普讲座", "在兴安街道社区开展")
+    _add(svc, "老年人智能手机培训", "讲解防范电信诈骗常识")
+    _add(svc, "青少年机器人兴趣小组")
+    # Three or more characters: the trigram index, in the middle of a title and of a summary.
+    assert _titles(svc, "电信诈骗") == ["老年人智能手机培训", "防范电信诈骗科普讲座"]
+    assert _titles(svc, "兴安街道") == ["防范电信诈骗科普讲座"]
+    assert _titles(svc, "机器人兴趣") == ["青少年机器人兴趣小组"]
+    # One and two characters: LIKE, still a substring.
+    assert _titles(svc, "诈骗") == ["老年人智能手机培训", "防范电信诈骗科普讲座"]
+    assert _titles(svc, "少") == ["青少年机器人兴趣小组"]
+    assert _titles(svc, "不存在的词") == []
+    assert svc.activities.count(ActivityFilter(text="电信诈骗")) == 2
+    assert svc.activities.totals(ActivityFilter(text="电信诈骗")).participants == 100
+
+
+def test_index_follows_updates_and_deletes(plan_services: Services):
+    svc = plan_services
+    first = _add(svc, "科普大篷车进校园")
+    _add(svc, "科普大篷车下乡")
+    assert len(_titles(svc, "大篷车")) == 2
+    data = ActivityInput.from_activity(svc.activities.get(first))
+    data.title = "流动科技馆巡展"
+    svc.activities.update(first, data)
+    assert _titles(svc, "大篷车") == ["科普大篷车下乡"]
+    assert _titles(svc, "科技馆巡展") == ["流动科技馆巡展"]
+    deleted = svc.activities.delete(first)
+    assert _titles(svc, "科技馆巡展") == []
+    svc.activities.restore(deleted)
+    assert _titles(svc, "科技馆巡展") == ["流动科技馆巡展"]
+
+
+def test_quotes_percent_and_latin_text_are_plain_substrings(plan_services: Services):
+    svc = plan_services
+    _add(svc, "“科普中国”APP推广", "覆盖率100%达标")
+    _add(svc, 'He said "AI" today')
+    _add(svc, "覆盖率100达标")
+    assert _titles(svc, "100%") == ["“科普中国”APP推广"]
+    assert _titles(svc, "%") == ["“科普中国”APP推广"]
+    assert _titles(svc, '"AI"') == ['He said "AI" today']
+    assert _titles(svc, "app推") == ["“科普中国”APP推广"]  # case-insensitive, like LIKE
+    assert _titles(svc, "  科普中国  ") == ["“科普中国”APP推广"]
+
+
+def test_sqlite_uses_the_index_and_other_databases_use_like():
+    stmt = apply_filter(select(func.count(Activity.id)), ActivityFilter(text="电信诈骗"))
+    on_sqlite = str(stmt.compile(dialect=sqlite.dialect()))
+    on_postgres = str(stmt.compile(dialect=postgresql.dialect()))
+    assert "activity_fts MATCH" in on_sqlite and "LIKE" not in on_sqlite
+    assert "LIKE" in on_postgres and "activity_fts" not in on_postgres
+    short = str(
+        apply_filter(select(Activity.id), ActivityFilter(text="诈骗")).compile(
+            dialect=sqlite.dialect()
+        )
+    )
+    assert "LIKE" in short and "activity_fts" not in short
