@@ -10,12 +10,14 @@ from pathlib import Path
 from desktop.db import Database
 from desktop.services.activities import ActivityService
 from desktop.services.entries import EntryService
+from desktop.services.entry_grid import EntryGridService
 from desktop.services.evidence import EvidenceService
 from desktop.services.locks import LockService
 from desktop.services.plans import PlanService
 from desktop.services.progress import ProgressService
 from desktop.services.reference import ReferenceService, seed_reference
 from desktop.services.settings import SettingsService
+from desktop.services.volunteers import VolunteerService
 
 
 class Services:
@@ -33,6 +35,8 @@ class Services:
         self.progress = ProgressService(db)
         self.reference = ReferenceService(db)
         self.settings = SettingsService(db)
+        self.volunteers = VolunteerService(db)
+        self.entry_grid = EntryGridService(db)
 
     @classmethod
     def open(cls, target: Path | str) -> Services:

@@ -1,0 +1,158 @@
+"""The entry grid (数据填报): a unit's manual indicators × periods, and which cells are writable.
+
+One unit at a time, because aggregate figures are reported per unit (人社局:
+本季度农民工培训 1.2 万人次). A cell is read-only when its period is locked,
+or when the same figure was already entered at another granularity: a year
+value beside quarter values would be counted twice by the progress engine,
+so the year column shows the quarters' sum and points the user to them.
+Writes go through EntryService; this module only reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from desktop.db import Database
+from desktop.models import Entry, Indicator, TaskUnit, Unit
+from desktop.services import locks
+from desktop.services.errors import NotFoundError
+from desktop.services.periods import Period, parse_period, year_period
+from desktop.services.plans import active_plan
+
+Granularity = Literal["quarter", "year"]
+MEASURE_LABELS = {"count": "累计量", "level": "存量", "percent": "比例"}
+
+
+@dataclass(frozen=True)
+class GridCell:
+    value: float | None
+    entry_id: int | None
+    editable: bool
+    locked: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class GridRow:
+    indicator_id: int
+    code: str
+    name: str
+    uom: str
+    measure: str
+    target: float | None
+    cells: list[GridCell]
+
+
+@dataclass(frozen=True)
+class EntryGrid:
+    unit_id: int | None
+    unit_name: str
+    periods: list[Period]
+    rows: list[GridRow]
+
+
+def grid_periods(
+    first_year: int, last_year: int, granularity: Granularity, year: int
+) -> list[Period]:
+    """The columns: the plan's years, or the four quarters of one year."""
+    if granularity == "year":
+        return [year_period(y) for y in range(first_year, last_year + 1)]
+    return [parse_period(f"{year}Q{q}") for q in range(1, 5)]
+
+
+def unit_indicators(session: Session, unit_id: int | None) -> list[Indicator]:
+    """Manual indicators a unit reports: those of tasks it is responsible for, or has entries for.
+
+    With no unit (the county as a whole) every manual indicator is listed.
+    Percentages are county-wide figures, never summed over units, so they
+    are only offered without a unit.
+    """
+    plan = active_plan(session)
+    stmt = select(Indicator).where(Indicator.plan_id == plan.id, Indicator.source == "manual")
+    if unit_id is None:
+        return list(session.scalars(stmt.order_by(Indicator.sort_order, Indicator.id)))
+    responsible = select(TaskUnit.task_id).where(TaskUnit.unit_id == unit_id)
+    has_entries = select(Entry.indicator_id).where(Entry.unit_id == unit_id)
+    stmt = stmt.where(
+        Indicator.measure != "percent",
+        or_(Indicator.task_id.in_(responsible), Indicator.id.in_(has_entries)),
+    )
+    return list(session.scalars(stmt.order_by(Indicator.sort_order, Indicator.id)))
+
+
+def _cell(session: Session, entries: list[Entry], ind: Indicator, period: Period) -> GridCell:
+    locked = locks.lock_covering(session, period.start, period.end) is not None
+    exact = next((e for e in entries if e.period == period.code), None)
+    inside = [
+        e
+        for e in entries
+        if e.period != period.code and period.start <= e.period_start and e.period_end <= period.end
+    ]
+    around = [
+        e
+        for e in entries
+        if e.period != period.code and e.period_start <= period.start and period.end <= e.period_end
+    ]
+    if exact is not None:
+        return GridCell(
+            exact.value, exact.id, not locked, locked, "该统计期已锁定" if locked else ""
+        )
+    if inside:
+        inside.sort(key=lambda e: e.period_end)
+        value = sum(e.value for e in inside) if ind.measure == "count" else inside[-1].value
+        return GridCell(value, None, False, locked, "已按更细的统计期填报，请在季度视图中修改")
+    if around:
+        return GridCell(
+            None, None, False, locked, f"已按 {parse_period(around[0].period).label} 整体填报"
+        )
+    return GridCell(None, None, not locked, locked, "该统计期已锁定" if locked else "")
+
+
+class EntryGridService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def grid(
+        self, unit_id: int | None, granularity: Granularity = "year", year: int | None = None
+    ) -> EntryGrid:
+        with self.db.reading() as s:
+            plan = active_plan(s)
+            unit_name = "全县（不分单位）"
+            if unit_id is not None:
+                unit = s.get(Unit, unit_id)
+                if unit is None:
+                    raise NotFoundError("单位不存在。")
+                unit_name = unit.name
+            periods = grid_periods(
+                plan.first_year, plan.last_year, granularity, year or plan.first_year
+            )
+            rows: list[GridRow] = []
+            for ind in unit_indicators(s, unit_id):
+                entries = list(
+                    s.scalars(
+                        select(Entry).where(
+                            Entry.indicator_id == ind.id,
+                            Entry.unit_id.is_(None)
+                            if unit_id is None
+                            else Entry.unit_id == unit_id,
+                            Entry.place_id.is_(None),
+                        )
+                    )
+                )
+                target = ind.target_for(year or plan.first_year)
+                rows.append(
+                    GridRow(
+                        ind.id,
+                        ind.code,
+                        ind.name,
+                        ind.uom,
+                        ind.measure,
+                        target,
+                        [_cell(s, entries, ind, p) for p in periods],
+                    )
+                )
+            return EntryGrid(unit_id, unit_name, periods, rows)
