@@ -16,7 +16,9 @@ from desktop.services.locks import LockService
 from desktop.services.plans import PlanService
 from desktop.services.progress import ProgressService
 from desktop.services.reference import ReferenceService, seed_reference
+from desktop.services.reports import ReportService
 from desktop.services.settings import SettingsService
+from desktop.services.submissions import SubmissionService
 from desktop.services.volunteers import VolunteerService
 
 
@@ -35,6 +37,8 @@ class Services:
         self.progress = ProgressService(db)
         self.reference = ReferenceService(db)
         self.settings = SettingsService(db)
+        self.reports = ReportService(db)
+        self.submissions = SubmissionService(db)
         self.volunteers = VolunteerService(db)
         self.entry_grid = EntryGridService(db)
 

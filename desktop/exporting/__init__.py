@@ -1,0 +1,1 @@
+"""Files out: the return workbook, the PDF summary, collection templates — no Qt."""
