@@ -120,7 +120,11 @@ def test_parse_quantity_without_number() -> None:
 def test_find_quantities_order_and_spans() -> None:
     text = "“十四五”期间，创建全国科普教育基地 2 个，自治区科普教育基地 10 个，创建2021-2025年度全国科普示范县（区）1个"
     found = find_quantities(text)
-    assert [(q.quantity.value, q.quantity.unit) for q in found] == [(2, "个"), (10, "个"), (1, "个")]
+    assert [(q.quantity.value, q.quantity.unit) for q in found] == [
+        (2, "个"),
+        (10, "个"),
+        (1, "个"),
+    ]
     for q in found:
         assert text[q.start : q.end] == q.text
 

@@ -31,8 +31,10 @@ from desktop.importing.units import (
         ),
         ("责任单位：市科技局、市环境保护局。", ["市科技局", "市环境保护局"]),
         # a name hard-wrapped across lines, as copied out of a PDF
-        ("〔责任单位：市教育和体育局、市委宣传部、市\n科协，各县（区）人民政\n府〕",
-         ["市教育和体育局", "市委宣传部", "市科协", "各县（区）人民政府"]),
+        (
+            "〔责任单位：市教育和体育局、市委宣传部、市\n科协，各县（区）人民政\n府〕",
+            ["市教育和体育局", "市委宣传部", "市科协", "各县（区）人民政府"],
+        ),
         ("市科协 、 市科技局等", ["市科协", "市科技局"]),
         ("", []),
     ],
@@ -103,8 +105,15 @@ def test_repeated_unit_keeps_first_role() -> None:
 
 @pytest.mark.parametrize(
     ("label", "expected"),
-    [("牵头部门", True), ("牵头单位", True), ("配合部门", True), ("责任单位", True),
-     ("参与单位", True), ("组长", False), ("指导思想", False)],
+    [
+        ("牵头部门", True),
+        ("牵头单位", True),
+        ("配合部门", True),
+        ("责任单位", True),
+        ("参与单位", True),
+        ("组长", False),
+        ("指导思想", False),
+    ],
 )
 def test_is_unit_label(label: str, expected: bool) -> None:
     assert is_unit_label(label) is expected

@@ -1,0 +1,958 @@
+"""Plan-document parser: the text of a 全民科学素质行动 plan → a draft plan dict.
+
+The office often has its plan only as a Word file or as text copied out of a
+PDF. This module reads such text and proposes the plan in the shape of
+resources/templates/SCHEMA.md — metadata, sections, tasks, responsible
+units and quantified indicators — for the user to review before saving.
+
+It keys on the conventions these documents share, not on any one file:
+
+- headings "一、", "（一）"/"(一)", items "1．"/"1."/"1、", "（1）", "——";
+- "措施：" blocks after goal lists (the measures are the tasks);
+- unit lines "牵头部门/牵头单位：…", "配合部门/责任单位：…" after a section,
+  and per-task "〔责任单位：…〕" or "（…按职责分工负责）" (first named leads);
+- text hard-wrapped from a PDF, with page numbers such as "－１３－" inside;
+- the notice header: 文号, issue date, and the plan's title with its years.
+
+Nothing here may raise on odd input: an unrecognised document yields a dict
+with whatever was found (possibly no sections at all).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.importing.numbers import (
+    Number,
+    Quantity,
+    QuantityMatch,
+    find_quantities,
+    parse_chinese_integer,
+    to_halfwidth,
+)
+from desktop.importing.units import (
+    UnitMatcher,
+    UnitRef,
+    is_unit_label,
+    parse_unit_clause,
+    split_units,
+)
+
+# ---------------------------------------------------------------- reading
+
+
+def read_plan_document(path: str | Path) -> str:
+    """Text of a plan file: .txt (UTF-8, else GB18030) or .docx.
+
+    A .docx is read in body order, paragraphs and table cells alike (one
+    line per cell), so a task table still reaches the parser as text.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _read_docx(path)
+    if suffix in {".txt", ".text", ""}:
+        raw = path.read_bytes()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return raw.decode("gb18030", errors="replace")
+    raise ValueError(f"unsupported plan document type: {path.suffix or path.name}")
+
+
+def _read_docx(path: Path) -> str:
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = Document(str(path))
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # merged cells repeat
+                        seen.add(id(cell._tc))
+                        lines.append(cell.text)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------- text clean-up
+
+_CN_NUM = "一二三四五六七八九十"
+_TOP_RE = re.compile(rf"^(?:([{_CN_NUM}]{{1,3}})、|第([{_CN_NUM}]{{1,3}})(?:部分|章)\s*)(.*)$")
+_PAREN_RE = re.compile(rf"^[（(]([{_CN_NUM}]{{1,3}})[）)]\s*(.*)$")
+_NUM_RE = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(.*)$")
+_SUBNUM_RE = re.compile(r"^(?:[（(](\d{1,2})[）)]|([①-⑳]))\s*(.*)$")
+_DASH_RE = re.compile(r"^(?:——|－－|--)\s*(.*)$")
+_LABEL_RE = re.compile(r"^([^：:，。；,;（）()〔〕]{2,10})[：:](.*)$")
+_MEASURES_RE = re.compile(r"^(?:主要|具体|工作|推进)?措施[：:]?$")
+_APPENDIX_RE = re.compile(r"^(?:附件|附表|抄送)(?:[：:\d一二三]|$)")
+_PAGE_NUMBER_RE = re.compile(r"^[-—–_~·\s]*(?:第\s*)?\d{1,4}\s*(?:页.*)?[-—–_~·\s]*$")
+_YEAR_PAREN_RE = re.compile(r"[（(]\d{4}\s*年?\s*[—\-–~～至到]+\s*\d{4}\s*年?[）)]$")
+_DOC_NUMBER_RE = re.compile(r"^([\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\d{1,4}号)$")
+_DATE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_CN_DATE_RE = re.compile(
+    rf"^([〇○零{_CN_NUM}]{{4}})年([{_CN_NUM}]{{1,3}})月([{_CN_NUM}]{{1,3}})日$"
+)
+_TITLE_END_RE = re.compile(r"(?:方案|规划|计划|纲要|通知)$")
+_TERMINAL = tuple("。！？；：!?;:〕】")
+_CJK_SPACE_RE = re.compile(
+    r"(?<=[^\x00-\x7f])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?=[^\x00-\x7f])"
+)
+
+
+def _normalize_line(line: str) -> str:
+    """Strip a line and drop spaces next to Chinese text ("到 2025 年" → "到2025年")."""
+    line = line.replace("\ufeff", "").strip(" \t\u3000\u00a0\r")
+    return _CJK_SPACE_RE.sub("", line)
+
+
+def _is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER_RE.fullmatch(to_halfwidth(line)))
+
+
+def clean_lines(text: str) -> list[str]:
+    """Non-empty, normalised lines with page-number lines removed."""
+    lines = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _normalize_line(raw)
+        if line and not _is_page_number(line):
+            lines.append(line)
+    return lines
+
+
+def _is_date_line(line: str) -> bool:
+    return bool(_DATE_RE.match(line) or _CN_DATE_RE.match(line))
+
+
+def _starts_block(line: str) -> bool:
+    """Whether a line opens a new block (so it never continues the previous one)."""
+    if _TOP_RE.match(line) or _PAREN_RE.match(line) or _NUM_RE.match(line):
+        return True
+    if _SUBNUM_RE.match(line) or _DASH_RE.match(line) or _MEASURES_RE.match(line):
+        return True
+    if _APPENDIX_RE.match(line):
+        return True
+    label = _LABEL_RE.match(line)
+    return bool(label and is_unit_label(label.group(1)))
+
+
+def _is_short_heading(line: str) -> bool:
+    """A heading printed alone on its line, such as "三、提升行动"."""
+    match = _TOP_RE.match(line) or _PAREN_RE.match(line)
+    return bool(match) and len(line) <= 40 and not re.search(r"[。，；]", line)
+
+
+def _bracket_balance(line: str) -> int:
+    return sum(line.count(c) for c in "（(〔［[【") - sum(line.count(c) for c in "）)〕］]】")
+
+
+def _is_complete(line: str) -> bool:
+    """Whether a line ends its paragraph, judged from the line alone.
+
+    PDF text breaks lines anywhere; a paragraph is only known to end at
+    sentence punctuation, a closing unit bracket, or a line that is a
+    heading, title, 文号 or date on its own.
+    """
+    if _bracket_balance(line) > 0:
+        return False
+    if line.endswith(_TERMINAL) or re.search(r"[。！？]”$", line):
+        return True
+    if re.search(r"负责[）)]$", line) or (line[0] in "（(" and line[-1] in "）)"):
+        return True
+    if _is_short_heading(line) or _is_date_line(line) or _YEAR_PAREN_RE.search(line):
+        return True
+    if _DOC_NUMBER_RE.match(line):
+        return True
+    return bool(_TITLE_END_RE.search(line)) and not re.search(r"[，。]", line)
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines back into paragraphs.
+
+    A line continues the previous one unless the previous line was complete
+    (see `_is_complete`) or this one opens a block. A year range printed
+    under a title ("（2016—2020年）") is glued to the title.
+    """
+    paragraphs: list[str] = []
+    last_complete = True
+    for line in lines:
+        glue_years = (
+            bool(paragraphs)
+            and _YEAR_PAREN_RE.fullmatch(line) is not None
+            and bool(_TITLE_END_RE.search(paragraphs[-1]))
+        )
+        if paragraphs and (glue_years or (not last_complete and not _starts_block(line))):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+        last_complete = _is_complete(line)
+    return paragraphs
+
+
+# ------------------------------------------------------------ blocks
+
+
+@dataclass
+class _Block:
+    """One paragraph, classified."""
+
+    kind: str  # top | paren | num | subnum | dash | units | measures | appendix | text
+    text: str  # paragraph without its marker
+    number: str = ""  # marker as printed ("1", "（1）", "一")
+    label: str = ""  # for units: the label before the colon
+
+
+def _classify(paragraph: str) -> _Block:
+    if _APPENDIX_RE.match(paragraph):
+        return _Block("appendix", paragraph)
+    if _MEASURES_RE.match(paragraph):
+        return _Block("measures", paragraph)
+    label = _LABEL_RE.match(paragraph)
+    if label and is_unit_label(label.group(1)):
+        return _Block("units", label.group(2), label=label.group(1))
+    if m := _TOP_RE.match(paragraph):
+        return _Block("top", m.group(3).strip(), number=m.group(1) or m.group(2))
+    if m := _PAREN_RE.match(paragraph):
+        return _Block("paren", m.group(2).strip(), number=m.group(1))
+    if m := _NUM_RE.match(paragraph):
+        return _Block("num", m.group(2).strip(), number=m.group(1))
+    if m := _SUBNUM_RE.match(paragraph):
+        printed = f"（{m.group(1)}）" if m.group(1) else m.group(2)
+        return _Block("subnum", m.group(3).strip(), number=printed)
+    if m := _DASH_RE.match(paragraph):
+        return _Block("dash", m.group(1).strip())
+    return _Block("text", paragraph)
+
+
+# ------------------------------------------------------- plan structure
+
+_TASK_BLOCK_RE = re.compile(r"任务|行动|工程|分工|重点工作")
+_SECTION_KEYWORD_RE = re.compile(r"行动|工程")
+# Words of a container heading ("实施五项重点工程"); a section title keeps a subject.
+_CONTAINER_WORDS_RE = re.compile(
+    r"实施|开展|推进|主要|重点|提升|各项|[\d一二三四五六七八九十]+项|行动|工程|任务|工作"
+)
+_ITEM_KINDS = ("num", "subnum", "dash")
+
+# Target groups as printed in section titles; the first listed spelling is
+# the schema's name. 领导干部 comes first because its title also says 公务员.
+TARGET_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("领导干部和公务员", ("领导干部", "公务员")),
+    ("青少年", ("青少年", "未成年人")),
+    ("产业工人", ("产业工人",)),
+    ("城镇劳动者", ("城镇劳动者",)),
+    ("农民", ("农民",)),
+    ("老年人", ("老年人",)),
+    ("社区居民", ("社区居民",)),
+)
+
+
+@dataclass
+class _Task:
+    number: str
+    body: str
+    units: list[UnitRef] = field(default_factory=list)
+    code: str = ""
+
+
+@dataclass
+class _Section:
+    title: str
+    intro: str = ""
+    tasks: list[_Task] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+    # unit lines as (label, text, index of the task they follow or -1)
+    unit_lines: list[tuple[str, str, int]] = field(default_factory=list)
+    units: list[UnitRef] = field(default_factory=list)
+    level: str = "paren"  # heading kind that opened it: "top" (一、) or "paren" (（一）)
+    task_kind: str | None = None  # block kind of its tasks, set by the first item
+    kind: str = "project"
+    target_group: str | None = None
+    code: str = ""
+
+
+@dataclass
+class _Passage:
+    """Text scanned for indicators, with the task and section it belongs to."""
+
+    text: str
+    task: _Task | None
+    section: _Section | None
+
+
+def _target_group(title: str) -> str | None:
+    for group, spellings in TARGET_GROUPS:
+        if any(s in title for s in spellings):
+            return group
+    return None
+
+
+def _heading_title(text: str) -> tuple[str, str]:
+    """Split "青少年科学素质提升行动。围绕…" into title and the rest."""
+    match = re.match(r"^(.*?)。(.*)$", text)
+    if match and match.group(1):
+        return match.group(1).strip(), match.group(2).strip()
+    return text.rstrip("。：:；"), ""
+
+
+def _split_trailing_bracket(text: str) -> tuple[str, str] | None:
+    """("…实践能力。", "市委宣传部…按职责分工负责") for text ending in a bracket."""
+    stripped = text.rstrip().rstrip("。.；;")
+    if not stripped or stripped[-1] not in "）)〕]］】":
+        return None
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        ch = stripped[i]
+        if ch in "）)〕]］】":
+            depth += 1
+        elif ch in "（(〔[［【":
+            depth -= 1
+            if depth == 0:
+                return stripped[:i], stripped[i + 1 : -1]
+    return None
+
+
+def _looks_like_unit_clause(inner: str) -> bool:
+    label = _LABEL_RE.match(inner)
+    if label and is_unit_label(label.group(1)):
+        return True
+    return bool(re.search(r"(?:负责|牵头|配合|参与)[。]?$", inner)) and bool(split_units(inner))
+
+
+def _take_unit_clause(text: str) -> tuple[str, list[UnitRef]]:
+    """Remove a closing unit bracket from a task's text and parse it."""
+    split = _split_trailing_bracket(text)
+    if split and _looks_like_unit_clause(split[1]):
+        return split[0].rstrip(), parse_unit_clause(split[1])
+    return text, []
+
+
+def _printed(block: _Block) -> str:
+    """A sub-item put back together with its marker, for a task's text."""
+    if block.kind == "num":
+        return f"{block.number}．{block.text}"
+    if block.kind == "dash":
+        return f"——{block.text}"
+    if block.kind == "paren":
+        return f"（{block.number}）{block.text}"
+    return f"{block.number}{block.text}"
+
+
+def _is_section_title(title: str) -> bool:
+    """A heading that is itself a section: it names a population or a subject.
+
+    "青少年科学素质提升行动" and "科普基础设施工程" are sections; "提升行动",
+    "实施五项重点工程" and "重点任务" only hold sections.
+    """
+    if _target_group(title):
+        return True
+    if not _SECTION_KEYWORD_RE.search(title):
+        return False
+    return bool(_CONTAINER_WORDS_RE.sub("", title))
+
+
+class _StructureParser:
+    """Walks the classified blocks and builds sections, tasks and passages.
+
+    A "一、" heading is either a section itself or a container whose "（一）"
+    headings are the sections (decided per heading, so both layouts work,
+    even in one document); without any "一、" heading, "（一）" headings
+    that name an action or project are sections.
+    """
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.blocks = blocks
+        self.sections: list[_Section] = []
+        self.passages: list[_Passage] = []
+
+    def parse(self) -> None:
+        container: _Block | None = None  # the current "一、" heading that holds sections
+        seen_top = False
+        section: _Section | None = None
+        for block in self.blocks:
+            if block.kind == "appendix":
+                break
+            if block.kind == "top":
+                seen_top = True
+                self._finish(section)
+                section = None
+                title = _heading_title(block.text)[0]
+                if _is_section_title(title):
+                    container = None
+                    section = self._open(block, level="top")
+                    continue
+                container = block if _TASK_BLOCK_RE.search(title) else None
+            elif block.kind == "paren" and (section is None or section.level == "paren"):
+                title = _heading_title(block.text)[0]
+                self._finish(section)
+                section = None
+                if container is not None or (not seen_top and _SECTION_KEYWORD_RE.search(title)):
+                    section = self._open(block, level="paren")
+                    continue
+            elif section is None and container is not None and block.kind in _ITEM_KINDS:
+                # tasks listed straight under "二、重点任务", with no sections
+                section = _Section(title=_heading_title(container.text)[0], level="paren")
+            if section is None:
+                self._add_passage(block.text, None, None)
+            else:
+                self._section_block(section, block)
+        self._finish(section)
+
+    @staticmethod
+    def _open(block: _Block, level: str) -> _Section:
+        title, intro = _heading_title(block.text)
+        return _Section(title=title, intro=intro, level=level)
+
+    @staticmethod
+    def _section_block(section: _Section, block: _Block) -> None:
+        """Add one block inside a section."""
+        item_kinds = _ITEM_KINDS if section.level == "paren" else ("paren", *_ITEM_KINDS)
+        if block.kind == "measures":
+            # what came before 措施 were goals; the measures are the tasks
+            section.goals.extend(t.body for t in section.tasks)
+            section.tasks.clear()
+            section.task_kind = None
+        elif block.kind == "units":
+            section.unit_lines.append((block.label, block.text, len(section.tasks) - 1))
+        elif block.kind in item_kinds and section.task_kind in (None, block.kind):
+            number = block.number if block.kind in ("num", "subnum", "paren") else ""
+            section.tasks.append(_Task(number=number, body=block.text))
+            section.task_kind = block.kind
+        else:
+            text = block.text if block.kind == "text" else _printed(block)
+            if section.tasks:
+                section.tasks[-1].body += text
+            else:
+                section.intro += text
+
+    def _add_passage(self, text: str, task: _Task | None, section: _Section | None) -> None:
+        if text:
+            self.passages.append(_Passage(text, task, section))
+
+    def _finish(self, section: _Section | None) -> None:
+        """Close a section: task units, section units, and its passages in order."""
+        if section is None:
+            return
+        if not section.tasks and section.intro and not section.goals:
+            section.tasks.append(_Task(number="", body=section.intro))
+        else:
+            self._add_passage(section.intro, None, section)
+        for goal in section.goals:
+            self._add_passage(_take_unit_clause(goal)[0], None, section)
+        for task in section.tasks:
+            task.body, task.units = _take_unit_clause(task.body)
+        per_task = any(0 <= index < len(section.tasks) - 1 for _, _, index in section.unit_lines)
+        section_lines = []
+        for label, text, index in section.unit_lines:
+            if per_task and index >= 0:
+                section.tasks[index].units.extend(
+                    _unit_line(label, text, section.tasks[index].units)
+                )
+            else:
+                section_lines.append((label, text))
+        for label, text in section_lines:
+            section.units.extend(_unit_line(label, text, section.units))
+        for task in section.tasks:
+            self._add_passage(task.body, task, section)
+        self.sections.append(section)
+
+
+def _unit_line(label: str, text: str, earlier: list[UnitRef]) -> list[UnitRef]:
+    """Units of a "牵头部门：…" style line; a 责任单位 line after a lead line cooperates."""
+    has_lead = any(ref.role == "lead" for ref in earlier)
+    return parse_unit_clause(f"{label}：{text}", default_first_is_lead=not has_lead)
+
+
+# ----------------------------------------------------------- metadata
+
+
+@dataclass
+class _Meta:
+    region: str | None = None
+    name: str | None = None
+    first_year: int | None = None
+    last_year: int | None = None
+    doc_number: str | None = None
+    issue_date: str | None = None
+    level: str = "county"
+    body_start: int = 0
+
+
+def _find_title(paragraphs: list[str]) -> tuple[str | None, int]:
+    """The plan's own title and its paragraph index (-1 when only in the notice)."""
+    for i, para in enumerate(paragraphs):
+        if (
+            "全民科学素质" in para
+            and len(para) <= 80
+            and not re.search(r"关于|通知|《|》|[，。：]", para)
+            and re.search(r"(?:方案|规划|计划|纲要)(?:[（(].*[）)])?$", para)
+        ):
+            return para, i
+    for para in paragraphs:
+        match = re.search(r"印发《?([^《》]*全民科学素质[^《》]*?)》?的?通知", para)
+        if match:
+            return match.group(1), -1
+    return None, -1
+
+
+def _cn_date(match: re.Match[str]) -> tuple[int, int, int]:
+    return (
+        parse_chinese_integer(match.group(1)),
+        parse_chinese_integer(match.group(2)),
+        parse_chinese_integer(match.group(3)),
+    )
+
+
+def _read_meta(lines: list[str], paragraphs: list[str]) -> _Meta:
+    meta = _Meta()
+    name, index = _find_title(paragraphs)
+    meta.body_start = index + 1
+    header_end = next((i for i, line in enumerate(lines) if _TOP_RE.match(line)), len(lines))
+    for line in lines[:header_end]:
+        compact = line.replace(" ", "")
+        if meta.doc_number is None and (m := _DOC_NUMBER_RE.match(compact)):
+            number = re.sub(r"[\[［【(（]", "〔", m.group(1))
+            meta.doc_number = re.sub(r"[\]］】)）]", "〕", number)
+        if meta.issue_date is None and (_DATE_RE.match(compact) or _CN_DATE_RE.match(compact)):
+            dm = _DATE_RE.match(compact)
+            year, month, day = (
+                (int(dm.group(1)), int(dm.group(2)), int(dm.group(3)))
+                if dm
+                else _cn_date(_CN_DATE_RE.match(compact))  # type: ignore[arg-type]
+            )
+            meta.issue_date = f"{year:04d}-{month:02d}-{day:02d}"
+    if name:
+        name = name.replace("(", "（").replace(")", "）")
+        meta.name = name
+        region = name.split("全民科学素质")[0]
+        meta.region = re.sub(r"^(?:中共)?", "", region) or None
+        years = re.search(r"(\d{4})\s*年?\s*[—\-–~～至到]+\s*(\d{4})", name)
+        if years:
+            meta.first_year, meta.last_year = int(years.group(1)), int(years.group(2))
+    meta.level = _level(meta.region, "\n".join(paragraphs))
+    return meta
+
+
+def _level(region: str | None, text: str) -> str:
+    """county for 县/区/县级市, city for a 地级市 (one that has counties under it)."""
+    if not region:
+        return "county"
+    if region.endswith(("县", "区", "旗")):
+        return "county"
+    if region.endswith(("州", "盟")):
+        return "city"
+    return "city" if re.search(r"县（区）|县区|区县|各县|县、区", text) else "county"
+
+
+def _guess_first_year(meta: _Meta, text: str) -> None:
+    """First year when the title prints none: the year of issue, else 十四五 → 2021."""
+    if meta.first_year is not None:
+        return
+    issued = re.search(r"\d{4}", meta.issue_date or meta.doc_number or "")
+    five_year = re.search(r"十([三四五六])五", text)
+    if issued:
+        meta.first_year = int(issued.group(0))
+    elif five_year:
+        meta.first_year = 2016 + 5 * "三四五六".index(five_year.group(1))
+
+
+def _guess_last_year(meta: _Meta, target_years: list[int]) -> None:
+    """Last year when the title prints none: the literacy target's year."""
+    if meta.last_year is not None or meta.first_year is None:
+        return
+    later = sorted(y for y in target_years if y >= meta.first_year)
+    meta.last_year = later[0] if later else meta.first_year + 4
+
+
+# --------------------------------------------------------- indicators
+
+LITERACY_NAME = "公民具备科学素质的比例"
+_LITERACY_RE = re.compile(r"公民(?:具备|具有)?科学素质(?:的)?(?:比例|水平)")
+_SENTENCE_RE = re.compile(r"[^。；！？]+[。；！？]?")
+_STRUCTURAL_RE = re.compile(r"^(?:提升行动|重点工程|重点工作|重点任务|行动|工程|任务|措施|原则)")
+_RATE_WORDS = (
+    "覆盖率",
+    "普及率",
+    "参与率",
+    "开放率",
+    "知晓率",
+    "达标率",
+    "合格率",
+    "比例",
+    "比率",
+    "占比",
+)
+_TIME_PREFIX_RE = re.compile(
+    r"^(?:“?十[三四五六]五”?(?:期间|期末|末|时期)?|到\d{4}年(?:底|末)?|至\d{4}年|\d{4}年(?:底|末)?"
+    r"|每年|每学期|力争|争取|确保|基本|实现|要)[，,]?"
+)
+_FILLER_RE = re.compile(r"每年|每学期|每季度|至少|力争|争取")
+_TRAILING_COMPARATOR_RE = re.compile(r"(?:应|要)?(?:达到|达|不少于|不低于|超过|不超过|控制在|共)?$")
+_OBJECT_VERBS = (
+    "配备",
+    "配置",
+    "创建",
+    "培育",
+    "建设",
+    "建成",
+    "举办",
+    "开展",
+    "组织",
+    "安排",
+    "召开",
+    "培训",
+    "轮训",
+    "培养",
+    "完成",
+    "拥有",
+    "设立",
+    "明确",
+    "新建",
+    "参加",
+    "认定",
+)
+# "配备10辆…和配置2套…": the second target's clause starts after 和.
+_AND_VERB_RE = re.compile(rf"[和及并](?={'|'.join(_OBJECT_VERBS)})")
+_FLOW_VERBS = re.compile(r"培训|培育|轮训|培养|举办|开展|组织|召开|安排|参加|创建|新建|认定")
+_ORGANISE_RE = re.compile(r"举办|开展|组织|安排|召开")
+_PERSON_UNITS = ("人", "名")
+_STOCK_UNITS = ("个", "所", "家", "座", "处", "辆", "套", "门", "支")
+
+# Activity type codes (SCHEMA.md) by the words that name them in a target.
+_ACTIVITY_TYPE_WORDS: tuple[tuple[str, str], ...] = (
+    ("training", "培训|轮训|研修|培养"),
+    ("lecture", "讲座|报告会|讲堂"),
+    ("contest", "竞赛|大赛"),
+    ("exhibition", "展览|展示|展演"),
+    ("emergency", "演练|应急"),
+    ("study_tour", "研学"),
+    ("sci_day", "科普日"),
+    ("sci_week", "科技活动周|科技周"),
+    ("three_rural", "三下乡"),
+    ("volunteer", "志愿服务"),
+)
+
+
+@dataclass
+class _Literacy:
+    target: Number | None = None
+    baseline: Number | None = None
+    baseline_year: int | None = None
+    quote: str | None = None
+    target_years: list[int] = field(default_factory=list)
+    spans: set[tuple[int, str]] = field(default_factory=set)  # (passage id, sentence)
+
+
+def _sentences(text: str) -> Iterator[str]:
+    for match in _SENTENCE_RE.finditer(text):
+        sentence = match.group(0).strip()
+        if sentence:
+            yield sentence
+
+
+def _quote(sentence: str) -> str:
+    return sentence.rstrip("。；！？;!?")
+
+
+def _sentence_year(sentence: str) -> int | None:
+    match = re.search(r"(\d{4})年", sentence)
+    return int(match.group(1)) if match else None
+
+
+def _read_literacy(passages: list[_Passage], first_year: int | None) -> _Literacy:
+    """Literacy target and baseline from "公民具备科学素质的比例达到17.5%" sentences.
+
+    A sentence dated before the plan's first year gives the baseline; the
+    first other one gives the target (later years, as 到2035年, are
+    recorded only to bound the plan's last year).
+    """
+    found = _Literacy()
+    for pid, passage in enumerate(passages):
+        for sentence in _sentences(passage.text):
+            if not _LITERACY_RE.search(sentence):
+                continue
+            percents = [q for q in find_quantities(sentence) if q.quantity.unit == "%"]
+            if not percents:
+                continue
+            found.spans.add((pid, sentence))
+            year = _sentence_year(sentence)
+            value = percents[0].quantity.value
+            if year is not None and first_year is not None and year < first_year:
+                found.baseline, found.baseline_year = value, year
+            elif found.target is None:
+                found.target, found.quote = value, _quote(sentence)
+                if year is not None:
+                    found.target_years.append(year)
+            elif year is not None:
+                found.target_years.append(year)
+    return found
+
+
+def _blank_titles(text: str) -> str:
+    """Hide the inside of 《…》 (same length) so cited titles give no targets."""
+    return re.sub(r"《[^《》]*》", lambda m: "《" + "□" * (len(m.group(0)) - 2) + "》", text)
+
+
+def _local_clause(sentence: str, match: QuantityMatch) -> str:
+    """The clause holding a number, up to it: "…，每年组织2次" → "每年组织"."""
+    return re.split(r"[，,：:]", sentence[: match.start])[-1]
+
+
+def _object_after(sentence: str, match: QuantityMatch) -> str:
+    """The noun a classifier counts ("10辆科普大篷车" → "科普大篷车"), else ""."""
+    rest = sentence[match.end :]
+    if not rest or not re.match(r"[\u4e00-\u9fff“]", rest):
+        return ""
+    return re.sub(r"^[的为]", "", re.split(r"[，,。；;、和及]", rest)[0])
+
+
+def _indicator_name(sentence: str, match: QuantityMatch) -> str:
+    """A short name: the clause before the number, plus the noun counted after it."""
+    clause = _AND_VERB_RE.split(_local_clause(sentence, match))[-1]
+    while True:
+        trimmed = _TIME_PREFIX_RE.sub("", clause)
+        if trimmed == clause:
+            break
+        clause = trimmed
+    clause = _TRAILING_COMPARATOR_RE.sub("", _FILLER_RE.sub("", clause)).strip()
+    return (clause + _object_after(sentence, match)).strip() or sentence[: match.end]
+
+
+def _split_rate_list(name: str) -> list[str]:
+    """ "行政村的科技示范户、科技带头人、科普信息员覆盖率" → one name per listed item."""
+    rate = next((w for w in _RATE_WORDS if name.endswith(w)), None)
+    if rate is None or "、" not in name:
+        return [name]
+    items = name[: -len(rate)].split("的")[-1].split("、")
+    if len(items) < 2 or any(not item or len(item) > 6 for item in items):
+        return [name]
+    return [f"{item}{rate}" for item in items]
+
+
+def _measure(quantity: Quantity, clause: str, name: str) -> str:
+    if quantity.unit in ("%", "个百分点"):
+        return "percent"
+    if quantity.unit in _PERSON_UNITS or quantity.unit in _STOCK_UNITS or not quantity.unit:
+        return "count" if _FLOW_VERBS.search(clause) and "人数" not in name else "level"
+    return "count"
+
+
+def _target_mode(measure: str, clause: str) -> str:
+    if measure == "percent":
+        return "end"
+    if re.search(r"每年|每学期|每季度|年均|每个?年度", clause):
+        return "annual"
+    return "end" if measure == "level" else "period"
+
+
+def _rule(
+    quantity: Quantity, measure: str, clause: str, task: _Task | None, section: _Section | None
+) -> dict[str, Any] | None:
+    """A derivation rule for targets the activity ledger can count, else None."""
+    if measure != "count":
+        return None
+    types = [code for code, words in _ACTIVITY_TYPE_WORDS if re.search(words, clause)]
+    if quantity.unit == "人次":
+        metric = "participants"
+    elif not _ORGANISE_RE.search(clause):
+        return None  # "有机会参加1次培训" counts attendance, not events held
+    elif quantity.unit in ("次", "场") and (types or "活动" in clause):
+        metric = "activities"
+    elif quantity.unit == "期" and (types or re.search(r"班|活动", clause)):
+        metric = "sessions"
+    else:
+        return None
+    group = section.target_group if section is not None else None
+    return {
+        "metric": metric,
+        "activity_types": types,
+        "target_groups": [group] if group else [],
+        "tasks": [task.code] if task is not None else [],
+        "units": [],
+    }
+
+
+def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for sentence in _sentences(passage.text):
+        if (pid, sentence) in literacy.spans:
+            continue
+        for match in find_quantities(_blank_titles(sentence)):
+            quantity = match.quantity
+            following = sentence[match.end : match.end + 6]
+            if quantity.unit == "项" and _STRUCTURAL_RE.match(following):
+                continue
+            clause = _local_clause(sentence, match) + _object_after(sentence, match)
+            name = _indicator_name(sentence, match)
+            unit = quantity.unit or ("人" if name.endswith("人数") else "")
+            measure = _measure(quantity, clause, name)
+            rule = _rule(quantity, measure, clause, passage.task, passage.section)
+            for each in _split_rate_list(name) if measure == "percent" else [name]:
+                found.append(
+                    {
+                        "code": "",
+                        "name": each,
+                        "unit": unit,
+                        "measure": measure,
+                        "task": passage.task.code if passage.task is not None else None,
+                        "target_mode": _target_mode(measure, clause),
+                        "target": quantity.value,
+                        "targets_by_year": None,
+                        "comparator": quantity.comparator,
+                        "baseline": None,
+                        "baseline_year": None,
+                        "source": "derived" if rule else "manual",
+                        "rule": rule,
+                        "quote": _quote(sentence),
+                    }
+                )
+    return found
+
+
+# ------------------------------------------------------------ assembly
+
+
+def _task_title(body: str) -> tuple[str, str]:
+    """Lead-in sentence as the title; the rest as the text (whole body if one sentence)."""
+    match = re.match(r"^(.*?)。(.*)$", body)
+    if match and match.group(1) and match.group(2).strip():
+        return match.group(1).strip(), match.group(2).strip()
+    return body.rstrip("。；"), body
+
+
+def _plan_id(region: str | None, first: int | None, last: int | None) -> str:
+    """A stable slug: region as a short hash (no pinyin offline) plus the years."""
+    tag = f"{zlib.crc32((region or '').encode('utf-8')):08x}"[:6]
+    years = f"-{first}-{last}" if first and last else ""
+    return f"plan-{tag}{years}"
+
+
+class _UnitRegistry:
+    """Every unit named in the plan: first spelling is the name, others aliases."""
+
+    def __init__(self) -> None:
+        self.matcher = UnitMatcher()
+        self.units: dict[str, list[str]] = {}
+
+    def canonical(self, name: str) -> str:
+        known = self.matcher.match(name)
+        if known is None:
+            self.matcher.add(name)
+            self.units[name] = []
+            return name
+        if name != known and name not in self.units[known]:
+            self.units[known].append(name)
+        return known
+
+    def refs(self, refs: list[UnitRef]) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        for ref in refs:
+            name = self.canonical(ref.name)
+            if all(r["name"] != name for r in out):
+                out.append({"name": name, "role": ref.role})
+        return out
+
+
+def parse_plan_text(text: str) -> dict[str, Any]:
+    """Parse a plan document's text into a draft plan dict (SCHEMA.md shape)."""
+    lines = clean_lines(text)
+    paragraphs = unwrap(lines)
+    meta = _read_meta(lines, paragraphs)
+    blocks = [_classify(p) for p in paragraphs[meta.body_start :]]
+    structure = _StructureParser(blocks)
+    structure.parse()
+
+    counters = {"action": 0, "project": 0}
+    registry = _UnitRegistry()
+    sections_out = []
+    for section in structure.sections:
+        group = _target_group(section.title)
+        section.kind = "project" if "工程" in section.title or group is None else "action"
+        section.target_group = group if section.kind == "action" else None
+        counters[section.kind] += 1
+        section.code = f"{'A' if section.kind == 'action' else 'P'}{counters[section.kind]}"
+        section_units = registry.refs(section.units)
+        tasks_out = []
+        for i, task in enumerate(section.tasks, start=1):
+            task.code = f"{section.code}.{i}"
+            title, body = _task_title(task.body)
+            units = registry.refs(task.units) if task.units else [dict(u) for u in section_units]
+            tasks_out.append(
+                {
+                    "code": task.code,
+                    "number": task.number,
+                    "title": title,
+                    "text": body,
+                    "units": units,
+                }
+            )
+        sections_out.append(
+            {
+                "code": section.code,
+                "kind": section.kind,
+                "title": section.title,
+                "target_group": section.target_group,
+                "units": section_units,
+                "tasks": tasks_out,
+            }
+        )
+
+    passages = structure.passages
+    _guess_first_year(meta, "\n".join(paragraphs))
+    literacy = _read_literacy(passages, meta.first_year)
+    _guess_last_year(meta, literacy.target_years)
+
+    indicators: list[dict[str, Any]] = []
+    if literacy.target is not None:
+        indicators.append(
+            {
+                "code": "LIT",
+                "name": LITERACY_NAME,
+                "unit": "%",
+                "measure": "percent",
+                "task": None,
+                "target_mode": "end",
+                "target": literacy.target,
+                "targets_by_year": None,
+                "comparator": ">=",
+                "baseline": literacy.baseline,
+                "baseline_year": literacy.baseline_year,
+                "source": "manual",
+                "rule": None,
+                "quote": literacy.quote,
+            }
+        )
+    others = [ind for pid, p in enumerate(passages) for ind in _indicators_from(p, pid, literacy)]
+    for n, indicator in enumerate(others, start=1):
+        indicator["code"] = f"I{n:02d}"
+    indicators.extend(others)
+
+    return {
+        "id": _plan_id(meta.region, meta.first_year, meta.last_year),
+        "plan": {
+            "region": meta.region,
+            "level": meta.level,
+            "name": meta.name,
+            "first_year": meta.first_year,
+            "last_year": meta.last_year,
+            "doc_number": meta.doc_number,
+            "issue_date": meta.issue_date,
+            "literacy_baseline": literacy.baseline,
+            "literacy_baseline_year": literacy.baseline_year,
+            "literacy_target": literacy.target,
+        },
+        "units": [{"name": name, "aliases": aliases} for name, aliases in registry.units.items()],
+        "sections": sections_out,
+        "indicators": indicators,
+    }
