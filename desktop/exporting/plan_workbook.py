@@ -1,0 +1,266 @@
+"""The plan-structure workbook: a plan laid out for editing in Excel.
+
+An office exports its plan, fixes a unit name or adds a target in Excel, and
+loads the file back (desktop/importing/plan_file.py reads exactly this
+layout). Every coded value (kind, role, measure, target mode, comparator,
+source, metric) is written as a Chinese label with a dropdown, and user text
+is always stored as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
+
+SHEET_META = "方案信息"
+SHEET_TREE = "行动与任务"
+SHEET_LINKS = "责任单位"
+SHEET_UNITS = "单位名录"
+SHEET_INDICATORS = "指标"
+SHEETS = (SHEET_META, SHEET_TREE, SHEET_LINKS, SHEET_UNITS, SHEET_INDICATORS)
+
+# 方案信息: (plan key, label); "id" is the plan's own code.
+META_FIELDS: list[tuple[str, str]] = [
+    ("id", "方案编号"),
+    ("region", "地区"),
+    ("level", "层级"),
+    ("name", "方案名称"),
+    ("first_year", "起始年份"),
+    ("last_year", "结束年份"),
+    ("doc_number", "文号"),
+    ("issue_date", "印发日期"),
+    ("literacy_baseline", "科学素质基线（%）"),
+    ("literacy_baseline_year", "基线年份"),
+    ("literacy_target", "科学素质目标（%）"),
+]
+META_NOTES = {
+    "id": "字母、数字和“-”，用于区分多个方案",
+    "level": "县级 或 市级",
+    "first_year": "四位年份",
+    "last_year": "四位年份",
+    "issue_date": "YYYY-MM-DD，未印明可空",
+    "literacy_baseline": "公民具备科学素质的比例，可空",
+    "literacy_target": "到结束年份应达到的比例，可空",
+}
+
+KIND_TASK = "任务"
+LEVEL_LABELS = {"county": "县级", "city": "市级"}
+KIND_LABELS = {"action": "提升行动", "project": "重点工程"}
+ROLE_LABELS = {"lead": "牵头", "cooperating": "配合"}
+MEASURE_LABELS = {"count": "累计数", "level": "存量", "percent": "比率"}
+TARGET_MODE_LABELS = {
+    "period": "规划期累计",
+    "annual": "每年",
+    "per_year": "分年度",
+    "end": "期末达到",
+}
+COMPARATOR_LABELS = {">=": "不少于(≥)", "<=": "不超过(≤)"}
+SOURCE_LABELS = {"manual": "手工填报", "derived": "台账统计"}
+METRIC_LABELS = {
+    "activities": "活动次数",
+    "sessions": "场次",
+    "participants": "参加人次",
+    "volunteers": "志愿者人次",
+    "volunteer_hours": "志愿服务时长",
+    "funding": "经费",
+}
+
+TREE_HEADERS = ["编号", "类别", "序号", "标题", "重点人群", "全文"]
+LINK_HEADERS = ["编号", "行动/任务名称", "责任单位", "角色"]
+UNIT_HEADERS = ["单位名称", "别名"]
+IND_HEAD = ["编号", "指标名称", "计量单位", "计量方式", "所属任务", "目标类型", "比较", "目标值"]
+IND_TAIL = [
+    "基线值",
+    "基线年份",
+    "数据来源",
+    "统计口径",
+    "活动类型",
+    "重点人群",
+    "限定任务",
+    "限定单位",
+    "原文",
+]
+YEAR_HEADER = "{year}年目标"
+LIST_SEPARATOR = "、"
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def year_headers(first_year: int, last_year: int) -> list[str]:
+    return [YEAR_HEADER.format(year=y) for y in range(first_year, last_year + 1)]
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    """Write one cell; a string is always text, even when it starts with = + - @."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    cell.border = _BORDER
+    cell.alignment = _WRAP
+    return cell
+
+
+def _header(ws: Worksheet, headers: list[str], widths: dict[str, float]) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = put(ws, 1, col, text)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = widths.get(text, 12)
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _dropdown(ws: Worksheet, col: int, choices: list[str], rows: int, strict: bool = True) -> None:
+    """A list dropdown on a whole column below the header."""
+    letter = get_column_letter(col)
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showErrorMessage=strict,
+        errorTitle="无效的值",
+        error="请从下拉列表中选择。",
+    )
+    dv.add(f"{letter}2:{letter}{max(rows, 2) + 200}")
+    ws.add_data_validation(dv)
+
+
+def _joined(items: list[str] | None) -> str:
+    return LIST_SEPARATOR.join(items or [])
+
+
+def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
+    """Write the plan dict (SCHEMA.md shape) as the plan-structure workbook.
+
+    Rules name activity types in words (科普讲座), not codes (lecture).
+    """
+    type_names = {code: name for code, name, _counts in ACTIVITY_TYPES}
+    meta = plan["plan"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_META
+    _header(ws, ["项目", "内容", "说明"], {"项目": 20, "内容": 60, "说明": 36})
+    values = {**meta, "id": plan.get("id")}
+    for row, (key, label) in enumerate(META_FIELDS, start=2):
+        put(ws, row, 1, label).font = Font(bold=True)
+        value = values.get(key)
+        if key == "level":
+            value = LEVEL_LABELS.get(value, value)
+        put(ws, row, 2, value)
+        put(ws, row, 3, META_NOTES.get(key, ""))
+    dv = DataValidation(type="list", formula1='"' + ",".join(LEVEL_LABELS.values()) + '"')
+    dv.add("B4")
+    ws.add_data_validation(dv)
+
+    ws = wb.create_sheet(SHEET_TREE)
+    _header(ws, TREE_HEADERS, {"编号": 9, "类别": 11, "序号": 7, "标题": 36, "全文": 90})
+    row = 2
+    for sec in plan["sections"]:
+        cells = [
+            sec["code"],
+            KIND_LABELS.get(sec["kind"], sec["kind"]),
+            "",
+            sec["title"],
+            sec.get("target_group") or "",
+            "",
+        ]
+        for col, value in enumerate(cells, start=1):
+            cell = put(ws, row, col, value)
+            cell.fill = _SECTION_FILL
+            cell.font = Font(bold=True)
+        row += 1
+        for task in sec["tasks"]:
+            cells = [task["code"], KIND_TASK, task["number"], task["title"], "", task["text"]]
+            for col, value in enumerate(cells, start=1):
+                put(ws, row, col, value)
+            row += 1
+    _dropdown(ws, 2, [*KIND_LABELS.values(), KIND_TASK], row)
+    _dropdown(ws, 5, TARGET_GROUPS, row)
+
+    ws = wb.create_sheet(SHEET_LINKS)
+    _header(ws, LINK_HEADERS, {"编号": 9, "行动/任务名称": 40, "责任单位": 28, "角色": 8})
+    row = 2
+    for sec in plan["sections"]:
+        for owner in [sec, *sec["tasks"]]:
+            for link in owner["units"]:
+                put(ws, row, 1, owner["code"])
+                put(ws, row, 2, owner["title"])
+                put(ws, row, 3, link["name"])
+                put(ws, row, 4, ROLE_LABELS.get(link["role"], link["role"]))
+                row += 1
+    _dropdown(ws, 4, list(ROLE_LABELS.values()), row)
+    unit_rows = max(len(plan.get("units") or []), 1) + 1
+    dv = DataValidation(
+        type="list",
+        formula1=f"'{SHEET_UNITS}'!$A$2:$A${unit_rows + 200}",
+        showErrorMessage=False,
+    )
+    dv.add(f"C2:C{row + 200}")
+    ws.add_data_validation(dv)
+
+    ws = wb.create_sheet(SHEET_UNITS)
+    _header(ws, UNIT_HEADERS, {"单位名称": 30, "别名": 50})
+    for row, unit in enumerate(plan.get("units") or [], start=2):
+        put(ws, row, 1, unit["name"])
+        put(ws, row, 2, _joined(unit.get("aliases")))
+
+    ws = wb.create_sheet(SHEET_INDICATORS)
+    years = year_headers(int(meta["first_year"]), int(meta["last_year"]))
+    headers = [*IND_HEAD, *years, *IND_TAIL]
+    _header(
+        ws,
+        headers,
+        {"指标名称": 28, "目标类型": 11, "比较": 11, "数据来源": 10, "活动类型": 16, "原文": 60},
+    )
+    col_of = {h: i for i, h in enumerate(headers, start=1)}
+    for row, ind in enumerate(plan.get("indicators") or [], start=2):
+        rule = ind.get("rule") or {}
+        by_year = {int(y): v for y, v in (ind.get("targets_by_year") or {}).items()}
+        values = {
+            "编号": ind["code"],
+            "指标名称": ind["name"],
+            "计量单位": ind.get("unit") or "",
+            "计量方式": MEASURE_LABELS.get(ind["measure"], ind["measure"]),
+            "所属任务": ind.get("task") or "",
+            "目标类型": TARGET_MODE_LABELS.get(ind["target_mode"], ind["target_mode"]),
+            "比较": COMPARATOR_LABELS.get(ind.get("comparator") or ">=", ind.get("comparator")),
+            "目标值": ind.get("target"),
+            "基线值": ind.get("baseline"),
+            "基线年份": ind.get("baseline_year"),
+            "数据来源": SOURCE_LABELS.get(ind.get("source") or "manual", ind.get("source")),
+            "统计口径": METRIC_LABELS.get(rule.get("metric"), rule.get("metric")) if rule else "",
+            "活动类型": _joined([type_names.get(c, c) for c in rule.get("activity_types") or []]),
+            "重点人群": _joined(rule.get("target_groups")),
+            "限定任务": _joined(rule.get("tasks")),
+            "限定单位": _joined(rule.get("units")),
+            "原文": ind.get("quote") or "",
+        }
+        for year in range(int(meta["first_year"]), int(meta["last_year"]) + 1):
+            values[YEAR_HEADER.format(year=year)] = by_year.get(year)
+        for header, value in values.items():
+            put(ws, row, col_of[header], value)
+    rows = len(plan.get("indicators") or []) + 1
+    _dropdown(ws, col_of["计量方式"], list(MEASURE_LABELS.values()), rows)
+    _dropdown(ws, col_of["目标类型"], list(TARGET_MODE_LABELS.values()), rows)
+    _dropdown(ws, col_of["比较"], list(COMPARATOR_LABELS.values()), rows)
+    _dropdown(ws, col_of["数据来源"], list(SOURCE_LABELS.values()), rows)
+    _dropdown(ws, col_of["统计口径"], list(METRIC_LABELS.values()), rows)
+    wb.save(path)

@@ -1,0 +1,41 @@
+"""A plan as a readable YAML file, in the shape of resources/templates/SCHEMA.md.
+
+The same file can be kept beside the office's records, mailed to another
+county, or loaded back with `kepu plan import` (desktop/importing/plan_file.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_HEADER = (
+    "# 科普台账 实施方案文件（格式见 resources/templates/SCHEMA.md）\n"
+    "# 可用文本编辑器修改后，用“导入方案文件”或 kepu plan import 读回。\n"
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style everywhere, and multi-line or long text kept readable."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def plan_yaml_text(plan: dict[str, Any]) -> str:
+    ordered = {"id": plan.get("id"), **{k: v for k, v in plan.items() if k != "id"}}
+    body = yaml.dump(
+        ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2
+    )
+    return _HEADER + body
+
+
+def write_plan_yaml(plan: dict[str, Any], path: Path | str) -> None:
+    Path(path).write_text(plan_yaml_text(plan), encoding="utf-8")

@@ -1,0 +1,1130 @@
+"""Plan files in: a YAML plan file or a plan-structure workbook → the plan dict.
+
+Both are checked completely before anything is written: every problem is
+collected and reported at once, by sheet, row and column for a workbook and
+by section/task/indicator for YAML, in Chinese. A file with any problem
+yields a PlanFileError and no plan, so a bad file changes nothing.
+
+The workbook layout is the one desktop/exporting/plan_workbook.py writes;
+columns are found by their header, so an office may reorder or widen them.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import load_workbook
+from openpyxl.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.exporting.plan_workbook import (
+    COMPARATOR_LABELS,
+    IND_HEAD,
+    KIND_LABELS,
+    KIND_TASK,
+    LEVEL_LABELS,
+    LINK_HEADERS,
+    MEASURE_LABELS,
+    META_FIELDS,
+    METRIC_LABELS,
+    ROLE_LABELS,
+    SHEET_INDICATORS,
+    SHEET_LINKS,
+    SHEET_META,
+    SHEET_TREE,
+    SHEET_UNITS,
+    SOURCE_LABELS,
+    TARGET_MODE_LABELS,
+    TREE_HEADERS,
+    UNIT_HEADERS,
+)
+from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
+from desktop.models.plan import ROLES
+from desktop.services.errors import ValidationError
+from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
+
+MAX_SHOWN = 30
+LEVELS = ("county", "city")
+KINDS = ("action", "project")
+METRICS = tuple(METRIC_LABELS)
+TYPE_CODES = {code: code for code, _name, _c in ACTIVITY_TYPES} | {
+    name: code for code, name, _c in ACTIVITY_TYPES
+}
+RULE_LISTS = ("activity_types", "target_groups", "tasks", "units")
+
+FIELD_LABELS = {
+    "id": "方案编号",
+    "region": "地区",
+    "level": "层级",
+    "name": "名称",
+    "first_year": "起始年份",
+    "last_year": "结束年份",
+    "doc_number": "文号",
+    "issue_date": "印发日期",
+    "literacy_baseline": "科学素质基线",
+    "literacy_baseline_year": "基线年份",
+    "literacy_target": "科学素质目标",
+    "aliases": "别名",
+    "code": "编号",
+    "kind": "类别",
+    "title": "标题",
+    "target_group": "重点人群",
+    "number": "序号",
+    "text": "全文",
+    "role": "角色",
+    "unit": "计量单位",
+    "measure": "计量方式",
+    "task": "所属任务",
+    "target_mode": "目标类型",
+    "target": "目标值",
+    "targets_by_year": "分年度目标",
+    "comparator": "比较",
+    "baseline": "基线值",
+    "baseline_year": "基线年份",
+    "source": "数据来源",
+    "rule": "统计口径",
+    "metric": "统计口径",
+    "activity_types": "活动类型",
+    "target_groups": "重点人群",
+    "tasks": "限定任务",
+    "units": "限定单位",
+    "quote": "原文",
+}
+
+# The longest text each database column holds.
+MAX_LENGTHS = {
+    "plan_name": 200,
+    "region": 50,
+    "doc_number": 60,
+    "code": 20,
+    "section_title": 200,
+    "task_title": 300,
+    "number": 20,
+    "unit_name": 100,
+    "indicator_name": 200,
+    "uom": 20,
+    "id": 60,
+}
+
+Path_ = tuple[str | int, ...]
+Locator = Callable[[Path_], str]
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}：{self.message}"
+
+
+class PlanFileError(ValidationError):
+    """A plan file that cannot be loaded; `problems` lists every fault found."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:MAX_SHOWN])
+        more = f"\n……另有 {len(problems) - MAX_SHOWN} 处问题" if len(problems) > MAX_SHOWN else ""
+        super().__init__(f"{source}有 {len(problems)} 处问题，未导入任何内容：\n{shown}{more}")
+
+
+class _Bad:
+    """Marks a value that could not be read; its problem is already reported."""
+
+    def __repr__(self) -> str:
+        return "<bad>"
+
+
+BAD = _Bad()
+
+
+# ---------------------------------------------------------------- checking
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_year(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1949 <= value <= 2100
+
+
+class _Checker:
+    """Semantic checks on a plan dict; `locate` turns a path into words."""
+
+    def __init__(self, data: dict[str, Any], locate: Locator) -> None:
+        self.data = data
+        self.locate = locate
+        self.problems: list[Problem] = []
+
+    def bad(self, path: Path_, message: str) -> None:
+        self.problems.append(Problem(self.locate(path), message))
+
+    def text(
+        self, obj: dict[str, Any], key: str, path: Path_, required: bool, limit: int | None = None
+    ) -> None:
+        value = obj.get(key)
+        where = (*path, key)
+        if value is BAD:
+            return
+        if value is None or value == "":
+            if required:
+                self.bad(where, f"“{FIELD_LABELS.get(key, key)}”不能为空。")
+            return
+        if not isinstance(value, str):
+            self.bad(where, f"“{FIELD_LABELS.get(key, key)}”应为文字，现为“{value}”。")
+            return
+        if limit and len(value) > limit:
+            self.bad(
+                where, f"“{FIELD_LABELS.get(key, key)}”太长（{len(value)} 字，最多 {limit} 字）。"
+            )
+
+    def choice(self, obj: dict[str, Any], key: str, path: Path_, allowed: tuple[str, ...]) -> None:
+        value = obj.get(key)
+        if value is BAD:
+            return
+        if value not in allowed:
+            self.bad(
+                (*path, key),
+                f"“{FIELD_LABELS.get(key, key)}”的值“{value}”无效，应为 {' / '.join(allowed)}。",
+            )
+
+    def number(
+        self, obj: dict[str, Any], key: str, path: Path_, required: bool = False, pct: bool = False
+    ) -> None:
+        value = obj.get(key)
+        if value is BAD:
+            return
+        label = FIELD_LABELS.get(key, key)
+        if value is None:
+            if required:
+                self.bad((*path, key), f"“{label}”不能为空。")
+            return
+        if not _is_number(value):
+            self.bad((*path, key), f"“{label}”应为数字，现为“{value}”。")
+        elif value < 0:
+            self.bad((*path, key), f"“{label}”不能为负数。")
+        elif pct and value > 100:
+            self.bad((*path, key), f"“{label}”是百分比，不能超过 100。")
+
+    def year(self, obj: dict[str, Any], key: str, path: Path_, required: bool = False) -> None:
+        value = obj.get(key)
+        if value is BAD or (value is None and not required):
+            return
+        if not _is_year(value):
+            self.bad((*path, key), f"“{FIELD_LABELS.get(key, key)}”应为四位年份，现为“{value}”。")
+
+    def run(self) -> list[Problem]:
+        data = self.data
+        if not isinstance(data, dict):
+            self.bad((), "文件内容不是一个方案。")
+            return self.problems
+        self.text(data, "id", (), required=True, limit=MAX_LENGTHS["id"])
+        meta = data.get("plan")
+        if not isinstance(meta, dict):
+            self.bad(("plan",), "缺少方案信息（plan）。")
+            meta = {}
+        self._meta(meta)
+        unit_names = self._units(data.get("units"))
+        tasks = self._sections(data.get("sections"), unit_names)
+        self._indicators(data.get("indicators"), tasks, meta)
+        return self.problems
+
+    def _meta(self, meta: dict[str, Any]) -> None:
+        p: Path_ = ("plan",)
+        self.text(meta, "region", p, True, MAX_LENGTHS["region"])
+        self.text(meta, "name", p, True, MAX_LENGTHS["plan_name"])
+        self.choice(meta, "level", p, LEVELS)
+        self.year(meta, "first_year", p, required=True)
+        self.year(meta, "last_year", p, required=True)
+        first, last = meta.get("first_year"), meta.get("last_year")
+        if _is_year(first) and _is_year(last) and last < first:
+            self.bad((*p, "last_year"), "结束年份早于起始年份。")
+        self.text(meta, "doc_number", p, False, MAX_LENGTHS["doc_number"])
+        issued = meta.get("issue_date")
+        if issued not in (None, "", BAD) and not isinstance(issued, date):
+            try:
+                date.fromisoformat(str(issued))
+            except ValueError:
+                self.bad((*p, "issue_date"), f"“印发日期”应为 YYYY-MM-DD，现为“{issued}”。")
+        self.number(meta, "literacy_baseline", p, pct=True)
+        self.year(meta, "literacy_baseline_year", p)
+        self.number(meta, "literacy_target", p, pct=True)
+
+    def _units(self, units: Any) -> set[str]:
+        names: set[str] = set()
+        if units is None:
+            return names
+        if not isinstance(units, list):
+            self.bad(("units",), "单位名录应为列表。")
+            return names
+        aliases: dict[str, int] = {}
+        for i, unit in enumerate(units):
+            p: Path_ = ("units", i)
+            if not isinstance(unit, dict):
+                self.bad(p, "应为含 name 的条目。")
+                continue
+            self.text(unit, "name", p, True, MAX_LENGTHS["unit_name"])
+            name = unit.get("name")
+            if isinstance(name, str) and name:
+                if name in names:
+                    self.bad((*p, "name"), f"单位“{name}”重复列出。")
+                names.add(name)
+            if unit.get("aliases") is BAD:
+                continue
+            if not isinstance(unit.get("aliases") or [], list):
+                self.bad((*p, "aliases"), "“别名”应为列表。")
+                continue
+            for alias in unit.get("aliases") or []:
+                if not isinstance(alias, str) or not alias:
+                    self.bad((*p, "aliases"), f"别名“{alias}”无效。")
+                elif alias in aliases and aliases[alias] != i:
+                    self.bad((*p, "aliases"), f"别名“{alias}”同时属于两个单位。")
+                else:
+                    aliases[alias] = i
+        for alias in aliases:
+            if alias in names:
+                i = aliases[alias]
+                self.bad(("units", i, "aliases"), f"别名“{alias}”与另一单位的名称相同。")
+        return names
+
+    def _links(self, links: Any, path: Path_) -> None:
+        if links is None or links is BAD:
+            return
+        if not isinstance(links, list):
+            self.bad(path, "责任单位应为列表。")
+            return
+        seen: set[str] = set()
+        for k, link in enumerate(links):
+            p = (*path, k)
+            if not isinstance(link, dict):
+                self.bad(p, "责任单位应为含 name 和 role 的条目。")
+                continue
+            self.text(link, "name", p, True, MAX_LENGTHS["unit_name"])
+            self.choice(link, "role", p, ROLES)
+            name = link.get("name")
+            if isinstance(name, str) and name:
+                if name in seen:
+                    self.bad((*p, "name"), f"责任单位“{name}”重复列出。")
+                seen.add(name)
+
+    def _sections(self, sections: Any, unit_names: set[str]) -> set[str]:
+        codes: dict[str, Path_] = {}
+        tasks: set[str] = set()
+        if not isinstance(sections, list):
+            if sections is not None:
+                self.bad(("sections",), "行动/工程应为列表。")
+            return tasks
+
+        def unique(code: Any, where: Path_) -> None:
+            if not isinstance(code, str) or not code:
+                return
+            if code in codes:
+                self.bad(where, f"编号“{code}”重复（另见{self.locate(codes[code])}）。")
+            else:
+                codes[code] = where
+
+        for i, sec in enumerate(sections):
+            p: Path_ = ("sections", i)
+            if not isinstance(sec, dict):
+                self.bad(p, "应为一个行动/工程。")
+                continue
+            self.text(sec, "code", p, True, MAX_LENGTHS["code"])
+            unique(sec.get("code"), (*p, "code"))
+            self.choice(sec, "kind", p, KINDS)
+            self.text(sec, "title", p, True, MAX_LENGTHS["section_title"])
+            group = sec.get("target_group")
+            if group not in (None, "", BAD) and group not in TARGET_GROUPS:
+                self.bad(
+                    (*p, "target_group"),
+                    f"重点人群“{group}”不在名单中（{'、'.join(TARGET_GROUPS)}）。",
+                )
+            self._links(sec.get("units"), (*p, "units"))
+            sec_tasks = sec.get("tasks") or []
+            if not isinstance(sec_tasks, list):
+                self.bad((*p, "tasks"), "任务应为列表。")
+                continue
+            for j, task in enumerate(sec_tasks):
+                tp: Path_ = (*p, "tasks", j)
+                if not isinstance(task, dict):
+                    self.bad(tp, "应为一项任务。")
+                    continue
+                self.text(task, "code", tp, True, MAX_LENGTHS["code"])
+                unique(task.get("code"), (*tp, "code"))
+                if isinstance(task.get("code"), str):
+                    tasks.add(task["code"])
+                self.text(task, "title", tp, True, MAX_LENGTHS["task_title"])
+                number = task.get("number")
+                if number not in (None, BAD) and not isinstance(number, str):
+                    self.bad((*tp, "number"), f"“序号”应为文字，现为“{number}”。")
+                elif isinstance(number, str) and len(number) > MAX_LENGTHS["number"]:
+                    self.bad((*tp, "number"), "“序号”太长。")
+                self.text(task, "text", tp, False)
+                self._links(task.get("units"), (*tp, "units"))
+        return tasks
+
+    def _indicators(self, indicators: Any, tasks: set[str], meta: dict[str, Any]) -> None:
+        if indicators is None:
+            return
+        if not isinstance(indicators, list):
+            self.bad(("indicators",), "指标应为列表。")
+            return
+        codes: dict[str, int] = {}
+        first, last = meta.get("first_year"), meta.get("last_year")
+        for i, ind in enumerate(indicators):
+            p: Path_ = ("indicators", i)
+            if not isinstance(ind, dict):
+                self.bad(p, "应为一个指标。")
+                continue
+            self.text(ind, "code", p, True, MAX_LENGTHS["code"])
+            code = ind.get("code")
+            if isinstance(code, str) and code:
+                if code in codes:
+                    self.bad(
+                        (*p, "code"), f"指标编号“{code}”重复（与第 {codes[code] + 1} 个指标相同）。"
+                    )
+                else:
+                    codes[code] = i
+            self.text(ind, "name", p, True, MAX_LENGTHS["indicator_name"])
+            self.text(ind, "unit", p, False, MAX_LENGTHS["uom"])
+            self.choice(ind, "measure", p, MEASURES)
+            self.choice(ind, "target_mode", p, TARGET_MODES)
+            if ind.get("comparator") is not None:
+                self.choice(ind, "comparator", p, COMPARATORS)
+            if ind.get("source") is not None:
+                self.choice(ind, "source", p, SOURCES)
+            task = ind.get("task")
+            if task not in (None, "", BAD) and task not in tasks:
+                self.bad((*p, "task"), f"所属任务“{task}”在方案中不存在。")
+            mode = ind.get("target_mode")
+            percent = ind.get("measure") == "percent"
+            self.number(ind, "target", p, required=mode in ("period", "annual", "end"), pct=percent)
+            self.number(ind, "baseline", p, pct=percent)
+            self.year(ind, "baseline_year", p)
+            self._year_targets(ind, p, mode, first, last)
+            self._rule(ind, p, tasks)
+            self.text(ind, "quote", p, False)
+
+    def _year_targets(
+        self, ind: dict[str, Any], p: Path_, mode: Any, first: Any, last: Any
+    ) -> None:
+        by_year = ind.get("targets_by_year")
+        if by_year is BAD:
+            return
+        if by_year in (None, {}):
+            if mode == "per_year":
+                self.bad((*p, "targets_by_year"), "目标类型为“分年度”，但没有填写各年度目标。")
+            return
+        if not isinstance(by_year, dict):
+            self.bad((*p, "targets_by_year"), "分年度目标应为“年份: 数值”的表。")
+            return
+        for year, value in by_year.items():
+            where = (*p, "targets_by_year", year)
+            if value is BAD:
+                continue
+            y = int(year) if isinstance(year, str) and year.isdigit() else year
+            if not _is_year(y):
+                self.bad(where, f"“{year}”不是年份。")
+            elif _is_year(first) and _is_year(last) and not first <= y <= last:
+                self.bad(where, f"{y} 年不在方案的 {first}—{last} 年之内。")
+            if not _is_number(value):
+                self.bad(where, f"{year} 年目标应为数字，现为“{value}”。")
+
+    def _rule(self, ind: dict[str, Any], p: Path_, tasks: set[str]) -> None:
+        rule = ind.get("rule")
+        if rule is BAD:
+            return
+        if rule is None:
+            if ind.get("source") == "derived":
+                self.bad((*p, "rule"), "数据来源为“台账统计”，但没有填写统计口径。")
+            return
+        if not isinstance(rule, dict):
+            self.bad((*p, "rule"), "统计口径应为含 metric 的表。")
+            return
+        rp = (*p, "rule")
+        self.choice(rule, "metric", rp, METRICS)
+        for key in RULE_LISTS:
+            items = rule.get(key) or []
+            if items is BAD:
+                continue
+            if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+                self.bad((*rp, key), f"“{FIELD_LABELS[key]}”应为文字列表。")
+                continue
+            for item in items:
+                if key == "activity_types" and item not in TYPE_CODES:
+                    self.bad((*rp, key), f"活动类型“{item}”不存在。")
+                elif key == "target_groups" and item not in TARGET_GROUPS:
+                    self.bad((*rp, key), f"重点人群“{item}”不在名单中。")
+                elif key == "tasks" and item not in tasks:
+                    self.bad((*rp, key), f"限定任务“{item}”在方案中不存在。")
+
+
+def validate_plan(data: dict[str, Any], locate: Locator | None = None) -> list[Problem]:
+    """Every problem in a plan dict; empty when it can be saved as it is."""
+    return _Checker(data, locate or yaml_locator(data)).run()
+
+
+def check_plan(data: dict[str, Any], source: str = "方案") -> dict[str, Any]:
+    """Raise PlanFileError listing every problem; return the dict with defaults filled."""
+    problems = validate_plan(data)
+    if problems:
+        raise PlanFileError(source, problems)
+    return normalise_plan(data)
+
+
+def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
+    """Defaults filled in, so a checked dict has every key SCHEMA.md names."""
+    for sec in data.get("sections") or []:
+        sec.setdefault("units", [])
+        sec["target_group"] = sec.get("target_group") or None
+        for task in sec.setdefault("tasks", []):
+            task["number"] = task.get("number") or ""
+            task["text"] = task.get("text") or ""
+            task.setdefault("units", [])
+    for ind in data.get("indicators") or []:
+        ind["unit"] = ind.get("unit") or ""
+        ind["task"] = ind.get("task") or None
+        ind["comparator"] = ind.get("comparator") or ">="
+        ind["source"] = ind.get("source") or "manual"
+        ind.setdefault("target", None)
+        by_year = ind.get("targets_by_year")
+        ind["targets_by_year"] = {int(y): v for y, v in by_year.items()} if by_year else None
+        ind.setdefault("baseline", None)
+        ind.setdefault("baseline_year", None)
+        rule = ind.get("rule")
+        if rule:
+            ind["rule"] = {"metric": rule.get("metric")} | {
+                k: rule.get(k) or [] for k in RULE_LISTS
+            }
+        else:
+            ind["rule"] = None
+        ind["quote"] = ind.get("quote") or ""
+    return data
+
+
+def fill_codes(data: dict[str, Any]) -> None:
+    """Give blank section, task and indicator codes the next free code."""
+    sections = [s for s in data.get("sections") or [] if isinstance(s, dict)]
+    used = {s.get("code") for s in sections}
+    for sec in sections:
+        if not sec.get("code") and sec.get("kind") in KINDS:
+            prefix = "A" if sec["kind"] == "action" else "P"
+            n = 1
+            while f"{prefix}{n}" in used:
+                n += 1
+            sec["code"] = f"{prefix}{n}"
+            used.add(sec["code"])
+    for sec in sections:
+        tasks = [t for t in sec.get("tasks") or [] if isinstance(t, dict)]
+        if not sec.get("code") or sec["code"] is BAD:
+            continue
+        task_codes = {t.get("code") for t in tasks}
+        for j, task in enumerate(tasks, start=1):
+            if not task.get("code"):
+                n = j
+                while f"{sec['code']}.{n}" in task_codes:
+                    n += 1
+                task["code"] = f"{sec['code']}.{n}"
+                task_codes.add(task["code"])
+    indicators = [i for i in data.get("indicators") or [] if isinstance(i, dict)]
+    ind_codes = {i.get("code") for i in indicators}
+    n = 1
+    for ind in indicators:
+        if not ind.get("code"):
+            while f"I{n:02d}" in ind_codes:
+                n += 1
+            ind["code"] = f"I{n:02d}"
+            ind_codes.add(ind["code"])
+
+
+# ---------------------------------------------------------------- YAML
+
+
+def yaml_locator(data: Any) -> Locator:
+    """Name a place in a plan dict the way the user sees it in the file."""
+
+    def item(items: Any, index: int) -> dict[str, Any]:
+        if isinstance(items, list) and 0 <= index < len(items) and isinstance(items[index], dict):
+            return items[index]
+        return {}
+
+    def locate(path: Path_) -> str:
+        if not isinstance(data, dict) or not path:
+            return "方案"
+        head, rest = path[0], list(path[1:])
+        words: list[str] = []
+        if head == "plan":
+            words.append("方案信息")
+        elif head == "id":
+            return "方案编号（id）"
+        elif head == "units" and rest:
+            unit = item(data.get("units"), int(rest.pop(0)))
+            words.append(f"单位名录第 {int(path[1]) + 1} 项（{unit.get('name') or '未命名'}）")
+        elif head == "sections" and rest:
+            s_index = int(rest.pop(0))
+            sec = item(data.get("sections"), s_index)
+            words.append(
+                f"第 {s_index + 1} 个行动/工程（{sec.get('code') or sec.get('title') or '?'}）"
+            )
+            if rest and rest[0] == "tasks" and len(rest) > 1:
+                rest.pop(0)
+                t_index = int(rest.pop(0))
+                task = item(sec.get("tasks"), t_index)
+                words.append(
+                    f"第 {t_index + 1} 项任务（{task.get('code') or task.get('title') or '?'}）"
+                )
+            if rest and rest[0] == "units" and len(rest) > 1:
+                rest.pop(0)
+                words.append(f"第 {int(rest.pop(0)) + 1} 个责任单位")
+        elif head == "indicators" and rest:
+            i_index = int(rest.pop(0))
+            ind = item(data.get("indicators"), i_index)
+            words.append(f"第 {i_index + 1} 个指标（{ind.get('code') or ind.get('name') or '?'}）")
+        else:
+            words.append(str(head))
+        fields = [FIELD_LABELS.get(str(k), str(k)) for k in rest if not isinstance(k, int)]
+        text = " › ".join(words)
+        return f"{text}的“{'·'.join(fields)}”" if fields else text
+
+    return locate
+
+
+def read_plan_yaml(path: Path) -> dict[str, Any]:
+    source = f"方案文件“{path.name}”"
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    except UnicodeDecodeError:
+        raise PlanFileError(source, [Problem("文件", "不是 UTF-8 编码的文本。")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "文件"
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise PlanFileError(source, [Problem(where, f"YAML 格式错误（{reason}）。")]) from None
+    if isinstance(data, dict):
+        fill_codes(data)
+        if data.get("id") is None and isinstance(data.get("plan"), dict):
+            data["id"] = _default_id(data["plan"])
+    problems = (
+        validate_plan(data) if isinstance(data, dict) else [Problem("文件", "内容不是一个方案。")]
+    )
+    if problems:
+        raise PlanFileError(source, problems)
+    return normalise_plan(data)
+
+
+def _default_id(meta: dict[str, Any]) -> str:
+    return f"plan-{meta.get('first_year')}-{meta.get('last_year')}"
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def _reverse(labels: dict[str, str]) -> dict[str, str]:
+    out = {code: code for code in labels}
+    out.update({label: code for code, label in labels.items()})
+    return out
+
+
+_LEVELS = _reverse(LEVEL_LABELS) | {"县": "county", "区": "county", "市": "city", "地级市": "city"}
+_KINDS = _reverse(KIND_LABELS) | {"行动": "action", "工程": "project"}
+_ROLES = _reverse(ROLE_LABELS) | {"配合": "cooperating", "责任": "cooperating", "主责": "lead"}
+_MEASURES = _reverse(MEASURE_LABELS)
+_MODES = _reverse(TARGET_MODE_LABELS)
+_COMPARATORS = _reverse(COMPARATOR_LABELS) | {
+    "≥": ">=",
+    "≤": "<=",
+    "不少于": ">=",
+    "不超过": "<=",
+}
+_SOURCES = _reverse(SOURCE_LABELS)
+_METRICS = _reverse(METRIC_LABELS)
+_YEAR_COLUMN = re.compile(r"^(\d{4})\s*年?目标$")
+_SPLIT = re.compile(r"[、,，;；\n]+")
+
+
+@dataclass(frozen=True)
+class _Spot:
+    sheet: str
+    row: int
+    column: int | None = None
+    header: str | None = None
+
+    def __str__(self) -> str:
+        text = f"工作表“{self.sheet}”第 {self.row} 行"
+        if self.column is not None:
+            text += f" {get_column_letter(self.column)} 列"
+            if self.header:
+                text += f"（{self.header}）"
+        return text
+
+
+class _WorkbookReader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.spots: dict[Path_, _Spot] = {}
+
+    # -- cells
+
+    def bad(self, spot: _Spot, message: str) -> None:
+        self.problems.append(Problem(str(spot), message))
+
+    def _formula(self, cell: Cell, spot: _Spot) -> bool:
+        if cell.data_type == "f":
+            self.bad(spot, "单元格是公式，请直接填写内容。")
+            return True
+        return False
+
+    def text(self, cell: Cell, spot: _Spot) -> Any:
+        if self._formula(cell, spot):
+            return BAD
+        value = cell.value
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    def number(self, cell: Cell, spot: _Spot) -> Any:
+        if self._formula(cell, spot):
+            return BAD
+        value = cell.value
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if _is_number(value):
+            return value
+        try:
+            number = float(str(value).strip().replace(",", "").replace("，", ""))
+        except ValueError:
+            self.bad(spot, f"“{value}”不是数字。")
+            return BAD
+        return int(number) if number.is_integer() else number
+
+    def year(self, cell: Cell, spot: _Spot) -> Any:
+        value = self.number(cell, spot)
+        if value is None or value is BAD:
+            return value
+        if not float(value).is_integer() or not _is_year(int(value)):
+            self.bad(spot, f"“{cell.value}”不是四位年份。")
+            return BAD
+        return int(value)
+
+    def coded(self, cell: Cell, spot: _Spot, codes: dict[str, str], what: str) -> Any:
+        text = self.text(cell, spot)
+        if text is BAD or text == "":
+            return None if text == "" else BAD
+        code = codes.get(text) or codes.get(text.lower())
+        if code is None:
+            choices = "、".join(dict.fromkeys(k for k in codes if not k.isascii()))
+            self.bad(spot, f"{what}“{text}”无效，应为：{choices}。")
+            return BAD
+        return code
+
+    # -- sheets
+
+    def headers(self, ws: Worksheet, required: list[str]) -> dict[str, int] | None:
+        found: dict[str, int] = {}
+        for cell in ws[1]:
+            if isinstance(cell.value, str) and cell.value.strip():
+                found.setdefault(cell.value.strip(), cell.column)
+        missing = [h for h in required if h not in found]
+        for header in missing:
+            self.bad(_Spot(ws.title, 1), f"缺少列“{header}”。")
+        return None if missing else found
+
+    @staticmethod
+    def rows(ws: Worksheet) -> list[tuple[int, tuple[Cell, ...]]]:
+        out = []
+        for row in ws.iter_rows(min_row=2):
+            if any(c.value not in (None, "") for c in row):
+                out.append((row[0].row, row))
+        return out
+
+    def read(self) -> dict[str, Any]:
+        source = f"方案工作簿“{self.path.name}”"
+        try:
+            wb = load_workbook(self.path)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise PlanFileError(
+                source, [Problem("文件", f"不是有效的 Excel 工作簿（.xlsx）：{exc}")]
+            ) from None
+        required = [SHEET_META, SHEET_TREE, SHEET_LINKS, SHEET_INDICATORS]
+        missing = [name for name in required if name not in wb.sheetnames]
+        if missing:
+            raise PlanFileError(
+                source,
+                [
+                    Problem(
+                        "工作簿",
+                        f"缺少工作表“{name}”（文件中的工作表：{'、'.join(wb.sheetnames)}）。"
+                        "请使用本程序导出的方案工作簿。",
+                    )
+                    for name in missing
+                ],
+            )
+        data: dict[str, Any] = {}
+        self._meta(wb[SHEET_META], data)
+        self._tree(wb[SHEET_TREE], data)
+        self._links(wb[SHEET_LINKS], data)
+        if SHEET_UNITS in wb.sheetnames:
+            self._units(wb[SHEET_UNITS], data)
+        self._indicators(wb[SHEET_INDICATORS], data)
+        self._fill_units(data)
+        fill_codes(data)
+        problems = self.problems + [
+            p for p in validate_plan(data, self.locate) if p.where not in self._reported()
+        ]
+        if problems:
+            raise PlanFileError(source, problems)
+        return normalise_plan(data)
+
+    def _reported(self) -> set[str]:
+        return {p.where for p in self.problems}
+
+    def locate(self, path: Path_) -> str:
+        probe = path
+        while probe:
+            if probe in self.spots:
+                return str(self.spots[probe])
+            probe = probe[:-1]
+        return "工作簿"
+
+    def _meta(self, ws: Worksheet, data: dict[str, Any]) -> None:
+        by_label = {label: key for key, label in META_FIELDS}
+        meta: dict[str, Any] = {}
+        seen: set[str] = set()
+        for row, cells in self.rows(ws):
+            label = str(cells[0].value or "").strip()
+            key = by_label.get(label)
+            if key is None or len(cells) < 2:
+                continue
+            seen.add(key)
+            spot = _Spot(ws.title, row, 2, label)
+            cell = cells[1]
+            if key in ("first_year", "last_year", "literacy_baseline_year"):
+                value = self.year(cell, spot)
+            elif key in ("literacy_baseline", "literacy_target"):
+                value = self.number(cell, spot)
+            elif key == "level":
+                value = self.coded(cell, spot, _LEVELS, "层级") or "county"
+            else:
+                value = self.text(cell, spot)
+                if key in ("doc_number", "issue_date") and value == "":
+                    value = None
+            path = ("id",) if key == "id" else ("plan", key)
+            self.spots[path] = spot
+            if key == "id":
+                data["id"] = value
+            else:
+                meta[key] = value
+        for key, label in META_FIELDS:
+            if key not in seen and key in ("region", "name", "first_year", "last_year"):
+                self.bad(_Spot(ws.title, 1), f"缺少“{label}”一行。")
+        data["plan"] = meta
+        if not data.get("id"):
+            data["id"] = _default_id(meta)
+        self.spots[("plan",)] = _Spot(ws.title, 2)
+
+    def _tree(self, ws: Worksheet, data: dict[str, Any]) -> None:
+        cols = self.headers(ws, TREE_HEADERS[:4])
+        sections: list[dict[str, Any]] = []
+        data["sections"] = sections
+        if cols is None:
+            return
+        optional = {h: cols.get(h) for h in TREE_HEADERS}
+
+        def cell(cells: tuple[Cell, ...], header: str) -> tuple[Cell | None, _Spot]:
+            col = optional[header]
+            found = cells[col - 1] if col and col <= len(cells) else None
+            return found, _Spot(ws.title, row, col, header)
+
+        for row, cells in self.rows(ws):
+            values: dict[str, Any] = {}
+            for header in TREE_HEADERS:
+                c, spot = cell(cells, header)
+                values[header] = "" if c is None else self.text(c, spot)
+            kind_cell, kind_spot = cell(cells, "类别")
+            kind_text = values["类别"]
+            if kind_text is BAD:
+                continue
+            if kind_text == KIND_TASK:
+                if not sections:
+                    self.bad(kind_spot, "任务行之前没有行动/工程行，不知道它属于哪个行动/工程。")
+                    continue
+                sec = sections[-1]
+                j = len(sec["tasks"])
+                path: Path_ = ("sections", len(sections) - 1, "tasks", j)
+                sec["tasks"].append(
+                    {
+                        "code": values["编号"],
+                        "number": values["序号"],
+                        "title": values["标题"],
+                        "text": values["全文"],
+                        "units": [],
+                    }
+                )
+                fields = {"code": "编号", "number": "序号", "title": "标题", "text": "全文"}
+            else:
+                kind = self.coded(kind_cell, kind_spot, _KINDS, "类别") if kind_cell else None
+                if kind is BAD:
+                    continue
+                if kind is None:
+                    self.bad(kind_spot, "“类别”不能为空（提升行动、重点工程或任务）。")
+                    continue
+                path = ("sections", len(sections))
+                sections.append(
+                    {
+                        "code": values["编号"],
+                        "kind": kind,
+                        "title": values["标题"],
+                        "target_group": values["重点人群"] or None,
+                        "units": [],
+                        "tasks": [],
+                    }
+                )
+                fields = {
+                    "code": "编号",
+                    "kind": "类别",
+                    "title": "标题",
+                    "target_group": "重点人群",
+                }
+            self.spots[path] = _Spot(ws.title, row)
+            for key, header in fields.items():
+                self.spots[(*path, key)] = _Spot(ws.title, row, optional[header], header)
+
+    def _owners(self, data: dict[str, Any]) -> dict[str, tuple[dict[str, Any], Path_]]:
+        owners: dict[str, tuple[dict[str, Any], Path_]] = {}
+        for i, sec in enumerate(data["sections"]):
+            owners.setdefault(sec["code"], (sec, ("sections", i)))
+            for j, task in enumerate(sec["tasks"]):
+                owners.setdefault(task["code"], (task, ("sections", i, "tasks", j)))
+        return owners
+
+    def _links(self, ws: Worksheet, data: dict[str, Any]) -> None:
+        cols = self.headers(ws, [LINK_HEADERS[0], LINK_HEADERS[2], LINK_HEADERS[3]])
+        if cols is None:
+            return
+        owners = self._owners(data)
+        c_code, c_unit, c_role = cols["编号"], cols["责任单位"], cols["角色"]
+        for row, cells in self.rows(ws):
+            spot_code = _Spot(ws.title, row, c_code, "编号")
+            code = self.text(cells[c_code - 1], spot_code)
+            if code is BAD:
+                continue
+            if code == "":
+                self.bad(spot_code, "“编号”不能为空，应填行动/工程或任务的编号。")
+                continue
+            if code not in owners:
+                self.bad(spot_code, f"编号“{code}”在“{SHEET_TREE}”表中不存在。")
+                continue
+            owner, path = owners[code]
+            spot_unit = _Spot(ws.title, row, c_unit, "责任单位")
+            spot_role = _Spot(ws.title, row, c_role, "角色")
+            name = self.text(cells[c_unit - 1], spot_unit)
+            role = self.coded(cells[c_role - 1], spot_role, _ROLES, "角色")
+            if role is None:
+                self.bad(spot_role, "“角色”不能为空（牵头或配合）。")
+                role = BAD
+            k = len(owner["units"])
+            owner["units"].append({"name": name, "role": role})
+            link_path = (*path, "units", k)
+            self.spots[link_path] = _Spot(ws.title, row)
+            self.spots[(*link_path, "name")] = spot_unit
+            self.spots[(*link_path, "role")] = spot_role
+
+    def _units(self, ws: Worksheet, data: dict[str, Any]) -> None:
+        cols = self.headers(ws, UNIT_HEADERS[:1])
+        if cols is None:
+            return
+        units = []
+        for row, cells in self.rows(ws):
+            spot_name = _Spot(ws.title, row, cols["单位名称"], "单位名称")
+            name = self.text(cells[cols["单位名称"] - 1], spot_name)
+            aliases: Any = []
+            if "别名" in cols and cols["别名"] <= len(cells):
+                spot_alias = _Spot(ws.title, row, cols["别名"], "别名")
+                raw = self.text(cells[cols["别名"] - 1], spot_alias)
+                aliases = BAD if raw is BAD else [a.strip() for a in _SPLIT.split(raw) if a.strip()]
+                self.spots[("units", len(units), "aliases")] = spot_alias
+            self.spots[("units", len(units))] = _Spot(ws.title, row)
+            self.spots[("units", len(units), "name")] = spot_name
+            units.append({"name": name, "aliases": aliases})
+        data["units"] = units
+
+    @staticmethod
+    def _fill_units(data: dict[str, Any]) -> None:
+        """Units named in links but not in 单位名录 are added, without aliases."""
+        units = data.setdefault("units", [])
+        known = {u["name"] for u in units}
+        for aliases in (u.get("aliases") for u in units):
+            if isinstance(aliases, list):
+                known.update(aliases)
+        for sec in data["sections"]:
+            for owner in [sec, *sec["tasks"]]:
+                for link in owner["units"]:
+                    name = link["name"]
+                    if isinstance(name, str) and name and name not in known:
+                        units.append({"name": name, "aliases": []})
+                        known.add(name)
+
+    def _indicators(self, ws: Worksheet, data: dict[str, Any]) -> None:
+        cols = self.headers(ws, IND_HEAD)
+        indicators: list[dict[str, Any]] = []
+        data["indicators"] = indicators
+        if cols is None:
+            return
+        years = {int(m.group(1)): col for h, col in cols.items() if (m := _YEAR_COLUMN.match(h))}
+        for row, cells in self.rows(ws):
+            line = _Line(self, ws.title, row, cells, cols, ("indicators", len(indicators)))
+            indicators.append(line.indicator(years))
+
+
+_IND_FIELDS = [
+    ("code", "编号"),
+    ("name", "指标名称"),
+    ("unit", "计量单位"),
+    ("measure", "计量方式"),
+    ("task", "所属任务"),
+    ("target_mode", "目标类型"),
+    ("comparator", "比较"),
+    ("target", "目标值"),
+    ("baseline", "基线值"),
+    ("baseline_year", "基线年份"),
+    ("source", "数据来源"),
+    ("rule", "统计口径"),
+    ("targets_by_year", "目标类型"),
+    ("quote", "原文"),
+]
+_RULE_FIELDS = [
+    ("activity_types", "活动类型"),
+    ("target_groups", "重点人群"),
+    ("tasks", "限定任务"),
+    ("units", "限定单位"),
+]
+
+
+class _Line:
+    """One row of the 指标 sheet, read cell by cell with its place remembered."""
+
+    def __init__(
+        self,
+        reader: _WorkbookReader,
+        sheet: str,
+        row: int,
+        cells: tuple[Cell, ...],
+        cols: dict[str, int],
+        path: Path_,
+    ) -> None:
+        self.reader = reader
+        self.sheet = sheet
+        self.row = row
+        self.cells = cells
+        self.cols = cols
+        self.path = path
+
+    def spot(self, header: str) -> _Spot:
+        return _Spot(self.sheet, self.row, self.cols.get(header), header)
+
+    def get(self, header: str, read: Callable[..., Any], *extra: Any) -> Any:
+        col = self.cols.get(header)
+        if col is None or col > len(self.cells):
+            return None
+        return read(self.cells[col - 1], self.spot(header), *extra)
+
+    def indicator(self, years: dict[int, int]) -> dict[str, Any]:
+        r = self.reader
+        r.spots[self.path] = _Spot(self.sheet, self.row)
+        for key, header in _IND_FIELDS:
+            if header in self.cols:
+                r.spots[(*self.path, key)] = self.spot(header)
+        ind: dict[str, Any] = {
+            "code": self.get("编号", r.text),
+            "name": self.get("指标名称", r.text),
+            "unit": self.get("计量单位", r.text),
+            "measure": self.get("计量方式", r.coded, _MEASURES, "计量方式"),
+            "task": self.get("所属任务", r.text) or None,
+            "target_mode": self.get("目标类型", r.coded, _MODES, "目标类型"),
+            "comparator": self.get("比较", r.coded, _COMPARATORS, "比较") or ">=",
+            "target": self.get("目标值", r.number),
+            "baseline": self.get("基线值", r.number),
+            "baseline_year": self.get("基线年份", r.year),
+            "source": self.get("数据来源", r.coded, _SOURCES, "数据来源") or "manual",
+            "quote": self.get("原文", r.text) or "",
+        }
+        by_year: dict[int, Any] = {}
+        for year, col in sorted(years.items()):
+            header = next(h for h, c in self.cols.items() if c == col)
+            value = self.get(header, r.number)
+            if value is not None:
+                by_year[year] = value
+                r.spots[(*self.path, "targets_by_year", year)] = self.spot(header)
+        ind["targets_by_year"] = by_year or None
+        ind["rule"] = self.rule()
+        return ind
+
+    def rule(self) -> Any:
+        r = self.reader
+        metric = self.get("统计口径", r.coded, _METRICS, "统计口径")
+        if "统计口径" in self.cols:
+            r.spots[(*self.path, "rule", "metric")] = self.spot("统计口径")
+        lists: dict[str, Any] = {}
+        for key, header in _RULE_FIELDS:
+            if header in self.cols:
+                r.spots[(*self.path, "rule", key)] = self.spot(header)
+            raw = self.get(header, r.text) or ""
+            if raw is BAD:
+                lists[key] = BAD
+                continue
+            items = [x.strip() for x in _SPLIT.split(raw) if x.strip()]
+            if key == "activity_types":
+                items = [TYPE_CODES.get(x, x) for x in items]
+            lists[key] = items
+        if metric is BAD:
+            return BAD
+        if metric is None:
+            if any(v for v in lists.values() if v is not BAD):
+                r.bad(self.spot("统计口径"), "填写了活动类型等限定条件，但没有选择统计口径。")
+                return BAD
+            return None
+        return {"metric": metric, **lists}
+
+
+def read_plan_workbook(path: Path) -> dict[str, Any]:
+    return _WorkbookReader(path).read()
+
+
+def read_plan_file(path: Path | str) -> dict[str, Any]:
+    """A checked plan dict from a .yaml/.yml plan file or a .xlsx plan workbook."""
+    path = Path(path)
+    if not path.is_file():
+        raise PlanFileError(f"方案文件“{path}”", [Problem("文件", "不存在或不是文件。")])
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return read_plan_yaml(path)
+    if suffix == ".xlsx":
+        return read_plan_workbook(path)
+    raise PlanFileError(
+        f"方案文件“{path.name}”",
+        [
+            Problem(
+                "文件类型",
+                f"不支持“{suffix or '无扩展名'}”，应为 .yaml 或 .xlsx；"
+                "方案原文（.txt / .docx）请用“从文本识别”。",
+            )
+        ],
+    )
