@@ -359,6 +359,67 @@ def test_county_indicators(county: dict[str, Any]) -> None:
     assert county["indicators"][0]["baseline_year"] == 2020
 
 
+DISTRICT_PLAN = """\
+示范区全民科学素质行动规划纲要（2021—2035年）实施方案（2021—2025年）
+一、工作目标
+到2025年，全区具备科学素质的公民比例达到15%。
+二、主要任务
+（一）社区居民科学素质提升行动
+１．开展社区科普活动。每年举办社区科普讲座１２场。
+（1）推动科普进社区。
+（2）建设社区科普e站。
+责任单位：区科协、区民政局
+２．建设社区科普阵地。到2025年建成社区科普馆3个。
+责任单位：区民政局、区科协
+（二）科普信息化提升工程
+1．推进智慧科普。科普公众号关注人数达到5000人。（牵头单位：区委宣传部；责任单位：区融媒体中心、区科协）
+"""
+
+
+def test_district_shapes() -> None:
+    parsed = parse_plan_text(DISTRICT_PLAN)
+    plan = parsed["plan"]
+    assert (plan["region"], plan["level"], plan["first_year"], plan["last_year"]) == (
+        "示范区",
+        "county",
+        2021,
+        2025,
+    )
+    assert plan["literacy_target"] == 15
+    a1, p1 = parsed["sections"]
+    assert (a1["kind"], a1["target_group"]) == ("action", "社区居民")
+    first, second = a1["tasks"]
+    # full-width numbers read as digits; "（1）" sub-items stay in their task's text
+    assert (first["number"], second["number"]) == ("1", "2")
+    assert "（1）推动科普进社区。（2）建设社区科普e站。" in first["text"]
+    # a 责任单位 line after each task belongs to that task, first named leads
+    assert first["units"] == [
+        {"name": "区科协", "role": "lead"},
+        {"name": "区民政局", "role": "cooperating"},
+    ]
+    assert second["units"] == [
+        {"name": "区民政局", "role": "lead"},
+        {"name": "区科协", "role": "cooperating"},
+    ]
+    assert a1["units"] == []
+    assert p1["tasks"][0]["units"] == [
+        {"name": "区委宣传部", "role": "lead"},
+        {"name": "区融媒体中心", "role": "cooperating"},
+        {"name": "区科协", "role": "cooperating"},
+    ]
+    assert [(i["target"], i["unit"], i["task"]) for i in parsed["indicators"]] == [
+        (15, "%", None),
+        (12, "场", "A1.1"),
+        (3, "个", "A1.2"),
+        (5000, "人", "P1.1"),
+    ]
+
+
+def test_invalid_issue_date_is_dropped() -> None:
+    parsed = parse_plan_text("某县全民科学素质行动实施方案\n2022年13月40日\n一、总体要求\n")
+    assert parsed["plan"]["issue_date"] is None
+
+
 def test_sections_without_top_headings() -> None:
     """A document that starts straight with "（一）…行动" headings."""
     parsed = parse_plan_text(
@@ -471,3 +532,16 @@ def test_read_unsupported(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(ValueError):
         read_plan_document(path)
+
+
+def test_literacy_rise_in_one_sentence() -> None:
+    """Baseline and target in one sentence; years from the issue date and that target."""
+    parsed = parse_plan_text(
+        "某县全民科学素质行动推进方案\n2022年3月1日\n一、目标\n"
+        "全县公民具备科学素质的比例由2020年的8.5%提升至2025年的12%。\n"
+    )
+    plan = parsed["plan"]
+    assert (plan["first_year"], plan["last_year"]) == (2022, 2025)
+    assert (plan["literacy_baseline"], plan["literacy_baseline_year"]) == (8.5, 2020)
+    assert plan["literacy_target"] == 12
+    assert [i["code"] for i in parsed["indicators"]] == ["LIT"]

@@ -24,6 +24,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ def read_plan_document(path: str | Path) -> str:
 
 
 def _read_docx(path: Path) -> str:
+    # imported here: python-docx pulls in lxml, which plain-text parsing never needs
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -213,6 +215,14 @@ class _Block:
     label: str = ""  # for units: the label before the colon
 
 
+def _halfwidth_marker(paragraph: str) -> str:
+    """ "１．" / "（１）" → "1．" / "（1）", so printed task numbers are plain digits."""
+    match = re.match(r"^[（(]?[０-９]{1,2}", paragraph)
+    if not match:
+        return paragraph
+    return to_halfwidth(match.group(0)) + paragraph[match.end() :]
+
+
 def _classify(paragraph: str) -> _Block:
     if _APPENDIX_RE.match(paragraph):
         return _Block("appendix", paragraph)
@@ -223,6 +233,7 @@ def _classify(paragraph: str) -> _Block:
         return _Block("units", label.group(2), label=label.group(1))
     if m := _TOP_RE.match(paragraph):
         return _Block("top", m.group(3).strip(), number=m.group(1) or m.group(2))
+    paragraph = _halfwidth_marker(paragraph)
     if m := _PAREN_RE.match(paragraph):
         return _Block("paren", m.group(2).strip(), number=m.group(1))
     if m := _NUM_RE.match(paragraph):
@@ -493,25 +504,32 @@ def _find_title(paragraphs: list[str]) -> tuple[str | None, int]:
     """The plan's own title and its paragraph index (-1 when only in the notice)."""
     for i, para in enumerate(paragraphs):
         if (
-            "全民科学素质" in para
+            "科学素质" in para
             and len(para) <= 80
             and not re.search(r"关于|通知|《|》|[，。：]", para)
             and re.search(r"(?:方案|规划|计划|纲要)(?:[（(].*[）)])?$", para)
         ):
             return para, i
     for para in paragraphs:
-        match = re.search(r"印发《?([^《》]*全民科学素质[^《》]*?)》?的?通知", para)
+        match = re.search(r"印发《?([^《》]*科学素质[^《》]*?)》?的?通知", para)
         if match:
             return match.group(1), -1
     return None, -1
 
 
-def _cn_date(match: re.Match[str]) -> tuple[int, int, int]:
-    return (
-        parse_chinese_integer(match.group(1)),
-        parse_chinese_integer(match.group(2)),
-        parse_chinese_integer(match.group(3)),
-    )
+def _issue_date(line: str) -> str | None:
+    """ISO date of a line that is only a date ("2022 年 12 月 21 日", "二〇二一年九月八日")."""
+    compact = line.replace(" ", "")
+    if match := _DATE_RE.match(compact):
+        parts = [int(to_halfwidth(g)) for g in match.groups()]
+    elif match := _CN_DATE_RE.match(compact):
+        parts = [parse_chinese_integer(g) for g in match.groups()]
+    else:
+        return None
+    try:
+        return date(*parts).isoformat()
+    except ValueError:
+        return None
 
 
 def _read_meta(lines: list[str], paragraphs: list[str]) -> _Meta:
@@ -524,22 +542,16 @@ def _read_meta(lines: list[str], paragraphs: list[str]) -> _Meta:
         if meta.doc_number is None and (m := _DOC_NUMBER_RE.match(compact)):
             number = re.sub(r"[\[［【(（]", "〔", m.group(1))
             meta.doc_number = re.sub(r"[\]］】)）]", "〕", number)
-        if meta.issue_date is None and (_DATE_RE.match(compact) or _CN_DATE_RE.match(compact)):
-            dm = _DATE_RE.match(compact)
-            year, month, day = (
-                (int(dm.group(1)), int(dm.group(2)), int(dm.group(3)))
-                if dm
-                else _cn_date(_CN_DATE_RE.match(compact))  # type: ignore[arg-type]
-            )
-            meta.issue_date = f"{year:04d}-{month:02d}-{day:02d}"
+        if meta.issue_date is None:
+            meta.issue_date = _issue_date(line)
     if name:
         name = name.replace("(", "（").replace(")", "）")
         meta.name = name
-        region = name.split("全民科学素质")[0]
-        meta.region = re.sub(r"^(?:中共)?", "", region) or None
-        years = re.search(r"(\d{4})\s*年?\s*[—\-–~～至到]+\s*(\d{4})", name)
+        meta.region = re.split(r"(?:全民|公民)?科学素质", name)[0].removeprefix("中共") or None
+        # the last range: "…纲要（2021—2035年）实施方案（2021—2025年）" is a 2021–2025 plan
+        years = re.findall(r"(\d{4})\s*年?\s*[—\-–~～至到]+\s*(\d{4})", to_halfwidth(name))
         if years:
-            meta.first_year, meta.last_year = int(years.group(1)), int(years.group(2))
+            meta.first_year, meta.last_year = int(years[-1][0]), int(years[-1][1])
     meta.level = _level(meta.region, "\n".join(paragraphs))
     return meta
 
@@ -578,52 +590,23 @@ def _guess_last_year(meta: _Meta, target_years: list[int]) -> None:
 # --------------------------------------------------------- indicators
 
 LITERACY_NAME = "公民具备科学素质的比例"
-_LITERACY_RE = re.compile(r"公民(?:具备|具有)?科学素质(?:的)?(?:比例|水平)")
+_LITERACY_RE = re.compile(
+    r"具备(?:基本)?科学素质的?(?:公民)?(?:的)?比例|公民(?:具备|具有)?科学素质的?(?:比例|水平)"
+)
+_RISE_RE = re.compile(r"(?:提高|提升|增长|增加|上升)(?:到|至)")
 _SENTENCE_RE = re.compile(r"[^。；！？]+[。；！？]?")
 _STRUCTURAL_RE = re.compile(r"^(?:提升行动|重点工程|重点工作|重点任务|行动|工程|任务|措施|原则)")
-_RATE_WORDS = (
-    "覆盖率",
-    "普及率",
-    "参与率",
-    "开放率",
-    "知晓率",
-    "达标率",
-    "合格率",
-    "比例",
-    "比率",
-    "占比",
-)
+_RATE_RE = re.compile(r"(覆盖率|普及率|参与率|开放率|知晓率|达标率|合格率|比例|比率|占比)$")
 _TIME_PREFIX_RE = re.compile(
     r"^(?:“?十[三四五六]五”?(?:期间|期末|末|时期)?|到\d{4}年(?:底|末)?|至\d{4}年|\d{4}年(?:底|末)?"
     r"|每年|每学期|力争|争取|确保|基本|实现|要)[，,]?"
 )
 _FILLER_RE = re.compile(r"每年|每学期|每季度|至少|力争|争取")
 _TRAILING_COMPARATOR_RE = re.compile(r"(?:应|要)?(?:达到|达|不少于|不低于|超过|不超过|控制在|共)?$")
-_OBJECT_VERBS = (
-    "配备",
-    "配置",
-    "创建",
-    "培育",
-    "建设",
-    "建成",
-    "举办",
-    "开展",
-    "组织",
-    "安排",
-    "召开",
-    "培训",
-    "轮训",
-    "培养",
-    "完成",
-    "拥有",
-    "设立",
-    "明确",
-    "新建",
-    "参加",
-    "认定",
-)
+# Verbs that take the counted object: "配备10辆科普大篷车", "新建…5个".
+_OBJECT_VERBS = "配备|配置|创建|培育|建设|建成|举办|开展|组织|安排|召开|培训|轮训|培养|完成|拥有|设立|明确|新建|参加|认定"
 # "配备10辆…和配置2套…": the second target's clause starts after 和.
-_AND_VERB_RE = re.compile(rf"[和及并](?={'|'.join(_OBJECT_VERBS)})")
+_AND_VERB_RE = re.compile(rf"[和及并](?={_OBJECT_VERBS})")
 _FLOW_VERBS = re.compile(r"培训|培育|轮训|培养|举办|开展|组织|召开|安排|参加|创建|新建|认定")
 _ORGANISE_RE = re.compile(r"举办|开展|组织|安排|召开")
 _PERSON_UNITS = ("人", "名")
@@ -688,7 +671,20 @@ def _read_literacy(passages: list[_Passage], first_year: int | None) -> _Literac
             found.spans.add((pid, sentence))
             year = _sentence_year(sentence)
             value = percents[0].quantity.value
-            if year is not None and first_year is not None and year < first_year:
+            rise = _RISE_RE.search(sentence)
+            if (
+                rise
+                and found.target is None
+                and percents[0].start < rise.start() < percents[-1].start
+            ):
+                # "由2020年的8.5%提高到2025年的12%": baseline, then target
+                found.target, found.quote = percents[-1].quantity.value, _quote(sentence)
+                found.baseline = value
+                found.baseline_year = year if year is not None and year != first_year else None
+                found.target_years.extend(
+                    int(y) for y in re.findall(r"(\d{4})年", sentence[rise.start() :])
+                )
+            elif year is not None and first_year is not None and year < first_year:
                 found.baseline, found.baseline_year = value, year
             elif found.target is None:
                 found.target, found.quote = value, _quote(sentence)
@@ -731,9 +727,10 @@ def _indicator_name(sentence: str, match: QuantityMatch) -> str:
 
 def _split_rate_list(name: str) -> list[str]:
     """ "行政村的科技示范户、科技带头人、科普信息员覆盖率" → one name per listed item."""
-    rate = next((w for w in _RATE_WORDS if name.endswith(w)), None)
-    if rate is None or "、" not in name:
+    match = _RATE_RE.search(name)
+    if match is None or "、" not in name:
         return [name]
+    rate = match.group(1)
     items = name[: -len(rate)].split("的")[-1].split("、")
     if len(items) < 2 or any(not item or len(item) > 6 for item in items):
         return [name]
