@@ -98,6 +98,8 @@ _SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_LINE_POINTS = 15.0
+_MAX_ROW_POINTS = 409.0
 
 
 def year_headers(first_year: int, last_year: int) -> list[str]:
@@ -112,6 +114,26 @@ def put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
     cell.border = _BORDER
     cell.alignment = _WRAP
     return cell
+
+
+def _fit_heights(ws: Worksheet) -> None:
+    """Row heights for wrapped Chinese text (a CJK character is two width units).
+
+    Spreadsheet programs do not all grow rows on open, and a task's full
+    text must be readable on screen and on paper.
+    """
+    widths = {
+        col: (ws.column_dimensions[get_column_letter(col)].width or 12)
+        for col in range(1, ws.max_column + 1)
+    }
+    for row in ws.iter_rows(min_row=2):
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value:
+                per_line = max(int(widths[cell.column] / 2.1), 1)
+                lines = max(lines, -(-len(cell.value) // per_line))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(lines * _LINE_POINTS, _MAX_ROW_POINTS)
 
 
 def _header(ws: Worksheet, headers: list[str], widths: dict[str, float]) -> None:
@@ -164,7 +186,7 @@ def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
         value = values.get(key)
         if key == "level":
             value = LEVEL_LABELS.get(value, value)
-        put(ws, row, 2, value)
+        put(ws, row, 2, value).alignment = Alignment(vertical="top", horizontal="left")
         put(ws, row, 3, META_NOTES.get(key, ""))
     dv = DataValidation(type="list", formula1='"' + ",".join(LEVEL_LABELS.values()) + '"')
     dv.add("B4")
@@ -192,6 +214,7 @@ def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
             for col, value in enumerate(cells, start=1):
                 put(ws, row, col, value)
             row += 1
+    _fit_heights(ws)
     _dropdown(ws, 2, [*KIND_LABELS.values(), KIND_TASK], row)
     _dropdown(ws, 5, TARGET_GROUPS, row)
 
@@ -228,7 +251,9 @@ def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
     _header(
         ws,
         headers,
-        {"指标名称": 28, "目标类型": 11, "比较": 11, "数据来源": 10, "活动类型": 16, "原文": 60},
+        {"指标名称": 28, "目标类型": 11, "比较": 11, "数据来源": 10, "活动类型": 16, "原文": 60}
+        | {h: 10 for h in years}
+        | {h: 8 for h in ("编号", "计量单位", "基线值", "基线年份")},
     )
     col_of = {h: i for i, h in enumerate(headers, start=1)}
     for row, ind in enumerate(plan.get("indicators") or [], start=2):
@@ -257,6 +282,7 @@ def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
             values[YEAR_HEADER.format(year=year)] = by_year.get(year)
         for header, value in values.items():
             put(ws, row, col_of[header], value)
+    _fit_heights(ws)
     rows = len(plan.get("indicators") or []) + 1
     _dropdown(ws, col_of["计量方式"], list(MEASURE_LABELS.values()), rows)
     _dropdown(ws, col_of["目标类型"], list(TARGET_MODE_LABELS.values()), rows)
