@@ -170,6 +170,16 @@ def test_schema_shape(seed_pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
     assert parsed["id"].startswith("plan-")
 
 
+def test_units_list(seed_pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """Every parsed unit is one of the template's; every linked template unit is parsed."""
+    template, parsed = seed_pair
+    matcher = UnitMatcher((u["name"], u.get("aliases") or []) for u in template["units"])
+    parsed_names = {matcher.match(u["name"]) for u in parsed["units"]}
+    assert None not in parsed_names
+    linked = {u["name"] for s, t in _tasks(template) for u in _links(s, t)}
+    assert linked <= parsed_names
+
+
 def test_literacy_indicator(seed_pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
     template, parsed = seed_pair
     lit = next(i for i in parsed["indicators"] if i["code"] == "LIT")
@@ -205,6 +215,12 @@ def test_zhongwei_derived_rules() -> None:
         "end",
         "manual",
     )
+    bases = [(i["name"], i["measure"]) for i in parsed["indicators"] if i["unit"] == "个"][:3]
+    assert bases == [  # the second base in the list is created too
+        ("创建全国科普教育基地", "count"),
+        ("创建自治区科普教育基地", "count"),
+        ("新培育市级科普基地", "count"),
+    ]
     rates = [i["name"] for i in parsed["indicators"] if i["name"].endswith("覆盖率")]
     assert rates == ["科技示范户覆盖率", "科技带头人覆盖率", "科普信息员覆盖率"]
 
@@ -245,7 +261,7 @@ COUNTY_PLAN = """\
 ——完善基层科普设施。每个乡镇至少配备一名科普专干。
 （县科协、各乡镇人民政府按职责分工负责）
 三、保障措施
-县全民科学素质工作领导小组每年召开1次工作会议。
+县全民科学素质工作领导小组每年召开1次工作会议。〔责任单位：县科协、县财政局〕
 附件：测试县全民科学素质工作领导小组成员名单
 组长：张三
 """
@@ -318,6 +334,8 @@ def test_county_units(county: dict[str, Any]) -> None:
         {"name": "各乡镇人民政府", "role": "cooperating"},
     ]
     assert "按职责分工负责" not in p1["tasks"][0]["text"]
+    # named only in 保障措施: listed as a unit of the plan, linked to nothing
+    assert {"name": "县财政局", "aliases": []} in county["units"]
 
 
 def test_county_indicators(county: dict[str, Any]) -> None:
@@ -357,6 +375,7 @@ def test_county_indicators(county: dict[str, Any]) -> None:
     assert training["rule"]["metric"] == "participants"
     assert training["rule"]["target_groups"] == ["农民"]
     assert county["indicators"][0]["baseline_year"] == 2020
+    assert "责任单位" not in county["indicators"][-1]["quote"]
 
 
 DISTRICT_PLAN = """\

@@ -386,6 +386,8 @@ class _StructureParser:
         self.blocks = blocks
         self.sections: list[_Section] = []
         self.passages: list[_Passage] = []
+        # units named outside any section (保障措施 brackets): listed, not linked
+        self.loose_units: list[UnitRef] = []
 
     def parse(self) -> None:
         container: _Block | None = None  # the current "一、" heading that holds sections
@@ -415,7 +417,7 @@ class _StructureParser:
                 # tasks listed straight under "二、重点任务", with no sections
                 section = _Section(title=_heading_title(container.text)[0], level="paren")
             if section is None:
-                self._add_passage(block.text, None, None)
+                self._outside(block)
             else:
                 self._section_block(section, block)
         self._finish(section)
@@ -446,6 +448,15 @@ class _StructureParser:
                 section.tasks[-1].body += text
             else:
                 section.intro += text
+
+    def _outside(self, block: _Block) -> None:
+        """A block outside any section: plan-wide text, its units only listed."""
+        if block.kind == "units":
+            self.loose_units.extend(_unit_line(block.label, block.text, []))
+            return
+        text, refs = _take_unit_clause(block.text)
+        self.loose_units.extend(refs)
+        self._add_passage(text, None, None)
 
     def _add_passage(self, text: str, task: _Task | None, section: _Section | None) -> None:
         if text:
@@ -609,6 +620,7 @@ _OBJECT_VERBS = "配备|配置|创建|培育|建设|建成|举办|开展|组织|
 _AND_VERB_RE = re.compile(rf"[和及并](?={_OBJECT_VERBS})")
 _FLOW_VERBS = re.compile(r"培训|培育|轮训|培养|举办|开展|组织|召开|安排|参加|创建|新建|认定")
 _ORGANISE_RE = re.compile(r"举办|开展|组织|安排|召开")
+_TRAIN_RE = re.compile(r"培训|轮训")
 _PERSON_UNITS = ("人", "名")
 _STOCK_UNITS = ("个", "所", "家", "座", "处", "辆", "套", "门", "支")
 
@@ -760,8 +772,8 @@ def _rule(
     if measure != "count":
         return None
     types = [code for code, words in _ACTIVITY_TYPE_WORDS if re.search(words, clause)]
-    if quantity.unit == "人次":
-        metric = "participants"
+    if quantity.unit == "人次" or (quantity.unit in _PERSON_UNITS and _TRAIN_RE.search(clause)):
+        metric = "participants"  # people trained are the participants of training
     elif not _ORGANISE_RE.search(clause):
         return None  # "有机会参加1次培训" counts attendance, not events held
     elif quantity.unit in ("次", "场") and (types or "活动" in clause):
@@ -780,11 +792,24 @@ def _rule(
     }
 
 
+def _inherited_verb(previous: tuple[str, str] | None, unit: str, clause: str) -> str:
+    """The verb a listed target shares with the one before it, or "".
+
+    In "创建全国科普教育基地2个，自治区科普教育基地10个" the second base is
+    created too: same unit, no verb of its own.
+    """
+    if previous is None or previous[0] != unit or re.search(_OBJECT_VERBS, clause):
+        return ""
+    verb = re.match(_OBJECT_VERBS, previous[1])
+    return verb.group(0) if verb else ""
+
+
 def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for sentence in _sentences(passage.text):
         if (pid, sentence) in literacy.spans:
             continue
+        previous: tuple[str, str] | None = None  # (unit, name) of the last target
         for match in find_quantities(_blank_titles(sentence)):
             quantity = match.quantity
             following = sentence[match.end : match.end + 6]
@@ -792,6 +817,9 @@ def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[d
                 continue
             clause = _local_clause(sentence, match) + _object_after(sentence, match)
             name = _indicator_name(sentence, match)
+            verb = _inherited_verb(previous, quantity.unit, clause)
+            name, clause = verb + name, verb + clause
+            previous = (quantity.unit, name)
             unit = quantity.unit or ("人" if name.endswith("人数") else "")
             measure = _measure(quantity, clause, name)
             rule = _rule(quantity, measure, clause, passage.task, passage.section)
@@ -904,6 +932,9 @@ def parse_plan_text(text: str) -> dict[str, Any]:
                 "tasks": tasks_out,
             }
         )
+
+    for ref in structure.loose_units:
+        registry.canonical(ref.name)
 
     passages = structure.passages
     _guess_first_year(meta, "\n".join(paragraphs))
