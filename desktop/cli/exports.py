@@ -1,4 +1,4 @@
-"""Commands: export return / summary."""
+"""Commands: export return / summary; every export is recorded as a submission."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = exp.add_parser("return", help="导出 Excel 报表")
     p.add_argument("--period", required=True, help="统计期：2024、2024Q3 或 202407")
     p.add_argument("--out", required=True, help="输出 .xlsx 文件")
+    p.add_argument("--final", action="store_true", help="作为正式报送记录（报送后可锁定该统计期）")
     p.set_defaults(func=cmd_export_return)
     p = exp.add_parser("summary", help="导出 PDF 年度工作总结")
     p.add_argument("--year", required=True, type=int)
@@ -40,10 +41,13 @@ def cmd_export_return(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     svc = open_services(args)
     try:
-        export_return(svc, period, out)
+        export_return(svc, period, out, final=args.final)
+        latest = svc.submissions.list(period.code)[0]
     finally:
         svc.close()
-    print(f"已导出 {period.label}报表：{out}")
+    kind = "正式报送" if args.final else ""
+    print(f"已导出 {period.label}{kind}报表：{out}")
+    print(f"SHA-256：{latest.sha256}")
     return 0
 
 
@@ -54,7 +58,9 @@ def cmd_export_summary(args: argparse.Namespace) -> int:
     svc = open_services(args)
     try:
         export_summary(svc, args.year, out)
+        latest = svc.submissions.list(str(args.year))[0]
     finally:
         svc.close()
     print(f"已导出 {args.year} 年度工作总结：{out}")
+    print(f"SHA-256：{latest.sha256}")
     return 0

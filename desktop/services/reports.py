@@ -195,6 +195,28 @@ class ReportService:
             )
         return out
 
+    def task_stats(self, period: Period) -> dict[str, tuple[int, int]]:
+        """Activities and 人次 of the period per task code of the active plan.
+
+        An activity serving two tasks counts for each of them, as the office
+        reports it; these figures are never added across tasks.
+        """
+        with self.db.reading() as s:
+            plan = active_plan(s)
+            rows = s.execute(
+                select(
+                    Task.code,
+                    func.count(Activity.id),
+                    func.coalesce(func.sum(Activity.participants), 0),
+                )
+                .join(activity_task, activity_task.c.task_id == Task.id)
+                .join(Activity, Activity.id == activity_task.c.activity_id)
+                .join(Section, Section.id == Task.section_id)
+                .where(Section.plan_id == plan.id, *_in_period(period))
+                .group_by(Task.code)
+            ).all()
+        return {code: (int(n), int(people)) for code, n, people in rows}
+
     def type_stats(self, period: Period) -> list[TypeStats]:
         """One row per activity type, zero rows included, in the form's order."""
         stmt = (

@@ -1,0 +1,155 @@
+"""Chinese fonts for reportlab: the office's own Windows fonts, else a free CJK font.
+
+GB/T 9704 asks for 仿宋 body text, 黑体 and 楷体 headings. Windows PCs have
+them (simfang.ttf, simhei.ttf, simkai.ttf, simsun.ttc); elsewhere a font
+shipped in resources/fonts or installed by the system (WenQuanYi Zen Hei)
+stands in for every role. All are embedded as TrueType subsets, so the text
+stays selectable and searchable. A character the role's font lacks is drawn
+with the first font that has it (`markup`), so no glyph is ever missing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from desktop.paths import resource_dir
+
+# role → candidate file names, best first (Windows system fonts).
+WINDOWS_FILES: dict[str, tuple[str, ...]] = {
+    "fangsong": ("simfang.ttf", "STFANGSO.TTF"),
+    "hei": ("simhei.ttf", "STXIHEI.TTF"),
+    "kai": ("simkai.ttf", "STKAITI.TTF"),
+    "song": ("simsun.ttc", "simsun.ttf", "STSONG.TTF"),
+}
+SYSTEM_FALLBACKS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+)
+ROLES = ("fangsong", "hei", "kai", "song")
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """reportlab font names per role, plus the chain used for missing glyphs."""
+
+    fangsong: str
+    hei: str
+    kai: str
+    song: str
+    chain: tuple[str, ...]
+
+    @property
+    def body(self) -> str:
+        return self.fangsong
+
+
+def _font_dirs() -> list[Path]:
+    dirs = []
+    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
+    if windir:
+        dirs.append(Path(windir) / "Fonts")
+    dirs.append(Path("C:/Windows/Fonts"))
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    return dirs
+
+
+def _find_windows(role: str) -> Path | None:
+    for folder in _font_dirs():
+        for name in WINDOWS_FILES[role]:
+            path = folder / name
+            if path.is_file():
+                return path
+    return None
+
+
+def _shipped() -> list[Path]:
+    folder = resource_dir() / "fonts"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc"))
+
+
+def _register(name: str, path: Path) -> str | None:
+    """Register a TrueType font (first face of a collection); None when it can't load."""
+    try:
+        font = TTFont(name, str(path), subfontIndex=0)
+    except Exception:  # CFF-flavoured OpenType and broken files: try the next candidate
+        return None
+    pdfmetrics.registerFont(font)
+    return name
+
+
+@cache
+def fonts() -> FontSet:
+    """Register the fonts once per process and say which name plays each role."""
+    fallbacks: list[str] = []
+    for i, path in enumerate([*_shipped(), *map(Path, SYSTEM_FALLBACKS)]):
+        if path.is_file() and (name := _register(f"KepuFallback{i}", path)):
+            fallbacks.append(name)
+    chosen: dict[str, str] = {}
+    for role in ROLES:
+        path = _find_windows(role)
+        name = _register(f"Kepu-{role}", path) if path else None
+        if name is None:
+            if not fallbacks:
+                raise RuntimeError(
+                    "找不到中文字体：请安装仿宋/黑体（Windows 自带）或文泉驿正黑（fonts-wqy-zenhei）。"
+                )
+            name = fallbacks[0]
+        chosen[role] = name
+    chain = tuple(dict.fromkeys([*chosen.values(), *fallbacks]))
+    return FontSet(chain=chain, **chosen)
+
+
+@cache
+def _cmap(font_name: str) -> frozenset[int]:
+    font = pdfmetrics.getFont(font_name)
+    return frozenset(font.face.charToGlyph)
+
+
+def covers(font_name: str, text: str) -> bool:
+    cmap = _cmap(font_name)
+    return all(ord(ch) in cmap or ch in "\n\r\t" for ch in text)
+
+
+def _font_for(ch: str, chain: tuple[str, ...]) -> str | None:
+    code = ord(ch)
+    return next((name for name in chain if code in _cmap(name)), None)
+
+
+def markup(text: str, font_name: str) -> str:
+    """Escape `text` for a Paragraph; wrap characters `font_name` lacks in a font that has them.
+
+    A character no font has is written as U+3013 〓, the geta mark Chinese
+    typesetting uses for a missing character, rather than an invisible box.
+    """
+    if covers(font_name, text):
+        return escape(text)
+    chain = fonts().chain
+    out: list[str] = []
+    for ch in text:
+        if ord(ch) in _cmap(font_name) or ch in "\n\r\t":
+            out.append(escape(ch))
+            continue
+        other = _font_for(ch, chain)
+        if other is None:
+            out.append("〓")
+        else:
+            out.append(f'<font name="{other}">{escape(ch)}</font>')
+    return "".join(out)
+
+
+def plain(text: str, font_name: str) -> str:
+    """Text for canvas.drawString, where one font draws the whole string."""
+    cmap = _cmap(font_name)
+    return "".join(ch if ord(ch) in cmap else "〓" for ch in text)
