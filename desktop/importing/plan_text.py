@@ -890,7 +890,14 @@ class _UnitRegistry:
 
 
 def parse_plan_text(text: str) -> dict[str, Any]:
-    """Parse a plan document's text into a draft plan dict (SCHEMA.md shape)."""
+    """Parse a plan document's text into a draft plan dict (SCHEMA.md shape).
+
+    The result is a proposal for the user to review, never saved as is:
+    `id` is "plan-<region hash>-<first>-<last>" (no pinyin offline), task
+    units fall back to the section's 牵头/配合 lines, and every number
+    printed with a unit becomes an indicator with its quoting sentence.
+    Fields the text does not give are None; sections may be empty.
+    """
     lines = clean_lines(text)
     paragraphs = unwrap(lines)
     meta = _read_meta(lines, paragraphs)
