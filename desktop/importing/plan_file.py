@@ -235,8 +235,8 @@ class _Checker:
             self.bad(("plan",), "缺少方案信息（plan）。")
             meta = {}
         self._meta(meta)
-        unit_names = self._units(data.get("units"))
-        tasks = self._sections(data.get("sections"), unit_names)
+        self._units(data.get("units"))
+        tasks = self._sections(data.get("sections"))
         self._indicators(data.get("indicators"), tasks, meta)
         return self.problems
 
@@ -318,7 +318,7 @@ class _Checker:
                     self.bad((*p, "name"), f"责任单位“{name}”重复列出。")
                 seen.add(name)
 
-    def _sections(self, sections: Any, unit_names: set[str]) -> set[str]:
+    def _sections(self, sections: Any) -> set[str]:
         codes: dict[str, Path_] = {}
         tasks: set[str] = set()
         if not isinstance(sections, list):
@@ -472,6 +472,19 @@ class _Checker:
 def validate_plan(data: dict[str, Any], locate: Locator | None = None) -> list[Problem]:
     """Every problem in a plan dict; empty when it can be saved as it is."""
     return _Checker(data, locate or yaml_locator(data)).run()
+
+
+def indicator_problems(
+    ind: dict[str, Any], task_codes: set[str], first_year: int, last_year: int
+) -> list[tuple[str, str]]:
+    """(field, message) for each fault in one indicator, as the editor saves it."""
+
+    def field(path: Path_) -> str:
+        return next((str(k) for k in reversed(path) if isinstance(k, str)), "")
+
+    checker = _Checker({}, field)
+    checker._indicators([ind], task_codes, {"first_year": first_year, "last_year": last_year})
+    return [(p.where, p.message) for p in checker.problems]
 
 
 def check_plan(data: dict[str, Any], source: str = "方案") -> dict[str, Any]:

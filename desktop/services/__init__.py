@@ -12,7 +12,9 @@ from desktop.services.activities import ActivityService
 from desktop.services.entries import EntryService
 from desktop.services.entry_grid import EntryGridService
 from desktop.services.evidence import EvidenceService
+from desktop.services.imports import ImportService
 from desktop.services.locks import LockService
+from desktop.services.plan_editing import PlanEditingService
 from desktop.services.plans import PlanService
 from desktop.services.progress import ProgressService
 from desktop.services.reference import ReferenceService, seed_reference
@@ -30,6 +32,7 @@ class Services:
         with db.transaction() as s:
             seed_reference(s)
         self.plans = PlanService(db)
+        self.plan_editor = PlanEditingService(db)
         self.activities = ActivityService(db)
         self.entries = EntryService(db)
         self.evidence = EvidenceService(db)
@@ -41,6 +44,7 @@ class Services:
         self.submissions = SubmissionService(db)
         self.volunteers = VolunteerService(db)
         self.entry_grid = EntryGridService(db)
+        self.imports = ImportService(db)
 
     @classmethod
     def open(cls, target: Path | str) -> Services:

@@ -1,0 +1,802 @@
+"""Editing a plan after it was created: sections, tasks, units, indicators.
+
+Each method is one transaction with its audit record. Removing something
+that recorded data depends on (activities linked to a task, entries of an
+indicator) is refused with a DependentsError that says what depends on it;
+the caller may ask the user and repeat the call with confirm=True. Data in a
+locked (submitted) period is never touched, confirmed or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from desktop.db import Database
+from desktop.models import (
+    Activity,
+    Entry,
+    Indicator,
+    IndicatorYearTarget,
+    Plan,
+    Section,
+    SectionUnit,
+    Task,
+    TaskUnit,
+    Unit,
+    UnitAlias,
+    activity_task,
+)
+from desktop.models.plan import ROLES
+from desktop.services import audit
+from desktop.services.errors import NotFoundError, ServiceError, ValidationError
+from desktop.services.locks import active_locks
+from desktop.services.periods import parse_period
+from desktop.services.reference import (
+    ensure_unit,
+    find_unit,
+    group_by_name,
+    guess_unit_kind,
+    normalise_name,
+)
+
+KIND_NAMES = {"action": "提升行动", "project": "重点工程"}
+ROLE_NAMES = {"lead": "牵头", "cooperating": "配合"}
+PLAN_FIELDS = (
+    "name",
+    "region",
+    "level",
+    "first_year",
+    "last_year",
+    "doc_number",
+    "issue_date",
+    "literacy_baseline",
+    "literacy_baseline_year",
+    "literacy_target",
+)
+
+
+class DependentsError(ServiceError):
+    """A removal refused because records depend on the item; `confirm=True` overrides."""
+
+    def __init__(self, message: str, counts: dict[str, int]) -> None:
+        super().__init__(message)
+        self.counts = counts
+
+
+@dataclass(frozen=True)
+class Dependents:
+    activities: int = 0
+    indicators: int = 0
+    entries: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.activities or self.indicators or self.entries)
+
+    def words(self) -> str:
+        parts = []
+        if self.activities:
+            parts.append(f"{self.activities} 条活动关联")
+        if self.indicators:
+            parts.append(f"{self.indicators} 个指标属于它")
+        if self.entries:
+            parts.append(f"{self.entries} 条填报数据")
+        return "、".join(parts)
+
+
+def _get(s: Session, cls: type, ident: int, what: str) -> Any:
+    obj = s.get(cls, ident)
+    if obj is None:
+        raise NotFoundError(f"{what}不存在（可能已被删除）。")
+    return obj
+
+
+def _title(text: str | None, what: str, limit: int) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(f"{what}不能为空。", "title")
+    if len(text) > limit:
+        raise ValidationError(f"{what}太长（{len(text)} 字，最多 {limit} 字）。", "title")
+    return text
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationError(f"角色“{role}”无效，应为牵头或配合。", "role")
+    return role
+
+
+def _move(siblings: list[Any], item: Any, step: int) -> bool:
+    """Swap `item` with its neighbour `step` places away; False at either end."""
+    order = sorted(siblings, key=lambda x: (x.sort_order, x.id))
+    index = order.index(item)
+    target = index + step
+    if step == 0 or not 0 <= target < len(order):
+        return False
+    order.insert(target, order.pop(index))
+    for position, sibling in enumerate(order):
+        sibling.sort_order = position
+    return True
+
+
+def _activities_in_locked_periods(s: Session, ids: Select) -> int:
+    """How many of the activities selected by `ids` fall in a locked period."""
+    total = 0
+    for lock in active_locks(s):
+        total += (
+            s.scalar(
+                select(func.count(Activity.id)).where(
+                    Activity.id.in_(ids),
+                    Activity.start_date >= lock.start,
+                    Activity.start_date <= lock.end,
+                )
+            )
+            or 0
+        )
+    return total
+
+
+def _ensure_no_locked_activities(s: Session, ids: Select, what: str) -> None:
+    locked = _activities_in_locked_periods(s, ids)
+    if locked:
+        raise ServiceError(
+            f"{what}关联的活动中有 {locked} 条属于已报送并锁定的统计期，不能删除；"
+            "如确需删除，请先解锁相应统计期。"
+        )
+
+
+def _refuse(what: str, deps: Dependents, consequence: str) -> None:
+    raise DependentsError(
+        f"{what}已有{deps.words()}。{consequence}如确定要删除，请确认后再删除。",
+        {"activities": deps.activities, "indicators": deps.indicators, "entries": deps.entries},
+    )
+
+
+class PlanEditingService:
+    """Add, edit, reorder and remove the parts of a plan."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------ plan
+
+    def update_plan(self, plan_id: int, values: dict[str, Any]) -> None:
+        """Change the plan's metadata (name, region, years, 文号 …)."""
+        with self.db.transaction() as s:
+            plan = _get(s, Plan, plan_id, "方案")
+            before = {k: getattr(plan, k) for k in PLAN_FIELDS}
+            for key, value in values.items():
+                if key not in PLAN_FIELDS:
+                    raise ValidationError(f"方案没有“{key}”这一项。", key)
+                if key == "issue_date" and isinstance(value, str):
+                    try:
+                        value = date.fromisoformat(value) if value else None
+                    except ValueError:
+                        raise ValidationError("印发日期应为 YYYY-MM-DD。", key) from None
+                setattr(plan, key, value)
+            plan.name = _title(plan.name, "方案名称", 200)
+            plan.region = _title(plan.region, "地区", 50)
+            if plan.last_year < plan.first_year:
+                raise ValidationError("结束年份早于起始年份。", "last_year")
+            for key in ("literacy_baseline", "literacy_target"):
+                value = getattr(plan, key)
+                if value is not None and not 0 <= value <= 100:
+                    raise ValidationError("科学素质比例应在 0 到 100 之间。", key)
+            after = {k: getattr(plan, k) for k in PLAN_FIELDS}
+            changes = audit.diff(before, after)
+            if changes:
+                audit.record(s, "update", "plan", plan.id, f"修改方案信息 {plan.name}", changes)
+
+    # ------------------------------------------------------------ sections
+
+    def add_section(
+        self, plan_id: int, kind: str, title: str, target_group: str | None = None
+    ) -> int:
+        if kind not in KIND_NAMES:
+            raise ValidationError(f"类别“{kind}”无效。", "kind")
+        with self.db.transaction() as s:
+            plan = _get(s, Plan, plan_id, "方案")
+            prefix = "A" if kind == "action" else "P"
+            codes = {sec.code for sec in plan.sections}
+            n = 1
+            while f"{prefix}{n}" in codes:
+                n += 1
+            section = Section(
+                code=f"{prefix}{n}",
+                kind=kind,
+                title=_title(title, "行动/工程名称", 200),
+                sort_order=len(plan.sections),
+                target_group=self._group(s, target_group),
+            )
+            plan.sections.append(section)
+            s.flush()
+            audit.record(
+                s, "create", "section", section.id, f"新增{KIND_NAMES[kind]} {section.title}"
+            )
+            return section.id
+
+    @staticmethod
+    def _group(s: Session, name: str | None) -> Any:
+        return group_by_name(s, name.strip()) if name and name.strip() else None
+
+    def update_section(
+        self, section_id: int, kind: str, title: str, target_group: str | None
+    ) -> None:
+        if kind not in KIND_NAMES:
+            raise ValidationError(f"类别“{kind}”无效。", "kind")
+        with self.db.transaction() as s:
+            section = _get(s, Section, section_id, "行动/工程")
+            before = self._section_values(section)
+            section.kind = kind
+            section.title = _title(title, "行动/工程名称", 200)
+            section.target_group = self._group(s, target_group)
+            changes = audit.diff(before, self._section_values(section))
+            if changes:
+                audit.record(
+                    s, "update", "section", section.id, f"修改行动/工程 {section.title}", changes
+                )
+
+    @staticmethod
+    def _section_values(section: Section) -> dict[str, Any]:
+        return {
+            "kind": section.kind,
+            "title": section.title,
+            "target_group": section.target_group.name if section.target_group else None,
+        }
+
+    def move_section(self, section_id: int, step: int) -> bool:
+        with self.db.transaction() as s:
+            section = _get(s, Section, section_id, "行动/工程")
+            moved = _move(section.plan.sections, section, step)
+            if moved:
+                audit.record(
+                    s, "reorder", "section", section.id, f"调整顺序 {section.title}", {"step": step}
+                )
+            return moved
+
+    def section_dependents(self, section_id: int) -> Dependents:
+        with self.db.reading() as s:
+            task_ids = select(Task.id).where(Task.section_id == section_id)
+            return self._task_dependents(s, task_ids)
+
+    @staticmethod
+    def _task_dependents(s: Session, task_ids: Select) -> Dependents:
+        activities = s.scalar(
+            select(func.count(func.distinct(activity_task.c.activity_id))).where(
+                activity_task.c.task_id.in_(task_ids)
+            )
+        )
+        indicators = s.scalar(
+            select(func.count(Indicator.id)).where(Indicator.task_id.in_(task_ids))
+        )
+        return Dependents(activities=activities or 0, indicators=indicators or 0)
+
+    def remove_section(self, section_id: int, confirm: bool = False) -> None:
+        with self.db.transaction() as s:
+            section = _get(s, Section, section_id, "行动/工程")
+            task_ids = select(Task.id).where(Task.section_id == section_id)
+            deps = self._task_dependents(s, task_ids)
+            what = f"“{section.title}”"
+            if deps.any and not confirm:
+                _refuse(
+                    what,
+                    deps,
+                    "删除后这些活动不再关联其任务（活动本身保留），指标不再属于任何任务。",
+                )
+            activity_ids = select(activity_task.c.activity_id).where(
+                activity_task.c.task_id.in_(task_ids)
+            )
+            _ensure_no_locked_activities(s, activity_ids, what)
+            plan = section.plan
+            audit.record(
+                s,
+                "delete",
+                "section",
+                section.id,
+                f"删除行动/工程 {section.title}（{len(section.tasks)} 项任务）",
+                {"activities_unlinked": deps.activities, "indicators_detached": deps.indicators},
+            )
+            plan.sections.remove(section)
+            s.flush()
+            for position, sibling in enumerate(plan.sections):
+                sibling.sort_order = position
+
+    # ------------------------------------------------------------ tasks
+
+    def add_task(self, section_id: int, title: str, number: str = "", text: str = "") -> int:
+        with self.db.transaction() as s:
+            section = _get(s, Section, section_id, "行动/工程")
+            codes = {
+                code
+                for code in s.scalars(
+                    select(Task.code).join(Section).where(Section.plan_id == section.plan_id)
+                )
+            }
+            n = len(section.tasks) + 1
+            while f"{section.code}.{n}" in codes:
+                n += 1
+            task = Task(
+                code=f"{section.code}.{n}",
+                number=(number or "").strip()[:20],
+                title=_title(title, "任务标题", 300),
+                text=(text or "").strip(),
+                sort_order=len(section.tasks),
+            )
+            section.tasks.append(task)
+            s.flush()
+            audit.record(s, "create", "task", task.id, f"新增任务 {task.code} {task.title}")
+            return task.id
+
+    def update_task(self, task_id: int, title: str, number: str, text: str) -> None:
+        with self.db.transaction() as s:
+            task = _get(s, Task, task_id, "任务")
+            before = {"title": task.title, "number": task.number, "text": task.text}
+            task.title = _title(title, "任务标题", 300)
+            task.number = (number or "").strip()
+            if len(task.number) > 20:
+                raise ValidationError("序号太长（最多 20 字）。", "number")
+            task.text = (text or "").strip()
+            changes = audit.diff(
+                before, {"title": task.title, "number": task.number, "text": task.text}
+            )
+            if changes:
+                audit.record(s, "update", "task", task.id, f"修改任务 {task.code}", changes)
+
+    def move_task(self, task_id: int, step: int) -> bool:
+        with self.db.transaction() as s:
+            task = _get(s, Task, task_id, "任务")
+            moved = _move(task.section.tasks, task, step)
+            if moved:
+                audit.record(s, "reorder", "task", task.id, f"调整顺序 {task.code}", {"step": step})
+            return moved
+
+    def task_dependents(self, task_id: int) -> Dependents:
+        with self.db.reading() as s:
+            return self._task_dependents(s, select(Task.id).where(Task.id == task_id))
+
+    def remove_task(self, task_id: int, confirm: bool = False) -> None:
+        with self.db.transaction() as s:
+            task = _get(s, Task, task_id, "任务")
+            task_ids = select(Task.id).where(Task.id == task_id)
+            deps = self._task_dependents(s, task_ids)
+            what = f"任务 {task.code}“{task.title}”"
+            if deps.any and not confirm:
+                _refuse(
+                    what,
+                    deps,
+                    "删除后这些活动不再关联该任务（活动本身保留），指标不再属于任何任务。",
+                )
+            activity_ids = select(activity_task.c.activity_id).where(
+                activity_task.c.task_id == task_id
+            )
+            _ensure_no_locked_activities(s, activity_ids, what)
+            section = task.section
+            audit.record(
+                s,
+                "delete",
+                "task",
+                task.id,
+                f"删除任务 {task.code} {task.title}",
+                {"activities_unlinked": deps.activities, "indicators_detached": deps.indicators},
+            )
+            section.tasks.remove(task)
+            s.flush()
+            for position, sibling in enumerate(section.tasks):
+                sibling.sort_order = position
+
+    # ------------------------------------------------------------ unit links
+
+    def add_task_unit(self, task_id: int, unit_name: str, role: str) -> int:
+        """Link a unit (found by name or alias, created when new) to a task."""
+        with self.db.transaction() as s:
+            task = _get(s, Task, task_id, "任务")
+            unit = ensure_unit(s, _title(unit_name, "单位名称", 100))
+            if any(link.unit_id == unit.id for link in task.unit_links):
+                raise ValidationError(f"“{unit.name}”已是该任务的责任单位。", "unit")
+            link = TaskUnit(unit=unit, role=_role(role), sort_order=len(task.unit_links))
+            task.unit_links.append(link)
+            s.flush()
+            audit.record(
+                s,
+                "create",
+                "task_unit",
+                link.id,
+                f"任务 {task.code} 增加{ROLE_NAMES[role]}单位 {unit.name}",
+            )
+            return link.id
+
+    def add_section_unit(self, section_id: int, unit_name: str, role: str) -> int:
+        with self.db.transaction() as s:
+            section = _get(s, Section, section_id, "行动/工程")
+            unit = ensure_unit(s, _title(unit_name, "单位名称", 100))
+            if any(link.unit_id == unit.id for link in section.unit_links):
+                raise ValidationError(f"“{unit.name}”已是该行动/工程的责任单位。", "unit")
+            link = SectionUnit(unit=unit, role=_role(role), sort_order=len(section.unit_links))
+            section.unit_links.append(link)
+            s.flush()
+            audit.record(
+                s,
+                "create",
+                "section_unit",
+                link.id,
+                f"{section.title} 增加{ROLE_NAMES[role]}单位 {unit.name}",
+            )
+            return link.id
+
+    def set_link_role(self, link_id: int, role: str, section_level: bool = False) -> None:
+        cls = SectionUnit if section_level else TaskUnit
+        with self.db.transaction() as s:
+            link = _get(s, cls, link_id, "责任单位")
+            old = link.role
+            link.role = _role(role)
+            if old != role:
+                audit.record(
+                    s,
+                    "update",
+                    cls.__tablename__,
+                    link.id,
+                    f"{link.unit.name} 改为{ROLE_NAMES[role]}单位",
+                    {"role": [old, role]},
+                )
+
+    def move_link(self, link_id: int, step: int, section_level: bool = False) -> bool:
+        cls = SectionUnit if section_level else TaskUnit
+        with self.db.transaction() as s:
+            link = _get(s, cls, link_id, "责任单位")
+            owner = link.section if section_level else link.task
+            moved = _move(owner.unit_links, link, step)
+            if moved:
+                audit.record(
+                    s,
+                    "reorder",
+                    cls.__tablename__,
+                    link.id,
+                    f"调整顺序 {link.unit.name}",
+                    {"step": step},
+                )
+            return moved
+
+    def remove_link(self, link_id: int, section_level: bool = False, confirm: bool = False) -> None:
+        """Unlink a unit; confirmed when the unit has recorded activities for the task."""
+        cls = SectionUnit if section_level else TaskUnit
+        with self.db.transaction() as s:
+            link = _get(s, cls, link_id, "责任单位")
+            if section_level:
+                task_ids = select(Task.id).where(Task.section_id == link.section_id)
+                owner = link.section.title
+            else:
+                task_ids = select(Task.id).where(Task.id == link.task_id)
+                owner = f"任务 {link.task.code}"
+            activities = s.scalar(
+                select(func.count(func.distinct(Activity.id)))
+                .join(activity_task, activity_task.c.activity_id == Activity.id)
+                .where(activity_task.c.task_id.in_(task_ids), Activity.unit_id == link.unit_id)
+            )
+            if activities and not confirm:
+                _refuse(
+                    f"{link.unit.name}在{owner}下",
+                    Dependents(activities=activities),
+                    "取消后这些活动保留，但按单位统计时不再计入该单位的这项任务。",
+                )
+            owner_obj = link.section if section_level else link.task
+            audit.record(
+                s,
+                "delete",
+                cls.__tablename__,
+                link.id,
+                f"{owner} 取消责任单位 {link.unit.name}",
+                {"role": [link.role, None]},
+            )
+            owner_obj.unit_links.remove(link)
+            s.flush()
+            for position, sibling in enumerate(owner_obj.unit_links):
+                sibling.sort_order = position
+
+    # ------------------------------------------------------------ units
+
+    def add_unit(self, name: str, aliases: list[str] | None = None) -> int:
+        with self.db.transaction() as s:
+            name = normalise_name(_title(name, "单位名称", 100))
+            if find_unit(s, name) is not None:
+                raise ValidationError(f"单位“{name}”已存在（名称或别名）。", "name")
+            unit = ensure_unit(s, name, aliases or [])
+            audit.record(s, "create", "unit", unit.id, f"新增单位 {unit.name}")
+            return unit.id
+
+    def rename_unit(self, unit_id: int, name: str, keep_old_as_alias: bool = True) -> None:
+        with self.db.transaction() as s:
+            unit = _get(s, Unit, unit_id, "单位")
+            new = normalise_name(_title(name, "单位名称", 100))
+            if new == unit.name:
+                return
+            other = find_unit(s, new)
+            if other is not None and other.id != unit.id:
+                raise ValidationError(f"单位“{new}”已存在，不能重名。", "name")
+            old = unit.name
+            for alias in list(unit.aliases):
+                if alias.alias == new:
+                    unit.aliases.remove(alias)
+            s.flush()
+            unit.name = new
+            unit.kind = guess_unit_kind(new)
+            if keep_old_as_alias:
+                unit.aliases.append(UnitAlias(alias=old))
+            audit.record(
+                s, "update", "unit", unit.id, f"单位改名 {old} → {new}", {"name": [old, new]}
+            )
+
+    def add_alias(self, unit_id: int, alias: str) -> None:
+        with self.db.transaction() as s:
+            unit = _get(s, Unit, unit_id, "单位")
+            alias = normalise_name(_title(alias, "别名", 100))
+            other = find_unit(s, alias)
+            if other is not None:
+                raise ValidationError(f"“{alias}”已是单位“{other.name}”的名称或别名。", "alias")
+            unit.aliases.append(UnitAlias(alias=alias))
+            s.flush()
+            audit.record(s, "update", "unit", unit.id, f"单位 {unit.name} 增加别名 {alias}")
+
+    def remove_alias(self, unit_id: int, alias: str) -> None:
+        with self.db.transaction() as s:
+            unit = _get(s, Unit, unit_id, "单位")
+            found = next((a for a in unit.aliases if a.alias == alias), None)
+            if found is None:
+                raise NotFoundError(f"单位“{unit.name}”没有别名“{alias}”。")
+            unit.aliases.remove(found)
+            audit.record(s, "update", "unit", unit.id, f"单位 {unit.name} 删除别名 {alias}")
+
+    def unit_dependents(self, unit_id: int) -> dict[str, int]:
+        with self.db.reading() as s:
+            return self._unit_counts(s, unit_id)
+
+    @staticmethod
+    def _unit_counts(s: Session, unit_id: int) -> dict[str, int]:
+        return {
+            "activities": s.scalar(
+                select(func.count(Activity.id)).where(Activity.unit_id == unit_id)
+            )
+            or 0,
+            "entries": s.scalar(select(func.count(Entry.id)).where(Entry.unit_id == unit_id)) or 0,
+            "links": (
+                s.scalar(select(func.count(TaskUnit.id)).where(TaskUnit.unit_id == unit_id)) or 0
+            )
+            + (
+                s.scalar(select(func.count(SectionUnit.id)).where(SectionUnit.unit_id == unit_id))
+                or 0
+            ),
+        }
+
+    def remove_unit(self, unit_id: int, confirm: bool = False) -> None:
+        """Remove a unit; never while activities or entries name it."""
+        with self.db.transaction() as s:
+            unit = _get(s, Unit, unit_id, "单位")
+            counts = self._unit_counts(s, unit_id)
+            cooperations = s.scalar(
+                select(func.count(Activity.id)).where(Activity.cooperators.any(Unit.id == unit_id))
+            )
+            if counts["activities"] or counts["entries"] or cooperations:
+                raise ServiceError(
+                    f"单位“{unit.name}”已有 {counts['activities'] + (cooperations or 0)} 条活动、"
+                    f"{counts['entries']} 条填报数据，不能删除；如该单位已撤并，可改名或停用。"
+                )
+            if counts["links"] and not confirm:
+                raise DependentsError(
+                    f"单位“{unit.name}”是 {counts['links']} 项行动/任务的责任单位。"
+                    "删除后这些任务不再列出该单位。如确定要删除，请确认后再删除。",
+                    counts,
+                )
+            for link in s.scalars(select(TaskUnit).where(TaskUnit.unit_id == unit_id)):
+                s.delete(link)
+            for link in s.scalars(select(SectionUnit).where(SectionUnit.unit_id == unit_id)):
+                s.delete(link)
+            audit.record(
+                s, "delete", "unit", unit.id, f"删除单位 {unit.name}", {"links": counts["links"]}
+            )
+            s.delete(unit)
+
+    # ------------------------------------------------------------ indicators
+
+    def _check_indicator(self, s: Session, plan: Plan, data: dict[str, Any]) -> None:
+        from desktop.importing.plan_file import FIELD_LABELS, indicator_problems
+
+        task_codes = set(
+            s.scalars(select(Task.code).join(Section).where(Section.plan_id == plan.id))
+        )
+        problems = indicator_problems(data, task_codes, plan.first_year, plan.last_year)
+        if problems:
+            field, message = problems[0]
+            raise ValidationError(message.replace("“rule”", FIELD_LABELS["rule"]), field)
+
+    @staticmethod
+    def _apply_indicator(s: Session, plan: Plan, ind: Indicator, data: dict[str, Any]) -> None:
+        task_code = data.get("task")
+        ind.task_id = (
+            s.scalar(
+                select(Task.id)
+                .join(Section)
+                .where(Section.plan_id == plan.id, Task.code == task_code)
+            )
+            if task_code
+            else None
+        )
+        ind.code = data["code"]
+        ind.name = data["name"].strip()
+        ind.uom = data.get("unit") or ""
+        ind.measure = data["measure"]
+        ind.target_mode = data["target_mode"]
+        ind.target = data.get("target")
+        ind.comparator = data.get("comparator") or ">="
+        ind.baseline = data.get("baseline")
+        ind.baseline_year = data.get("baseline_year")
+        ind.source = data.get("source") or "manual"
+        ind.rule = data.get("rule") if ind.source == "derived" else None
+        ind.quote = data.get("quote") or ""
+        wanted = {int(y): float(v) for y, v in (data.get("targets_by_year") or {}).items()}
+        for row in list(ind.year_targets):
+            if row.year not in wanted:
+                ind.year_targets.remove(row)
+            else:
+                row.value = wanted.pop(row.year)
+        for year, value in sorted(wanted.items()):
+            ind.year_targets.append(IndicatorYearTarget(year=year, value=value))
+
+    @staticmethod
+    def _indicator_values(ind: Indicator) -> dict[str, Any]:
+        return {
+            "code": ind.code,
+            "name": ind.name,
+            "unit": ind.uom,
+            "measure": ind.measure,
+            "task_id": ind.task_id,
+            "target_mode": ind.target_mode,
+            "target": ind.target,
+            "targets_by_year": {t.year: t.value for t in ind.year_targets} or None,
+            "comparator": ind.comparator,
+            "baseline": ind.baseline,
+            "baseline_year": ind.baseline_year,
+            "source": ind.source,
+            "rule": ind.rule,
+            "quote": ind.quote,
+        }
+
+    def next_indicator_code(self, plan_id: int) -> str:
+        with self.db.reading() as s:
+            codes = set(s.scalars(select(Indicator.code).where(Indicator.plan_id == plan_id)))
+        n = 1
+        while f"I{n:02d}" in codes:
+            n += 1
+        return f"I{n:02d}"
+
+    def add_indicator(self, plan_id: int, data: dict[str, Any]) -> int:
+        """Add an indicator given in the SCHEMA.md shape (code may be blank)."""
+        data = dict(data)
+        if not data.get("code"):
+            data["code"] = self.next_indicator_code(plan_id)
+        with self.db.transaction() as s:
+            plan = _get(s, Plan, plan_id, "方案")
+            self._check_indicator(s, plan, data)
+            if s.scalar(
+                select(Indicator.id).where(
+                    Indicator.plan_id == plan_id, Indicator.code == data["code"]
+                )
+            ):
+                raise ValidationError(f"指标编号“{data['code']}”已被使用。", "code")
+            count = s.scalar(select(func.count(Indicator.id)).where(Indicator.plan_id == plan_id))
+            ind = Indicator(plan_id=plan_id, sort_order=count or 0)
+            self._apply_indicator(s, plan, ind, data)
+            s.add(ind)
+            s.flush()
+            audit.record(
+                s,
+                "create",
+                "indicator",
+                ind.id,
+                f"新增指标 {ind.code} {ind.name}",
+                self._indicator_values(ind),
+            )
+            return ind.id
+
+    def update_indicator(self, indicator_id: int, data: dict[str, Any]) -> None:
+        with self.db.transaction() as s:
+            ind = _get(s, Indicator, indicator_id, "指标")
+            plan = ind.plan
+            data = {**data, "code": data.get("code") or ind.code}
+            self._check_indicator(s, plan, data)
+            clash = s.scalar(
+                select(Indicator.id).where(
+                    Indicator.plan_id == plan.id,
+                    Indicator.code == data["code"],
+                    Indicator.id != ind.id,
+                )
+            )
+            if clash:
+                raise ValidationError(f"指标编号“{data['code']}”已被使用。", "code")
+            entries = s.scalar(select(func.count(Entry.id)).where(Entry.indicator_id == ind.id))
+            if entries and data["measure"] != ind.measure:
+                raise ValidationError(
+                    f"指标“{ind.name}”已有 {entries} 条填报数据，不能改变计量方式"
+                    "（累计数/存量/比率决定数据如何汇总）。",
+                    "measure",
+                )
+            if entries and data.get("source") == "derived":
+                raise ValidationError(
+                    f"指标“{ind.name}”已有 {entries} 条填报数据，不能改为由台账统计。", "source"
+                )
+            before = self._indicator_values(ind)
+            self._apply_indicator(s, plan, ind, data)
+            s.flush()
+            changes = audit.diff(before, self._indicator_values(ind))
+            if changes:
+                audit.record(s, "update", "indicator", ind.id, f"修改指标 {ind.code}", changes)
+
+    def move_indicator(self, indicator_id: int, step: int) -> bool:
+        with self.db.transaction() as s:
+            ind = _get(s, Indicator, indicator_id, "指标")
+            siblings = list(s.scalars(select(Indicator).where(Indicator.plan_id == ind.plan_id)))
+            moved = _move(siblings, ind, step)
+            if moved:
+                audit.record(
+                    s, "reorder", "indicator", ind.id, f"调整顺序 {ind.code}", {"step": step}
+                )
+            return moved
+
+    def indicator_dependents(self, indicator_id: int) -> Dependents:
+        with self.db.reading() as s:
+            entries = s.scalar(
+                select(func.count(Entry.id)).where(Entry.indicator_id == indicator_id)
+            )
+            return Dependents(entries=entries or 0)
+
+    def remove_indicator(self, indicator_id: int, confirm: bool = False) -> None:
+        """Remove an indicator; with entries only when confirmed, never in a locked period."""
+        with self.db.transaction() as s:
+            ind = _get(s, Indicator, indicator_id, "指标")
+            parts = s.scalar(
+                select(func.count(Indicator.id)).where(
+                    (Indicator.numerator_id == ind.id) | (Indicator.denominator_id == ind.id)
+                )
+            )
+            if parts:
+                raise ServiceError(
+                    f"指标“{ind.name}”是 {parts} 个比率指标的分子或分母，不能删除；请先修改那些指标。"
+                )
+            entries = list(s.scalars(select(Entry).where(Entry.indicator_id == ind.id)))
+            if entries and not confirm:
+                _refuse(
+                    f"指标 {ind.code}“{ind.name}”",
+                    Dependents(entries=len(entries)),
+                    "删除指标会同时删除这些填报数据。",
+                )
+            for lock in active_locks(s):
+                hit = next(
+                    (
+                        e
+                        for e in entries
+                        if e.period_start <= lock.end and e.period_end >= lock.start
+                    ),
+                    None,
+                )
+                if hit is not None:
+                    raise ServiceError(
+                        f"指标“{ind.name}”在已锁定的{parse_period(lock.period).label}有填报数据，"
+                        "不能删除；如确需删除，请先解锁该统计期。"
+                    )
+            audit.record(
+                s,
+                "delete",
+                "indicator",
+                ind.id,
+                f"删除指标 {ind.code} {ind.name}（含 {len(entries)} 条填报数据）",
+                {
+                    **self._indicator_values(ind),
+                    "entries": [[e.period, e.unit_id, e.value] for e in entries],
+                },
+            )
+            for entry in entries:
+                s.delete(entry)
+            s.delete(ind)
