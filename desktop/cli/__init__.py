@@ -11,11 +11,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from desktop.cli import core, exports, maintenance
+from desktop.cli import collection, core, exports, maintenance, plan
 from desktop.cli.common import ChineseArgumentParser, fail
 from desktop.services.errors import ServiceError
 
-COMMAND_MODULES = [core, exports, maintenance]
+COMMAND_MODULES = [core, exports, maintenance, collection, plan]
 
 
 def build_parser() -> argparse.ArgumentParser:

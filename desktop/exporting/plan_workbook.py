@@ -72,6 +72,7 @@ METRIC_LABELS = {
     "volunteers": "志愿者人次",
     "volunteer_hours": "志愿服务时长",
     "funding": "经费",
+    "registered_volunteers": "注册志愿者人数",
 }
 
 TREE_HEADERS = ["编号", "类别", "序号", "标题", "重点人群", "全文"]

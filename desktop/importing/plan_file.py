@@ -605,7 +605,10 @@ def yaml_locator(data: Any) -> Locator:
             words.append(f"第 {i_index + 1} 个指标（{ind.get('code') or ind.get('name') or '?'}）")
         else:
             words.append(str(head))
-        fields = [FIELD_LABELS.get(str(k), str(k)) for k in rest if not isinstance(k, int)]
+        keys = [str(k) for k in rest if not isinstance(k, int)]
+        if keys[:1] == ["rule"] and len(keys) > 1:
+            keys = keys[1:]
+        fields = [FIELD_LABELS.get(k, k) for k in keys]
         text = " › ".join(words)
         return f"{text}的“{'·'.join(fields)}”" if fields else text
 

@@ -1,0 +1,157 @@
+"""Commands: plan parse / list / activate / export / import."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from desktop.cli.common import open_services
+from desktop.services import Services
+from desktop.services.errors import NotFoundError, ServiceError, ValidationError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    plan = sub.add_parser("plan", help="实施方案：识别原文、列出、启用、导入导出").add_subparsers(
+        dest="action", metavar="操作", required=True
+    )
+    p = plan.add_parser("parse", help="从方案原文（.txt / .docx）识别出方案草稿")
+    p.add_argument("file", metavar="FILE", help="方案原文文件")
+    p.add_argument("--json", action="store_true", help="输出 JSON（与 templates --json 同一格式）")
+    p.set_defaults(func=cmd_parse)
+
+    p = plan.add_parser("list", help="列出数据库中的方案")
+    p.set_defaults(func=cmd_list)
+
+    p = plan.add_parser("activate", help="启用一个方案")
+    p.add_argument("code", metavar="CODE", help="方案编号，见 kepu plan list")
+    p.set_defaults(func=cmd_activate)
+
+    p = plan.add_parser("export", help="导出方案文件（YAML 或 Excel 方案工作簿）")
+    p.add_argument("--format", choices=["yaml", "xlsx"], required=True)
+    p.add_argument("--out", required=True, help="输出文件")
+    p.add_argument("--plan", metavar="CODE", help="方案编号（默认：当前启用的方案）")
+    p.set_defaults(func=cmd_export)
+
+    p = plan.add_parser("import", help="导入方案文件（.yaml / .xlsx），存为新方案")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--activate", action="store_true", help="导入后设为当前方案")
+    p.add_argument("--code", help="新方案的编号（文件中的编号已存在时使用）")
+    p.set_defaults(func=cmd_import)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from desktop.importing.plan_text import parse_plan_text, read_plan_document
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise ValidationError(f"文件不存在：{args.file}")
+    try:
+        text = read_plan_document(path)
+    except (OSError, ValueError) as exc:
+        raise ValidationError(f"无法读取“{path.name}”：{exc}") from None
+    draft = parse_plan_text(text)
+    if args.json:
+        print(json.dumps(draft, ensure_ascii=False, indent=2, default=str))
+        return 0
+    meta = draft["plan"]
+    tasks = sum(len(s["tasks"]) for s in draft["sections"])
+    links = sum(len(t["units"]) for s in draft["sections"] for t in s["tasks"])
+    print(f"{meta.get('name') or '（未识别出方案名称）'}")
+    print(
+        f"地区：{meta.get('region') or '—'}  年份：{meta.get('first_year') or '?'}—"
+        f"{meta.get('last_year') or '?'}  文号：{meta.get('doc_number') or '—'}"
+    )
+    print(
+        f"识别出 {len(draft['sections'])} 个行动/工程、{tasks} 项任务、{links} 个任务责任单位、"
+        f"{len(draft['indicators'])} 个指标"
+    )
+    for sec in draft["sections"]:
+        print(f"  {sec['code']} {sec['title']}（{len(sec['tasks'])} 项任务）")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    svc = open_services(args)
+    try:
+        plans = svc.plans.plans()
+        if not plans:
+            print("数据库中还没有方案。")
+            return 0
+        for plan in plans:
+            mark = "*" if plan.is_active else " "
+            print(f"{mark} {plan.code:<26} {plan.name}  {plan.first_year}—{plan.last_year}")
+        print("（* 为当前启用的方案）")
+    finally:
+        svc.close()
+    return 0
+
+
+def _plan_id(svc: Services, code: str) -> int:
+    for plan in svc.plans.plans():
+        if plan.code == code:
+            return plan.id
+    raise NotFoundError(f"没有编号为“{code}”的方案；请用 kepu plan list 查看。")
+
+
+def _active_code(svc: Services) -> str | None:
+    return svc.plans.active().code if svc.plans.has_active() else None
+
+
+def cmd_activate(args: argparse.Namespace) -> int:
+    svc = open_services(args)
+    try:
+        svc.plans.activate(_plan_id(svc, args.code))
+        print(f"已启用方案：{svc.plans.active().name}")
+    finally:
+        svc.close()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.exporting.plan_workbook import write_plan_workbook
+    from desktop.exporting.plan_yaml import write_plan_yaml
+
+    out = Path(args.out)
+    suffixes = {"yaml": (".yaml", ".yml"), "xlsx": (".xlsx",)}[args.format]
+    if out.suffix.lower() not in suffixes:
+        raise ValidationError(f"输出文件应以 {' 或 '.join(suffixes)} 结尾：{args.out}")
+    if not out.parent.exists():
+        raise ValidationError(f"输出目录不存在：{out.parent}")
+    svc = open_services(args)
+    try:
+        plan = svc.plans.to_dict(_plan_id(svc, args.plan) if args.plan else None)
+    finally:
+        svc.close()
+    if args.format == "yaml":
+        write_plan_yaml(plan, out)
+    else:
+        write_plan_workbook(plan, out)
+    print(f"已导出方案“{plan['plan']['name']}”：{out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.importing.plan_file import read_plan_file
+
+    data = read_plan_file(args.file)
+    if args.code:
+        data["id"] = args.code
+    svc = open_services(args)
+    try:
+        if any(p.code == data["id"] for p in svc.plans.plans()):
+            raise ServiceError(
+                f"数据库中已有编号为“{data['id']}”的方案；如要另存为新方案，请加 --code 新编号。"
+            )
+        if svc.db.path is not None:
+            svc.db.backup(label="pre-plan-import")
+        svc.plans.create_from_dict(data, activate=args.activate)
+        tasks = sum(len(s["tasks"]) for s in data["sections"])
+        print(
+            f"已导入方案“{data['plan']['name']}”（编号 {data['id']}）："
+            f"{len(data['sections'])} 个行动/工程、{tasks} 项任务、{len(data['indicators'])} 个指标"
+            + ("，已设为当前方案" if _active_code(svc) == data["id"] else "")
+        )
+    finally:
+        svc.close()
+    return 0
