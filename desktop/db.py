@@ -42,6 +42,11 @@ def head_revision() -> str:
     return head
 
 
+def is_model_table(name: str | None, type_: str, _parent: object = None) -> bool:
+    """Alembic filter: the FTS index tables are SQLite's own, not the models'."""
+    return not (type_ == "table" and name is not None and name.startswith("activity_fts"))
+
+
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")

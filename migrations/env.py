@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import desktop.models  # noqa: F401  (registers every table)
+from desktop.db import is_model_table
 from desktop.models.base import Base
 
 config = context.config
@@ -18,6 +19,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=is_model_table,
     )
     with context.begin_transaction():
         context.run_migrations()

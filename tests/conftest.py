@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop.services import Services  # noqa: E402
+from tests.postgres_server import create_database, postgres_cluster  # noqa: E402
 
 SMALL_PLAN = {
     "id": "test-county-2021-2025",
@@ -161,7 +163,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def services(data_dir: Path) -> Services:
+def services(data_dir: Path) -> Iterator[Services]:
     svc = Services.open(data_dir / "county.sqlite3")
     yield svc
     svc.close()
@@ -171,3 +173,22 @@ def services(data_dir: Path) -> Services:
 def plan_services(services: Services) -> Services:
     services.plans.create_from_dict(SMALL_PLAN)
     return services
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """URL template of a PostgreSQL cluster started for this test run."""
+    with postgres_cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_plan_services(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Services]:
+    """The small plan on each supported database: the rules must not depend on the engine."""
+    if request.param == "sqlite":
+        svc = Services.open(data_dir / "county.sqlite3")
+    else:
+        svc = Services.open(create_database(request.getfixturevalue("postgres")))
+    svc.plans.create_from_dict(SMALL_PLAN)
+    yield svc
+    svc.close()

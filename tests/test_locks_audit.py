@@ -27,8 +27,8 @@ def _audit_count(svc: Services) -> int:
         return s.scalar(select(func.count(AuditRecord.id)))
 
 
-def test_locked_period_refuses_writes_until_unlocked(plan_services: Services):
-    svc = plan_services
+def test_locked_period_refuses_writes_until_unlocked(any_plan_services: Services):
+    svc = any_plan_services
     kept = svc.activities.add(_input(svc, date(2022, 2, 10), participants=50))
     svc.locks.lock("2022Q1")
 
@@ -54,8 +54,8 @@ def test_locked_period_refuses_writes_until_unlocked(plan_services: Services):
     assert unlock.user == "测试员"
 
 
-def test_every_change_is_audited_in_its_transaction(plan_services: Services):
-    svc = plan_services
+def test_every_change_is_audited_in_its_transaction(any_plan_services: Services):
+    svc = any_plan_services
     before = _audit_count(svc)
     aid = svc.activities.add(_input(svc, date(2022, 5, 1), participants=80))
     changed = _input(svc, date(2022, 5, 1), participants=120)
@@ -84,11 +84,11 @@ def test_every_change_is_audited_in_its_transaction(plan_services: Services):
         ({"rural": 5, "participants": 3}, "农村人次"),
     ],
 )
-def test_activity_validation(plan_services: Services, kw, message):
+def test_activity_validation(any_plan_services: Services, kw, message):
     with pytest.raises(ValidationError, match=message):
-        plan_services.activities.add(_input(plan_services, date(2022, 5, 1), **kw))
+        any_plan_services.activities.add(_input(any_plan_services, date(2022, 5, 1), **kw))
 
 
-def test_activity_outside_plan_years_is_refused(plan_services: Services):
+def test_activity_outside_plan_years_is_refused(any_plan_services: Services):
     with pytest.raises(ValidationError, match="不在实施方案期限"):
-        plan_services.activities.add(_input(plan_services, date(2019, 5, 1)))
+        any_plan_services.activities.add(_input(any_plan_services, date(2019, 5, 1)))

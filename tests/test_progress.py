@@ -51,8 +51,8 @@ def test_expected_share_is_k_over_n_at_year_end():
     assert elapsed_share(2021, 2025, date(2020, 6, 30)) == 0.0
 
 
-def test_count_sums_over_time_and_units(plan_services: Services):
-    svc = plan_services
+def test_count_sums_over_time_and_units(any_plan_services: Services):
+    svc = any_plan_services
     c1 = ind_id(svc, "C1")
     a, b = unit_id(svc, "县农业农村局"), unit_id(svc, "县人社局")
     svc.entries.set(c1, "2021", 1500, unit_id=a)
@@ -73,8 +73,8 @@ def test_count_sums_over_time_and_units(plan_services: Services):
     assert mid.status == "on_track"  # 30.0 % ≥ 29.9 %
 
 
-def test_level_takes_latest_per_unit_then_sums(plan_services: Services):
-    svc = plan_services
+def test_level_takes_latest_per_unit_then_sums(any_plan_services: Services):
+    svc = any_plan_services
     l1 = ind_id(svc, "L1")
     a, b = unit_id(svc, "县科协"), unit_id(svc, "县教体局")
     svc.entries.set(l1, "2021Q4", 100, unit_id=a)
@@ -90,8 +90,8 @@ def test_level_takes_latest_per_unit_then_sums(plan_services: Services):
     assert by_code(svc, date(2021, 12, 31))["L1"].actual == 100
 
 
-def test_annual_target_is_measured_within_its_year(plan_services: Services):
-    svc = plan_services
+def test_annual_target_is_measured_within_its_year(any_plan_services: Services):
+    svc = any_plan_services
     c2 = ind_id(svc, "C2")
     svc.entries.set(c2, "2021", 1200)
     svc.entries.set(c2, "2022Q1", 300)
@@ -107,8 +107,8 @@ def test_annual_target_is_measured_within_its_year(plan_services: Services):
     assert half.status == "behind"  # 40 % vs 49.6 % expected
 
 
-def test_per_year_target_uses_that_years_value(plan_services: Services):
-    svc = plan_services
+def test_per_year_target_uses_that_years_value(any_plan_services: Services):
+    svc = any_plan_services
     y1 = ind_id(svc, "Y1")
     svc.entries.set(y1, "2022", 150)
     p = by_code(svc, date(2022, 12, 31))["Y1"]
@@ -117,8 +117,8 @@ def test_per_year_target_uses_that_years_value(plan_services: Services):
     assert p.status == "behind"
 
 
-def test_percent_with_baseline_expects_linear_path(plan_services: Services):
-    svc = plan_services
+def test_percent_with_baseline_expects_linear_path(any_plan_services: Services):
+    svc = any_plan_services
     p1 = ind_id(svc, "P1")
     svc.entries.set(p1, "2021", 75)
     svc.entries.set(p1, "2022", 78)
@@ -130,8 +130,8 @@ def test_percent_with_baseline_expects_linear_path(plan_services: Services):
     assert p.status == "on_track"
 
 
-def test_ceiling_target(plan_services: Services):
-    svc = plan_services
+def test_ceiling_target(any_plan_services: Services):
+    svc = any_plan_services
     e1 = ind_id(svc, "E1")
     svc.entries.set(e1, "2021", 8)
     svc.entries.set(e1, "2022Q1", 7)
@@ -161,8 +161,8 @@ def _activity(svc: Services, day: date, type_code: str, group: str, participants
     )
 
 
-def test_derived_indicator_follows_the_ledger(plan_services: Services):
-    svc = plan_services
+def test_derived_indicator_follows_the_ledger(any_plan_services: Services):
+    svc = any_plan_services
     assert by_code(svc, date(2022, 12, 31))["D1"].status == "no_data"
     _activity(svc, date(2021, 3, 1), "lecture", "青少年", 200)
     _activity(svc, date(2021, 4, 1), "lecture", "农民", 300)  # other group
@@ -179,8 +179,8 @@ def test_derived_indicator_follows_the_ledger(plan_services: Services):
     assert by_code(svc, date(2022, 12, 31))["D1"].actual == 200
 
 
-def test_rollups_and_lagging_order(plan_services: Services):
-    svc = plan_services
+def test_rollups_and_lagging_order(any_plan_services: Services):
+    svc = any_plan_services
     svc.entries.set(ind_id(svc, "C2"), "2022", 300)  # 30 % of annual → far behind
     svc.entries.set(ind_id(svc, "Y1"), "2022", 150)  # 75 % → behind
     report = svc.progress.report(period=parse_period("2022"))

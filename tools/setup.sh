@@ -20,6 +20,8 @@ if [[ "${KEPU_TEST_TOOLS:-0}" == "1" ]]; then
   # Tests render PDFs to text and pictures and workbooks through LibreOffice.
   want_pkg poppler-utils
   want_pkg libreoffice-calc-nogui
+  # A throwaway PostgreSQL cluster proves the same code runs there.
+  want_pkg postgresql
 fi
 if ((${#need_apt[@]})); then
   if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then

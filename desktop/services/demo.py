@@ -374,8 +374,9 @@ def _insert_activities(
     weights = [TYPE_PROFILES[c][0] for c in codes]
     # Slightly more activity each year, with a dip in 2022.
     year_weights = [0.17, 0.15, 0.21, 0.23, 0.24]
-    next_id = (s.scalar(select(Activity.id).order_by(Activity.id.desc()).limit(1)) or 0) + 1
     rows: list[dict[str, Any]] = []
+    row_tasks: list[list[int]] = []
+    row_groups: list[list[int]] = []
     task_links: list[dict[str, int]] = []
     group_links: list[dict[str, int]] = []
     for n in range(total):
@@ -398,7 +399,6 @@ def _insert_activities(
         )
         rows.append(
             {
-                "id": next_id,
                 "start_date": day,
                 "end_date": day + timedelta(days=rng.choice([0, 0, 0, 1, 2]))
                 if code in ("training", "exhibition")
@@ -419,19 +419,29 @@ def _insert_activities(
                 f"参加 {participants} 人次。",
             }
         )
-        for tc in rng.sample(task_codes, rng.randint(1, len(task_codes))):
-            if tc in tasks:
-                task_links.append({"activity_id": next_id, "task_id": tasks[tc]})
-        for gn in rng.sample(group_names, rng.randint(1, len(group_names))):
-            group_links.append({"activity_id": next_id, "group_id": groups[gn]})
-        next_id += 1
+        row_tasks.append(
+            [
+                tasks[tc]
+                for tc in rng.sample(task_codes, rng.randint(1, len(task_codes)))
+                if tc in tasks
+            ]
+        )
+        row_groups.append(
+            [groups[gn] for gn in rng.sample(group_names, rng.randint(1, len(group_names)))]
+        )
         if len(rows) >= CHUNK or n == total - 1:
-            s.execute(insert(Activity), rows)
+            # Let the database assign ids (sequences stay right on PostgreSQL).
+            ids = s.scalars(
+                insert(Activity).returning(Activity.id, sort_by_parameter_order=True), rows
+            ).all()
+            for activity_id, task_ids, group_ids in zip(ids, row_tasks, row_groups, strict=True):
+                task_links += [{"activity_id": activity_id, "task_id": t} for t in task_ids]
+                group_links += [{"activity_id": activity_id, "group_id": g} for g in group_ids]
             if task_links:
                 s.execute(insert(activity_task), task_links)
             if group_links:
                 s.execute(insert(activity_group), group_links)
-            rows, task_links, group_links = [], [], []
+            rows, row_tasks, row_groups, task_links, group_links = [], [], [], [], []
             if progress is not None and not progress(n + 1, total):
                 from desktop.services.errors import ServiceError
 
