@@ -1,0 +1,586 @@
+"""The activity dialog: every field of one ledger record, with its evidence files.
+
+Rules live in the services; the dialog only collects the fields, asks before
+saving a likely duplicate, and shows a refusal (ValidationError, LockedError)
+next to the field it concerns. Evidence changes are kept pending and applied
+after the activity itself is saved, so 取消 really cancels, and a new activity
+can take its files before it has an id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models import Evidence
+from desktop.services import Services
+from desktop.services.activities import ActivityInput, ActivityRow
+from desktop.services.errors import LockedError, ServiceError, ValidationError
+from desktop.services.evidence import ALLOWED_SUFFIXES
+from desktop.services.periods import parse_period
+from desktop.ui.widgets import MUTED, CheckList
+
+ERROR_STYLE = "color: #c62828;"
+MAX_COUNT = 100_000_000
+FIELD_ALIASES = {"funding": "funding_yuan", "type": "type_id", "unit": "unit_id"}
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _month_locked(services: Services, day: date) -> bool:
+    """Locks are on years, quarters or months, so a day is locked iff its month is."""
+    return services.locks.is_locked(parse_period(f"{day.year}{day.month:02d}"))
+
+
+class ActivityDialog(QDialog):
+    """Add (activity_id None) or edit one activity; emits `saved(id)` after each save."""
+
+    saved = Signal(int)
+
+    def __init__(
+        self, services: Services, activity_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.activity_id = activity_id
+        self._stored: list[Evidence] = []
+        self._pending_add: list[Path] = []
+        self._pending_remove: set[int] = set()
+        self._inputs: dict[str, QWidget] = {}
+        self._errors: dict[str, QLabel] = {}
+        self.plan = services.plans.active() if services.plans.has_active() else None
+        self.resize(1060, 700)
+        self._build()
+        if activity_id is None:
+            self._new_defaults()
+        else:
+            self._load(activity_id)
+        self._update_mode()
+
+    # --- building -----------------------------------------------------------
+
+    def _field(self, name: str, widget: QWidget) -> QWidget:
+        """The input with a red message line under it, shown when the service refuses it."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(widget)
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        layout.addWidget(error)
+        self._inputs[name] = widget
+        self._errors[name] = error
+        return box
+
+    def _count_box(self, optional: bool = False) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(-1 if optional else 0, MAX_COUNT)
+        box.setGroupSeparatorShown(True)
+        box.setAlignment(Qt.AlignmentFlag.AlignRight)
+        if optional:
+            box.setSpecialValueText("未统计")
+        return box
+
+    def _build(self) -> None:
+        self.lock_banner = QLabel()
+        self.lock_banner.setWordWrap(True)
+        self.lock_banner.setStyleSheet(
+            "background: #fff3e0; color: #e65100; border: 1px solid #ffcc80;"
+            "border-radius: 4px; padding: 6px 10px;"
+        )
+        self.lock_banner.hide()
+
+        # Basic facts.
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("例如：景芝镇高素质农民培训班")
+        self.start_edit = QDateEdit()
+        self.end_check = QCheckBox("至")
+        self.end_edit = QDateEdit()
+        for edit in (self.start_edit, self.end_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
+        self.end_edit.setEnabled(False)
+        self.end_check.toggled.connect(self.end_edit.setEnabled)
+        self.start_edit.dateChanged.connect(self._start_changed)
+        dates = QWidget()
+        dates_layout = QHBoxLayout(dates)
+        dates_layout.setContentsMargins(0, 0, 0, 0)
+        dates_layout.addWidget(self._field("start_date", self.start_edit))
+        dates_layout.addWidget(self.end_check, 0, Qt.AlignmentFlag.AlignTop)
+        dates_layout.addWidget(self._field("end_date", self.end_edit))
+        dates_layout.addStretch(1)
+
+        self.type_combo = QComboBox()
+        self.type_combo.addItem("请选择活动类型", 0)
+        for t in self.services.reference.activity_types():
+            self.type_combo.addItem(t.name, t.id)
+        self.type_combo.setMaxVisibleItems(15)
+        self.place_combo = QComboBox()
+        self.place_combo.addItem("（不填）", None)
+        for p in self.services.reference.places():
+            self.place_combo.addItem(p.name, p.id)
+        self.place_combo.setMaxVisibleItems(20)
+        self.unit_combo = QComboBox()
+        self.unit_combo.setEditable(True)
+        self.unit_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.unit_combo.lineEdit().setPlaceholderText("输入单位名称的几个字可快速查找")
+        units = self.services.reference.units()
+        for u in units:
+            self.unit_combo.addItem(u.name, u.id)
+        self.unit_combo.setMaxVisibleItems(20)
+        completer = self.unit_combo.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+
+        basics = QGroupBox("基本信息")
+        form = QFormLayout(basics)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("活动名称 *", self._field("title", self.title_edit))
+        form.addRow("活动日期 *", dates)
+        form.addRow("活动类型 *", self._field("type_id", self.type_combo))
+        form.addRow("地点（镇/街道）", self._field("place_id", self.place_combo))
+        form.addRow("组织单位 *", self._field("unit_id", self.unit_combo))
+
+        # Figures.
+        self.participants = self._count_box()
+        self.female = self._count_box(optional=True)
+        self.rural = self._count_box(optional=True)
+        self.sessions = self._count_box()
+        self.volunteers = self._count_box()
+        self.hours = QDoubleSpinBox()
+        self.hours.setRange(0, MAX_COUNT)
+        self.hours.setDecimals(1)
+        self.funding = QDoubleSpinBox()
+        self.funding.setRange(0, 1e10)
+        self.funding.setDecimals(2)
+        self.funding.setGroupSeparatorShown(True)
+        for box in (self.hours, self.funding):
+            box.setAlignment(Qt.AlignmentFlag.AlignRight)
+        figures = QGroupBox("数量")
+        grid = QGridLayout(figures)
+        cells = [
+            ("参加人次", "participants", self.participants),
+            ("其中女性", "female", self.female),
+            ("其中农村", "rural", self.rural),
+            ("场次/期数", "sessions", self.sessions),
+            ("志愿者人次", "volunteers", self.volunteers),
+            ("志愿服务时长（小时）", "volunteer_hours", self.hours),
+            ("经费（元）", "funding_yuan", self.funding),
+        ]
+        for i, (label, name, box) in enumerate(cells):
+            row, col = divmod(i, 3)
+            grid.addWidget(QLabel(label), row * 2, col)
+            grid.addWidget(self._field(name, box), row * 2 + 1, col)
+        for col in range(3):
+            grid.setColumnStretch(col, 1)
+
+        self.media_edit = QLineEdit()
+        self.media_edit.setPlaceholderText("例如：安丘融媒 2025-05-20 报道")
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setPlaceholderText("活动内容、成效等，年度总结中可引用")
+        notes = QGroupBox("说明")
+        notes_form = QFormLayout(notes)
+        notes_form.addRow("媒体报道", self._field("media", self.media_edit))
+        notes_form.addRow("活动简介", self._field("summary", self.summary_edit))
+
+        left = QVBoxLayout()
+        left.addWidget(basics)
+        left.addWidget(figures)
+        left.addWidget(notes, 1)
+
+        # Links: tasks, groups, cooperating units.
+        self.tasks = CheckList("筛选任务：输入编号或文字")
+        if self.plan is not None:
+            for section in self.plan.sections:
+                group = self.tasks.add_group(section.title)
+                for task in section.tasks:
+                    self.tasks.add_item(task.id, f"{task.code} {task.title}", group, task.code)
+        tasks_box = QGroupBox("服务的方案任务")
+        QVBoxLayout(tasks_box).addWidget(self._field("task_ids", self.tasks))
+
+        self.group_checks: dict[int, QCheckBox] = {}
+        groups_box = QGroupBox("重点人群")
+        groups_grid = QGridLayout(groups_box)
+        for i, g in enumerate(self.services.reference.groups()):
+            check = QCheckBox(g.name)
+            self.group_checks[g.id] = check
+            groups_grid.addWidget(check, i // 3, i % 3)
+
+        self.cooperators = CheckList("筛选单位")
+        for u in units:
+            self.cooperators.add_item(u.id, u.name, short=u.name)
+        coop_box = QGroupBox("配合单位")
+        QVBoxLayout(coop_box).addWidget(self._field("cooperator_ids", self.cooperators))
+
+        right = QVBoxLayout()
+        right.addWidget(tasks_box, 3)
+        right.addWidget(groups_box)
+        right.addWidget(coop_box, 2)
+
+        # Evidence.
+        self.evidence_list = QListWidget()
+        self.evidence_list.setMaximumHeight(76)
+        self.evidence_list.itemDoubleClicked.connect(lambda _item: self.open_evidence())
+        self.evidence_list.currentRowChanged.connect(lambda _row: self._update_evidence_buttons())
+        self.add_evidence_button = QPushButton("添加…")
+        self.open_evidence_button = QPushButton("打开")
+        self.remove_evidence_button = QPushButton("删除")
+        self.add_evidence_button.clicked.connect(self._choose_evidence)
+        self.open_evidence_button.clicked.connect(self.open_evidence)
+        self.remove_evidence_button.clicked.connect(self.remove_evidence)
+        evidence_hint = QLabel("照片、签到表扫描件、PDF 等；保存活动时一并保存。")
+        evidence_hint.setStyleSheet(f"color: {MUTED};")
+        evidence_buttons = QVBoxLayout()
+        for b in (self.add_evidence_button, self.open_evidence_button, self.remove_evidence_button):
+            evidence_buttons.addWidget(b)
+        evidence_buttons.addStretch(1)
+        evidence_box = QGroupBox("佐证材料")
+        evidence_layout = QGridLayout(evidence_box)
+        evidence_layout.addWidget(self.evidence_list, 0, 0)
+        evidence_layout.addLayout(evidence_buttons, 0, 1)
+        evidence_layout.addWidget(evidence_hint, 1, 0, 1, 2)
+
+        # Buttons.
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.save_new_button = QPushButton("保存并新增下一条")
+        self.save_button = QPushButton("保存")
+        self.save_button.setDefault(True)
+        self.cancel_button = QPushButton("取消")
+        self.save_button.clicked.connect(self.save)
+        self.save_new_button.clicked.connect(self.save_and_new)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error_label, 1)
+        buttons.addWidget(self.save_new_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        root = QVBoxLayout(self)
+        root.addWidget(self.lock_banner)
+        root.addLayout(columns, 1)
+        root.addWidget(evidence_box)
+        root.addLayout(buttons)
+
+    # --- loading ------------------------------------------------------------
+
+    def _default_date(self) -> date:
+        today = date.today()
+        if self.plan is None:
+            return today
+        if today.year > self.plan.last_year:
+            return date(self.plan.last_year, 12, 31)
+        if today.year < self.plan.first_year:
+            return date(self.plan.first_year, 1, 1)
+        return today
+
+    def _new_defaults(self) -> None:
+        self.start_edit.setDate(_qdate(self._default_date()))
+        self.end_edit.setDate(self.start_edit.date())
+        self.sessions.setValue(1)
+        self.female.setValue(-1)
+        self.rural.setValue(-1)
+        self.unit_combo.setCurrentIndex(-1)
+
+    def _load(self, activity_id: int) -> None:
+        a = self.services.activities.get(activity_id)
+        self.title_edit.setText(a.title)
+        self.start_edit.setDate(_qdate(a.start_date))
+        self.end_check.setChecked(a.end_date is not None)
+        self.end_edit.setDate(_qdate(a.end_date or a.start_date))
+        self.type_combo.setCurrentIndex(max(self.type_combo.findData(a.type_id), 0))
+        self.place_combo.setCurrentIndex(max(self.place_combo.findData(a.place_id), 0))
+        self.unit_combo.setCurrentIndex(self.unit_combo.findData(a.unit_id))
+        self.participants.setValue(a.participants)
+        self.female.setValue(-1 if a.female is None else a.female)
+        self.rural.setValue(-1 if a.rural is None else a.rural)
+        self.sessions.setValue(a.sessions)
+        self.volunteers.setValue(a.volunteers)
+        self.hours.setValue(a.volunteer_hours)
+        self.funding.setValue(a.funding_fen / 100)
+        self.media_edit.setText(a.media)
+        self.summary_edit.setPlainText(a.summary)
+        self.tasks.set_checked(t.id for t in a.tasks)
+        self.cooperators.set_checked(u.id for u in a.cooperators)
+        for gid, check in self.group_checks.items():
+            check.setChecked(any(g.id == gid for g in a.groups))
+        self._stored = list(a.evidence)
+        self._locked = _month_locked(self.services, a.start_date)
+        self._refresh_evidence()
+
+    def _update_mode(self) -> None:
+        editing = self.activity_id is not None
+        self.setWindowTitle("修改活动" if editing else "新增活动")
+        self.save_new_button.setVisible(not editing)
+        locked = editing and getattr(self, "_locked", False)
+        if locked:
+            self.lock_banner.setText(
+                "该活动所在的统计期已报送并锁定，只能查看，不能修改。如确需修改，请先解锁该统计期。"
+            )
+        self.lock_banner.setVisible(locked)
+        self.save_button.setEnabled(not locked)
+        self.add_evidence_button.setEnabled(not locked)
+        self._update_evidence_buttons()
+
+    def _start_changed(self, new: QDate) -> None:
+        if not self.end_check.isChecked() or self.end_edit.date() < new:
+            self.end_edit.setDate(new)
+
+    # --- evidence -----------------------------------------------------------
+
+    def _refresh_evidence(self) -> None:
+        self.evidence_list.clear()
+        for ev in self._stored:
+            if ev.id in self._pending_remove:
+                continue
+            item = QListWidgetItem(f"{ev.original_name}（{max(ev.size // 1024, 1):,} KB）")
+            item.setData(Qt.ItemDataRole.UserRole, ("stored", ev.id))
+            self.evidence_list.addItem(item)
+        for path in self._pending_add:
+            item = QListWidgetItem(f"{path.name}（待保存）")
+            item.setData(Qt.ItemDataRole.UserRole, ("pending", str(path)))
+            item.setForeground(Qt.GlobalColor.darkBlue)
+            self.evidence_list.addItem(item)
+        self._update_evidence_buttons()
+
+    def _update_evidence_buttons(self) -> None:
+        has = self.evidence_list.currentItem() is not None
+        locked = self.activity_id is not None and getattr(self, "_locked", False)
+        self.open_evidence_button.setEnabled(has)
+        self.remove_evidence_button.setEnabled(has and not locked)
+
+    def _choose_evidence(self) -> None:
+        patterns = " ".join(f"*{s}" for s in sorted(ALLOWED_SUFFIXES))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "选择佐证材料", "", f"佐证材料 ({patterns});;所有文件 (*)"
+        )
+        if files:
+            self.add_evidence_files([Path(f) for f in files])
+
+    def add_evidence_files(self, paths: list[Path]) -> None:
+        """Queue files to be attached on save; refuse types the service would refuse."""
+        refused = [p.name for p in paths if p.suffix.lower() not in ALLOWED_SUFFIXES]
+        for p in paths:
+            if p.suffix.lower() in ALLOWED_SUFFIXES and p not in self._pending_add:
+                self._pending_add.append(p)
+        self._refresh_evidence()
+        self.evidence_list.setCurrentRow(self.evidence_list.count() - 1)
+        if refused:
+            self.error_label.setText(
+                "不支持的佐证材料类型："
+                + "、".join(refused)
+                + "。请使用图片、PDF、Word、Excel 或视频文件。"
+            )
+
+    def _evidence_path(self, item: QListWidgetItem) -> Path:
+        kind, key = item.data(Qt.ItemDataRole.UserRole)
+        if kind == "pending":
+            return Path(key)
+        ev = next(e for e in self._stored if e.id == key)
+        return self.services.evidence.path(ev)
+
+    def open_evidence(self) -> None:
+        item = self.evidence_list.currentItem()
+        if item is None:
+            return
+        path = self._evidence_path(item)
+        if not path.exists():
+            self.error_label.setText(f"找不到文件：{path}")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def remove_evidence(self) -> None:
+        item = self.evidence_list.currentItem()
+        if item is None:
+            return
+        kind, key = item.data(Qt.ItemDataRole.UserRole)
+        if kind == "pending":
+            self._pending_add = [p for p in self._pending_add if str(p) != key]
+        else:
+            self._pending_remove.add(key)
+        self._refresh_evidence()
+
+    def _apply_evidence(self, activity_id: int) -> list[str]:
+        """Attach queued files and detach removed ones; return problems, in Chinese."""
+        problems: list[str] = []
+        for ev_id in sorted(self._pending_remove):
+            try:
+                self.services.evidence.remove(ev_id)
+            except ServiceError as exc:
+                problems.append(str(exc))
+        kept: list[Path] = []
+        for path in self._pending_add:
+            try:
+                self.services.evidence.add(activity_id, path)
+            except (ServiceError, OSError) as exc:
+                problems.append(f"{path.name}：{exc}")
+                kept.append(path)
+        self._pending_add = kept
+        self._pending_remove = set()
+        self._stored = self.services.evidence.list(activity_id)
+        return problems
+
+    # --- saving -------------------------------------------------------------
+
+    def _unit_id(self) -> int:
+        index = self.unit_combo.findText(
+            self.unit_combo.currentText().strip(), Qt.MatchFlag.MatchExactly
+        )
+        return int(self.unit_combo.itemData(index)) if index >= 0 else 0
+
+    def activity_input(self) -> ActivityInput:
+        """The fields as the service takes them."""
+        female = self.female.value()
+        rural = self.rural.value()
+        return ActivityInput(
+            start_date=self.start_edit.date().toPython(),
+            end_date=self.end_edit.date().toPython() if self.end_check.isChecked() else None,
+            title=self.title_edit.text().strip(),
+            type_id=int(self.type_combo.currentData() or 0),
+            unit_id=self._unit_id(),
+            place_id=self.place_combo.currentData(),
+            participants=self.participants.value(),
+            female=None if female < 0 else female,
+            rural=None if rural < 0 else rural,
+            sessions=self.sessions.value(),
+            volunteers=self.volunteers.value(),
+            volunteer_hours=self.hours.value(),
+            funding_yuan=self.funding.value(),
+            media=self.media_edit.text().strip(),
+            summary=self.summary_edit.toPlainText().strip(),
+            task_ids=self.tasks.checked(),
+            group_ids=[gid for gid, c in self.group_checks.items() if c.isChecked()],
+            cooperator_ids=self.cooperators.checked(),
+        )
+
+    def clear_errors(self) -> None:
+        self.error_label.clear()
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        for name, label in self._errors.items():
+            label.hide()
+            self._inputs[name].setStyleSheet("")
+
+    def field_error(self, name: str) -> str:
+        """The message shown next to a field ('' when none)."""
+        label = self._errors.get(name)
+        return label.text() if label is not None and label.isVisible() else ""
+
+    def _show_error(self, message: str, field: str | None) -> None:
+        name = FIELD_ALIASES.get(field or "", field or "")
+        self.error_label.setText(message)
+        if name in self._errors:
+            self._errors[name].setText(message)
+            self._errors[name].show()
+            widget = self._inputs[name]
+            widget.setStyleSheet("border: 1px solid #c62828; border-radius: 3px;")
+            widget.setFocus()
+
+    def _confirm_duplicates(self, rows: list[ActivityRow]) -> bool:
+        listing = "\n".join(
+            f"· {r.start_date.isoformat()} {r.unit_name}：{r.title}" for r in rows[:5]
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "可能重复",
+            f"同一单位同一天已有名称相近的活动：\n{listing}\n\n是否仍要保存？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("仍然保存")
+        box.button(QMessageBox.StandardButton.No).setText("返回修改")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _save(self) -> bool:
+        self.clear_errors()
+        data = self.activity_input()
+        if data.title and data.unit_id:
+            duplicates = self.services.activities.find_duplicates(data, self.activity_id)
+            if duplicates and not self._confirm_duplicates(duplicates):
+                return False
+        try:
+            if self.activity_id is None:
+                self.activity_id = self.services.activities.add(data)
+            else:
+                self.services.activities.update(self.activity_id, data)
+        except LockedError as exc:
+            self._show_error(str(exc), "start_date")
+            return False
+        except ValidationError as exc:
+            self._show_error(str(exc), exc.field)
+            return False
+        except ServiceError as exc:
+            self._show_error(str(exc), None)
+            return False
+        problems = self._apply_evidence(self.activity_id)
+        self.saved.emit(self.activity_id)
+        if problems:
+            self._refresh_evidence()
+            self._update_mode()
+            QMessageBox.warning(
+                self, "佐证材料", "活动已保存，但以下佐证材料未能保存：\n" + "\n".join(problems)
+            )
+            return False
+        return True
+
+    def save(self) -> None:
+        if self._save():
+            self.accept()
+
+    def save_and_new(self) -> None:
+        """Save, then start a fresh record keeping date, type, place and unit (batch entry)."""
+        if not self._save():
+            return
+        self.activity_id = None
+        self._stored = []
+        self.title_edit.clear()
+        for box in (self.participants, self.volunteers):
+            box.setValue(0)
+        self.female.setValue(-1)
+        self.rural.setValue(-1)
+        self.sessions.setValue(1)
+        self.hours.setValue(0)
+        self.funding.setValue(0)
+        self.media_edit.clear()
+        self.summary_edit.clear()
+        self._refresh_evidence()
+        self._update_mode()
+        self.error_label.setStyleSheet("color: #2e7d32;")
+        self.error_label.setText("已保存，请录入下一条。")
+        self.title_edit.setFocus()

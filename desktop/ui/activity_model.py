@@ -1,0 +1,169 @@
+"""The activity table as a lazy Qt model: it holds one filter and the pages fetched so far.
+
+Only `count` and the first page are read when the filter or the sort order
+changes; further pages arrive through canFetchMore/fetchMore as the user
+scrolls. A ledger of a million activities therefore opens as fast as one of a
+hundred, and sorting is done by SQL (the service's sort keys), never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop.services.activities import ActivityFilter, ActivityRow, ActivityService
+from desktop.ui.widgets import fmt_money, fmt_number
+
+Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # "no parent": these are flat tables
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    sort_key: str
+    numeric: bool = False
+
+
+COLUMNS: list[Column] = [
+    Column("日期", "start_date"),
+    Column("活动名称", "title"),
+    Column("活动类型", "type"),
+    Column("组织单位", "unit"),
+    Column("地点", "place"),
+    Column("参加人次", "participants", numeric=True),
+    Column("场次", "sessions", numeric=True),
+    Column("志愿者人次", "volunteers", numeric=True),
+    Column("经费（元）", "funding", numeric=True),
+]
+
+
+def _cell(row: ActivityRow, column: int) -> str:
+    if column == 0:
+        return row.start_date.isoformat()
+    if column == 1:
+        return row.title
+    if column == 2:
+        return row.type_name
+    if column == 3:
+        return row.unit_name
+    if column == 4:
+        return row.place_name
+    if column == 5:
+        return fmt_number(row.participants)
+    if column == 6:
+        return fmt_number(row.sessions)
+    if column == 7:
+        return fmt_number(row.volunteers)
+    return fmt_money(row.funding_yuan)
+
+
+class ActivityTableModel(QAbstractTableModel):
+    PAGE = 200
+
+    def __init__(self, activities: ActivityService, page_size: int = PAGE) -> None:
+        super().__init__()
+        self._service = activities
+        self._page = page_size
+        self._filter = ActivityFilter()
+        self._sort_key = "start_date"
+        self._descending = True
+        self._rows: list[ActivityRow] = []
+        self._count = 0
+
+    # --- what the page asks -------------------------------------------------
+
+    @property
+    def filter(self) -> ActivityFilter:
+        return replace(self._filter)
+
+    @property
+    def total(self) -> int:
+        """Rows matching the filter (not only those fetched so far)."""
+        return self._count
+
+    @property
+    def sort_key(self) -> str:
+        return self._sort_key
+
+    def set_filter(self, flt: ActivityFilter) -> None:
+        self._filter = replace(flt)
+        self.reload()
+
+    def reload(self) -> None:
+        """Count again and fetch the first page (after a filter, sort or data change)."""
+        self.beginResetModel()
+        self._count = self._service.count(self._filter)
+        self._rows = self._fetch(0)
+        self.endResetModel()
+
+    def activity_id(self, row: int) -> int:
+        return self._rows[row].id
+
+    def row_of(self, activity_id: int) -> int | None:
+        """The row of an activity among the pages fetched so far."""
+        return next((i for i, r in enumerate(self._rows) if r.id == activity_id), None)
+
+    def row_data(self, row: int) -> ActivityRow:
+        return self._rows[row]
+
+    def _fetch(self, offset: int) -> list[ActivityRow]:
+        return self._service.rows(
+            self._filter, offset, self._page, self._sort_key, self._descending
+        )
+
+    # --- Qt model interface -------------------------------------------------
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: Index = ROOT) -> bool:
+        return not parent.isValid() and len(self._rows) < self._count
+
+    def fetchMore(self, parent: Index = ROOT) -> None:
+        if parent.isValid():
+            return
+        more = self._fetch(len(self._rows))
+        if not more:
+            self._count = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].header
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section].numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 3):
+            return row.title if column == 1 else row.unit_name
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[column].numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL by the column's service sort key; fetched pages start over."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sort_key = COLUMNS[column].sort_key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()

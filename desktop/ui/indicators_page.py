@@ -1,0 +1,574 @@
+"""指标进度: every indicator's target, actual, completion and status, with its details.
+
+Figures come from ProgressService.report (the one home of the aggregation and
+status rules); this page only shows, filters and orders them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models import Indicator
+from desktop.services import Services
+from desktop.services.periods import Period, parse_period
+from desktop.services.progress import (
+    STATUS_LABELS,
+    STATUS_ORDER,
+    STATUSES,
+    IndicatorProgress,
+    ProgressReport,
+)
+from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
+from desktop.ui.widgets import (
+    COMPLETION_ROLE,
+    DASH,
+    EXPECTED_ROLE,
+    MUTED,
+    SORT_ROLE,
+    STATUS_ROLE,
+    CompletionBarDelegate,
+    Loader,
+    PeriodPicker,
+    fmt_number,
+    fmt_pct,
+    page_title,
+    status_style,
+    ui_font,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # "no parent": these are flat tables
+
+HEADERS = [
+    "行动/工程",
+    "任务",
+    "指标",
+    "计量单位",
+    "目标值",
+    "本期",
+    "累计",
+    "完成率",
+    "应达进度",
+    "状态",
+    "牵头单位",
+]
+COL_COMPLETION = 7
+COL_STATUS = 9
+NUMERIC = {4, 5, 6, 8}
+
+MEASURE_WORDS = {
+    "count": "累计量（各期数值相加）",
+    "level": "存量（取最新一期的数值）",
+    "percent": "比率（不相加，取最新值或由分子分母计算）",
+}
+METRIC_WORDS = {
+    "activities": "活动条数",
+    "sessions": "场次",
+    "participants": "参加人次",
+    "volunteers": "志愿者人次",
+    "volunteer_hours": "志愿服务时长",
+    "funding": "经费（元）",
+}
+
+
+def target_words(ind: Indicator) -> str:
+    """How the target reads in the plan: whole period, every year, per year, or by the end."""
+    comparator = "不超过" if ind.comparator == "<=" else "达到"
+    uom = ind.uom
+    if ind.target_mode == "per_year":
+        years = "；".join(f"{t.year}年 {fmt_number(t.value)}{uom}" for t in ind.year_targets)
+        return f"分年度目标：{years or '未设'}"
+    target = f"{fmt_number(ind.target)}{uom}" if ind.target is not None else "未设"
+    if ind.target_mode == "annual":
+        return f"每年{comparator} {target}（按自然年度计算）"
+    if ind.target_mode == "end":
+        base = ""
+        if ind.baseline is not None:
+            year = f"{ind.baseline_year}年" if ind.baseline_year else "基期"
+            base = f"，{year}基数 {fmt_number(ind.baseline)}{uom}"
+        return f"到规划期末{comparator} {target}{base}"
+    return f"规划期内累计{comparator} {target}"
+
+
+def rule_words(
+    rule: dict[str, Any] | None, type_names: dict[str, str], task_titles: dict[str, str]
+) -> str:
+    """A derived indicator's rule as a sentence a clerk can check against the plan."""
+    rule = rule or {}
+    metric = rule.get("metric", "activities")
+    if metric == "registered_volunteers":
+        return "由科技志愿服务队的登记人数自动统计：各队最近一次登记的人数相加。"
+    conditions = []
+    if codes := rule.get("activity_types"):
+        conditions.append("活动类型为" + "、".join(type_names.get(c, c) for c in codes))
+    if groups := rule.get("target_groups"):
+        conditions.append("面向" + "、".join(groups))
+    if tasks := rule.get("tasks"):
+        conditions.append(
+            "服务于任务" + "、".join(f"{c}（{task_titles.get(c, '')}）" for c in tasks)
+        )
+    if units := rule.get("units"):
+        conditions.append("由" + "、".join(units) + "组织")
+    scope = "，".join(conditions) + "的活动" if conditions else "全部活动"
+    what = "统计活动条数" if metric == "activities" else f"累加{METRIC_WORDS.get(metric, metric)}"
+    return f"由活动台账自动统计：{scope}，{what}。录入或修改活动后自动更新。"
+
+
+class IndicatorTableModel(QAbstractTableModel):
+    """The report's indicators, one row each, with colour and sort roles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[IndicatorProgress] = []
+
+    def set_items(self, items: list[IndicatorProgress]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    @staticmethod
+    def _text(p: IndicatorProgress, column: int) -> str:
+        values = [
+            p.section_title or "（未归入行动/工程）",
+            f"{p.task_code} {p.task_title}" if p.task_code else DASH,
+            p.name,
+            p.unit,
+            (("≤ " if p.comparator == "<=" else "") + fmt_number(p.target))
+            if p.target is not None
+            else DASH,
+            fmt_number(p.period_value),
+            fmt_number(p.actual),
+            fmt_pct(p.completion_pct),
+            fmt_pct(p.expected_pct),
+            p.status_label,
+            "、".join(p.lead_units) or DASH,
+        ]
+        return values[column]
+
+    @staticmethod
+    def _sort_key(p: IndicatorProgress, column: int, row: int) -> object:
+        numbers = {
+            4: p.target,
+            5: p.period_value,
+            6: p.actual,
+            7: p.completion_pct,
+            8: p.expected_pct,
+        }
+        if column in numbers:
+            value = numbers[column]
+            return -1e18 if value is None else value
+        if column == COL_STATUS:
+            return STATUS_ORDER[p.status] * 1000 + (p.completion_pct or 0) / 1000
+        return IndicatorTableModel._text(p, column)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        p = self.items[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if column == COL_COMPLETION else self._text(p, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_COMPLETION:
+                return f"完成率 {fmt_pct(p.completion_pct)}，应达进度 {fmt_pct(p.expected_pct)}"
+            return self._text(p, column)
+        if role == SORT_ROLE:
+            return self._sort_key(p, column, index.row())
+        if role == STATUS_ROLE:
+            return p.status
+        if role == COMPLETION_ROLE:
+            return p.completion_pct
+        if role == EXPECTED_ROLE:
+            return p.expected_pct
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in NUMERIC:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column in (3, COL_STATUS):
+                return int(Qt.AlignmentFlag.AlignCenter)
+        if column == COL_STATUS:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return STATUS_BACKGROUNDS[p.status]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return STATUS_COLOURS[p.status]
+            if role == Qt.ItemDataRole.FontRole:
+                return ui_font(0, bold=True)
+        return None
+
+
+class IndicatorFilter(QSortFilterProxyModel):
+    """Filters by status and section; sorts by the source's SORT_ROLE."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: str | None = None
+        self.section: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_criteria(self, status: str | None, section: str | None) -> None:
+        self.beginFilterChange()
+        self.status = status
+        self.section = section
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, IndicatorTableModel)
+        p = model.items[source_row]
+        if self.status and p.status != self.status:
+            return False
+        return not (self.section and (p.section_code or "") != self.section)
+
+
+class IndicatorsPage(QWidget):
+    loaded = Signal()  # a new report is on screen
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.loader = Loader(self)
+        self.report: ProgressReport | None = None
+        self._indicators: dict[int, Indicator] = {}
+        self._quiet = False
+        self._build()
+        self._fill_controls()
+        self.refresh()
+
+    # --- building -----------------------------------------------------------
+
+    def _build(self) -> None:
+        self.period = PeriodPicker(allow_all=False)
+        self.period.changed.connect(self._period_changed)
+        self.as_of = QDateEdit()
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of.dateChanged.connect(lambda _d: self.refresh())
+        self.section = QComboBox()
+        self.section.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.section.setMinimumContentsLength(12)
+        self.section.currentIndexChanged.connect(lambda _i: self._refilter())
+        self.status = QComboBox()
+        self.status.addItem("全部状态", None)
+        for s in STATUSES:
+            self.status.addItem(STATUS_LABELS[s], s)
+        self.status.currentIndexChanged.connect(lambda _i: self._refilter())
+        self.lagging_first = QCheckBox("滞后优先")
+        self.lagging_first.setChecked(True)
+        self.lagging_first.toggled.connect(lambda _on: self._apply_order())
+
+        header = QHBoxLayout()
+        header.addWidget(page_title("指标进度"))
+        header.addSpacing(16)
+        self.status_pills: dict[str, QLabel] = {}
+        for status in ("far_behind", "behind", "on_track", "done", "no_data"):
+            pill = QLabel()
+            pill.setStyleSheet(status_style(status))
+            self.status_pills[status] = pill
+            header.addWidget(pill)
+        header.addStretch(1)
+
+        controls = QHBoxLayout()
+        controls.setSpacing(8)
+        for label, widget in (
+            ("统计期", self.period),
+            ("截至", self.as_of),
+            ("行动/工程", self.section),
+            ("状态", self.status),
+        ):
+            caption = QLabel(label)
+            caption.setStyleSheet(f"color: {MUTED};")
+            controls.addWidget(caption)
+            controls.addWidget(widget)
+            controls.addSpacing(6)
+        controls.addWidget(self.lagging_first)
+        controls.addStretch(1)
+        self.shown_label = QLabel()
+        self.shown_label.setStyleSheet(f"color: {MUTED};")
+        controls.addWidget(self.shown_label)
+
+        self.model = IndicatorTableModel()
+        self.proxy = IndicatorFilter()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.setItemDelegateForColumn(COL_COMPLETION, CompletionBarDelegate(self.table))
+        self.table.setSortingEnabled(True)
+        head = self.table.horizontalHeader()
+        head.setHighlightSections(False)
+        widths = [128, 150, 168, 62, 72, 70, 72, 128, 72, 64, 0]
+        for col, width in enumerate(widths):
+            if width:
+                self.table.setColumnWidth(col, width)
+        head.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        head.sortIndicatorChanged.connect(self._header_sorted)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_detail())
+
+        self.detail_title = QLabel()
+        self.detail_title.setFont(ui_font(2, bold=True))
+        self.detail_title.setWordWrap(True)
+        self.detail_text = QLabel()
+        self.detail_text.setWordWrap(True)
+        self.detail_text.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.entries = QTableWidget(0, 5)
+        self.entries.setHorizontalHeaderLabels(["统计期", "填报单位", "地点", "数值", "备注"])
+        self.entries.verticalHeader().hide()
+        self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.entries.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.entries.setColumnWidth(0, 120)
+        self.entries.setColumnWidth(1, 150)
+        self.entries.setColumnWidth(3, 90)
+        detail = QFrame()
+        detail.setObjectName("detail")
+        detail.setStyleSheet(
+            "QFrame#detail { background: #fafbfc; border: 1px solid #e0e4e8; border-radius: 6px; }"
+        )
+        detail_layout = QHBoxLayout(detail)
+        left = QVBoxLayout()
+        left.addWidget(self.detail_title)
+        left.addWidget(self.detail_text, 1)
+        detail_layout.addLayout(left, 1)
+        detail_layout.addWidget(self.entries, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([480, 200])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 10)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addLayout(controls)
+        layout.addWidget(splitter, 1)
+
+    def _fill_controls(self) -> None:
+        self._quiet = True
+        self.section.clear()
+        self.section.addItem("全部行动/工程", None)
+        if self.services.plans.has_active():
+            plan = self.services.plans.active()
+            for sec in plan.sections:
+                self.section.addItem(sec.title, sec.code)
+            today = date.today()
+            year = min(max(today.year, plan.first_year), plan.last_year)
+            self.period.set_years(range(plan.first_year, plan.last_year + 1), year)
+            self._indicators = {i.id: i for i in self.services.plans.indicators()}
+            self.as_of.setDate(self._default_as_of(self.period.period()))
+        self._quiet = False
+
+    @staticmethod
+    def _default_as_of(period: Period | None) -> QDate:
+        """The period's end, or today while the period is still running."""
+        today = date.today()
+        day = today
+        if period is not None:
+            day = period.end if not period.start <= today <= period.end else today
+        return QDate(day.year, day.month, day.day)
+
+    # --- updating -----------------------------------------------------------
+
+    def set_period(self, code: str, as_of: date | None = None) -> None:
+        """Show a period (2024, 2024Q3, 202407), as of its end unless told otherwise."""
+        self._quiet = True
+        self.period.set_period(code)
+        day = as_of or parse_period(code).end
+        self.as_of.setDate(QDate(day.year, day.month, day.day))
+        self._quiet = False
+        self.refresh()
+
+    def _period_changed(self) -> None:
+        if self._quiet:
+            return
+        self._quiet = True
+        self.as_of.setDate(self._default_as_of(self.period.period()))
+        self._quiet = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._quiet:
+            return
+        if not self.services.plans.has_active():
+            self.model.set_items([])
+            self.shown_label.setText("还没有启用的实施方案。")
+            return
+        if not self._indicators:
+            self._fill_controls()
+        as_of, period = self.as_of.date().toPython(), self.period.period()
+        self.shown_label.setText("正在计算……")
+        self.loader.run(
+            lambda: self.services.progress.report(as_of, period), self._loaded, self._failed
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.shown_label.setText(f"无法计算：{exc}")
+
+    def _loaded(self, report: ProgressReport) -> None:
+        current = self.current_item()
+        self.report = report
+        self.model.set_items(report.indicators)
+        self._apply_order()
+        self._show_counts()
+        self._refilter()
+        if current is not None:
+            self.select_indicator(current.code)
+        self.loaded.emit()
+
+    def select_indicator(self, code: str) -> bool:
+        for r in range(self.proxy.rowCount()):
+            index = self.proxy.index(r, 0)
+            if self.model.items[self.proxy.mapToSource(index).row()].code == code:
+                self.table.selectRow(r)
+                return True
+        return False
+
+    def _show_counts(self) -> None:
+        assert self.report is not None
+        counts = self.report.status_counts()
+        for status, pill in self.status_pills.items():
+            pill.setText(f"{STATUS_LABELS[status]} {counts[status]}")
+
+    def _refilter(self) -> None:
+        self.proxy.set_criteria(self.status.currentData(), self.section.currentData())
+        self.shown_label.setText(f"显示 {self.proxy.rowCount()} / {self.model.rowCount()} 项指标")
+        if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+        self._show_detail()
+
+    def _apply_order(self) -> None:
+        head = self.table.horizontalHeader()
+        head.blockSignals(True)
+        if self.lagging_first.isChecked():
+            self.table.sortByColumn(COL_STATUS, Qt.SortOrder.AscendingOrder)
+        else:
+            self.proxy.sort(-1)
+            head.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        head.blockSignals(False)
+
+    def _header_sorted(self, column: int, _order: Qt.SortOrder) -> None:
+        """Sorting by another column turns 滞后优先 off, so the two never disagree."""
+        if column != COL_STATUS and self.lagging_first.isChecked():
+            self.lagging_first.blockSignals(True)
+            self.lagging_first.setChecked(False)
+            self.lagging_first.blockSignals(False)
+
+    def visible_items(self) -> list[IndicatorProgress]:
+        """The indicators in the order and selection the table shows them."""
+        rows = []
+        for r in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(r, 0))
+            rows.append(self.model.items[source.row()])
+        return rows
+
+    def current_item(self) -> IndicatorProgress | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.items[self.proxy.mapToSource(index).row()]
+
+    def _show_detail(self) -> None:
+        p = self.current_item()
+        self.entries.setRowCount(0)
+        if p is None:
+            self.detail_title.setText("")
+            self.detail_text.setText("")
+            return
+        ind = self._indicators.get(p.id)
+        self.detail_title.setText(f"{p.code}　{p.name}")
+        lines = [
+            f"<b>目标：</b>{target_words(ind) if ind else fmt_number(p.target)}",
+            f"<b>计量方式：</b>{MEASURE_WORDS.get(p.measure, p.measure)}",
+            f"<b>当前：</b>累计 {fmt_number(p.actual)}{p.unit}，完成率 {fmt_pct(p.completion_pct)}，"
+            f"应达进度 {fmt_pct(p.expected_pct)}，"
+            f"<span style='color:{STATUS_COLOURS[p.status].name()}'><b>{p.status_label}</b></span>",
+        ]
+        if p.task_code:
+            lines.append(f"<b>所属任务：</b>{p.task_code} {p.task_title}")
+        if p.lead_units:
+            lines.append(f"<b>牵头单位：</b>{'、'.join(p.lead_units)}")
+        if p.source == "derived":
+            types = {t.code: t.name for t in self.services.reference.activity_types()}
+            tasks = {t.code: t.title for t in self.services.plans.tasks()}
+            lines.append(f"<b>数据来源：</b>{rule_words(ind.rule if ind else None, types, tasks)}")
+            self.entries.hide()
+        else:
+            lines.append("<b>数据来源：</b>各单位填报（右侧为已填报的数据）")
+            self._fill_entries(p.id)
+            self.entries.show()
+        if ind and ind.quote:
+            lines.append(f"<span style='color:{MUTED}'>方案原文：{ind.quote}</span>")
+        self.detail_text.setText("<br>".join(lines))
+
+    def _fill_entries(self, indicator_id: int) -> None:
+        units = {u.id: u.name for u in self.services.reference.units()}
+        places = {p.id: p.name for p in self.services.reference.places()}
+        entries = self.services.entries.entries(indicator_id)
+        self.entries.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            cells = [
+                parse_period(e.period).label,
+                units.get(e.unit_id, "") if e.unit_id else "汇总（不分单位）",
+                places.get(e.place_id, "") if e.place_id else "",
+                fmt_number(e.value, 2),
+                e.note,
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.entries.setItem(row, col, item)
+        if not entries:
+            self.entries.setRowCount(1)
+            self.entries.setItem(0, 0, QTableWidgetItem("暂无填报数据"))
