@@ -19,6 +19,7 @@ from desktop.services.plans import PlanService
 from desktop.services.progress import ProgressService
 from desktop.services.reference import ReferenceService, seed_reference
 from desktop.services.reports import ReportService
+from desktop.services.safety import AuditLogService, BackupService
 from desktop.services.settings import SettingsService
 from desktop.services.submissions import SubmissionService
 from desktop.services.volunteers import VolunteerService
@@ -45,6 +46,8 @@ class Services:
         self.volunteers = VolunteerService(db)
         self.entry_grid = EntryGridService(db)
         self.imports = ImportService(db)
+        self.audit_log = AuditLogService(db)
+        self.backups = BackupService(db)
 
     @classmethod
     def open(cls, target: Path | str) -> Services:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import Entry, Indicator, Plan
+from desktop.models import Entry, Indicator, Plan, Unit
 from desktop.services import audit, locks
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.periods import parse_period
@@ -40,6 +40,8 @@ def set_entry(
             "period",
         )
     locks.ensure_writable(session, period.start, period.end)
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    who = f"（{unit.name}）" if unit is not None else ""
     entry = session.scalar(
         select(Entry).where(
             Entry.indicator_id == indicator.id,
@@ -67,7 +69,7 @@ def set_entry(
             "create",
             "entry",
             entry.id,
-            f"填报 {indicator.name} {period.label}：{value:g}",
+            f"填报 {indicator.name} {period.label}{who}：{value:g}",
             {"value": [None, value]},
         )
     else:
@@ -79,7 +81,7 @@ def set_entry(
             "update",
             "entry",
             entry.id,
-            f"修改 {indicator.name} {period.label}：{old:g} → {value:g}",
+            f"修改 {indicator.name} {period.label}{who}：{old:g} → {value:g}",
             {"value": [old, value]},
         )
     return entry

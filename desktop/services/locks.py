@@ -51,6 +51,15 @@ class LockService:
         with self.db.reading() as s:
             return active_locks(s)
 
+    def history(self) -> list[PeriodLock]:
+        """Every lock ever made, newest first, unlocked ones included."""
+        with self.db.reading() as s:
+            return list(
+                s.scalars(
+                    select(PeriodLock).order_by(PeriodLock.locked_at.desc(), PeriodLock.id.desc())
+                )
+            )
+
     def is_locked(self, period: Period) -> bool:
         with self.db.reading() as s:
             return lock_covering(s, period.start, period.end) is not None

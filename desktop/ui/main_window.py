@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("总览", "dashboard_page", "DashboardPage"),
     ("活动台账", "ledger_page", "LedgerPage"),
     ("指标进度", "indicators_page", "IndicatorsPage"),
+    ("数据安全", "safety_page", "SafetyPage"),
 ]
 
 
@@ -35,6 +37,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
         self.nav.setObjectName("navigation")
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.nav.setStyleSheet(
             "QListWidget#navigation { font-size: 15px; background: #263238; color: #eceff1; border: none; }"
             "QListWidget#navigation::item { padding: 12px 16px; }"
