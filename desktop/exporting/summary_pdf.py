@@ -316,11 +316,23 @@ def completion_chart(st: Styles, report: ProgressReport) -> Drawing:
     row_h = 16
     height = max(len(items), 1) * row_h + 50
     d = Drawing(TEXT_WIDTH, height, initialFontName=st.fonts.song)
+    if not items:
+        d.add(
+            String(
+                TEXT_WIDTH / 2,
+                height / 2,
+                plain("尚无可计算完成率的指标", st.fonts.song),
+                fontName=st.fonts.song,
+                fontSize=12,
+                textAnchor="middle",
+            )
+        )
+        return d
     chart = HorizontalBarChart()
     chart.x, chart.y = 115, 36
     chart.width, chart.height = TEXT_WIDTH - 150, height - 50
-    chart.data = [list(reversed(values)) or [0]]
-    chart.categoryAxis.categoryNames = list(reversed(names)) or [""]
+    chart.data = [list(reversed(values))]
+    chart.categoryAxis.categoryNames = list(reversed(names))
     chart.categoryAxis.labels.fontName = st.fonts.song
     chart.categoryAxis.labels.fontSize = 9
     chart.categoryAxis.labels.boxAnchor = "e"
