@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
 from desktop.models import (
@@ -162,6 +162,45 @@ class PlanEditingService:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    # ------------------------------------------------------------ reading
+
+    def tree(self, plan_id: int) -> Plan:
+        """The plan with sections, tasks, unit links and target groups loaded, for screens."""
+        with self.db.reading() as s:
+            plan = s.scalar(
+                select(Plan)
+                .where(Plan.id == plan_id)
+                .options(
+                    selectinload(Plan.sections)
+                    .selectinload(Section.tasks)
+                    .selectinload(Task.unit_links)
+                    .selectinload(TaskUnit.unit),
+                    selectinload(Plan.sections).selectinload(Section.target_group),
+                    selectinload(Plan.sections)
+                    .selectinload(Section.unit_links)
+                    .selectinload(SectionUnit.unit),
+                )
+            )
+            if plan is None:
+                raise NotFoundError("方案不存在。")
+            return plan
+
+    def unit_aliases(self, unit_id: int) -> list[str]:
+        with self.db.reading() as s:
+            return list(
+                s.scalars(
+                    select(UnitAlias.alias)
+                    .where(UnitAlias.unit_id == unit_id)
+                    .order_by(UnitAlias.alias)
+                )
+            )
+
+    def unit_names(self) -> list[str]:
+        """Every unit name and alias, for completion when linking a unit."""
+        with self.db.reading() as s:
+            names = list(s.scalars(select(Unit.name).order_by(Unit.sort_order, Unit.id)))
+            return names + list(s.scalars(select(UnitAlias.alias).order_by(UnitAlias.alias)))
 
     # ------------------------------------------------------------ plan
 
