@@ -23,6 +23,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("总览", "dashboard_page", "DashboardPage"),
     ("活动台账", "ledger_page", "LedgerPage"),
     ("指标进度", "indicators_page", "IndicatorsPage"),
+    ("数据填报", "entries_page", "EntriesPage"),
+    ("志愿者", "volunteers_page", "VolunteersPage"),
     ("数据安全", "safety_page", "SafetyPage"),
 ]
 

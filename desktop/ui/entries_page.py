@@ -1,0 +1,294 @@
+"""数据填报: aggregate figures per unit and period, entered in a grid.
+
+Rows are the unit's manual indicators, columns the plan's years or one
+year's quarters. A locked period is greyed and read-only; a cell that would
+double-count (a year beside its quarters) is read-only with the reason in
+its tooltip. Every edit is saved at once through the entry service, one
+transaction each. The collection-workbook actions live here too, because
+they are how member units' figures arrive.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.importing.numbers import parse_number
+from desktop.services import Services
+from desktop.services.entry_grid import EntryGrid
+from desktop.services.errors import ServiceError
+from desktop.services.periods import parse_period
+from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
+from desktop.ui.widgets import MUTED, fmt_number, page_title
+
+LOCKED_BACKGROUND = QColor("#e0e0e0")
+LOCKED_TEXT = QColor("#757575")
+READ_ONLY_BACKGROUND = QColor("#f5f5f5")
+EDITABLE_BACKGROUND = QColor("#fffff0")
+FIXED_COLUMNS = ["编号", "指标", "计量单位", "目标值"]
+COUNTY = -1  # the unit combo's entry for county-wide figures (no unit)
+
+
+class EntriesPage(QWidget):
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.grid: EntryGrid | None = None
+        self._filling = False
+        self.unit = QComboBox()
+        self.unit.setMinimumWidth(200)
+        self.unit.setMaxVisibleItems(25)
+        self.view = QComboBox()
+        self.view.addItem("按年度", "year")
+        self.view.addItem("按季度", "quarter")
+        self.year = QComboBox()
+        self.generate = QPushButton("生成采集表…")
+        self.import_button = QPushButton("导入采集表…")
+        self.batches_button = QPushButton("导入批次…")
+        top = QHBoxLayout()
+        top.addWidget(page_title("数据填报"))
+        top.addSpacing(16)
+        top.addWidget(QLabel("填报单位"))
+        top.addWidget(self.unit)
+        top.addWidget(QLabel("视图"))
+        top.addWidget(self.view)
+        self.year_label = QLabel("年度")
+        top.addWidget(self.year_label)
+        top.addWidget(self.year)
+        top.addStretch(1)
+        top.addWidget(self.generate)
+        top.addWidget(self.import_button)
+        top.addWidget(self.batches_button)
+        self.table = QTableWidget()
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.hint = QLabel(
+            "双击或直接键入数字即可填报，回车保存；清空单元格即删除该数值。"
+            "灰色为已锁定（已报送）的统计期，只读。可写 1.2万、1,200 等。"
+        )
+        self.hint.setStyleSheet(f"color: {MUTED};")
+        self.hint.setWordWrap(True)
+        self.status = QLabel()
+        self.empty = QLabel()
+        self.empty.setStyleSheet(f"color: {MUTED}; padding: 24px;")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.status)
+        self.import_flow = ImportFlow(services.imports, self, lambda _r: self.refresh())
+        self.unit.currentIndexChanged.connect(self._load)
+        self.view.currentIndexChanged.connect(self._view_changed)
+        self.year.currentIndexChanged.connect(self._load)
+        self.table.itemChanged.connect(self._edited)
+        self.generate.clicked.connect(self._templates)
+        self.import_button.clicked.connect(self.import_flow.choose_and_check)
+        self.batches_button.clicked.connect(self._batches)
+        self._populated = False
+
+    # --- setup -------------------------------------------------------------
+    def _populate(self) -> bool:
+        if not self.services.plans.has_active():
+            self.empty.setText("还没有启用的实施方案，请先在“实施方案”中新建或导入方案。")
+            self.empty.show()
+            self.table.hide()
+            return False
+        plan = self.services.plans.active()
+        keep_unit = self.unit.currentData()
+        keep_year = self.year.currentData()
+        for combo in (self.unit, self.year):
+            combo.blockSignals(True)
+            combo.clear()
+        reporting = {u.id for u in self.services.imports.template_units()}
+        units = self.services.reference.units()
+        for u in units:
+            if u.id in reporting:
+                self.unit.addItem(u.name, u.id)
+        for u in units:
+            if u.id not in reporting:
+                self.unit.addItem(u.name, u.id)
+        self.unit.addItem("全县（不分单位）", COUNTY)
+        for y in range(plan.first_year, plan.last_year + 1):
+            self.year.addItem(f"{y}年", y)
+        self.unit.setCurrentIndex(max(self.unit.findData(keep_unit), 0))
+        this_year = date.today().year
+        default_year = keep_year or min(max(this_year, plan.first_year), plan.last_year)
+        self.year.setCurrentIndex(max(self.year.findData(default_year), 0))
+        for combo in (self.unit, self.year):
+            combo.blockSignals(False)
+        self.table.show()
+        self.empty.hide()
+        self._populated = True
+        return True
+
+    def refresh(self) -> None:
+        if self._populate():
+            self._load()
+
+    def select_unit(self, name: str) -> None:
+        self.unit.setCurrentIndex(self.unit.findText(name))
+
+    def set_view(self, granularity: str, year: int | None = None) -> None:
+        self.year.blockSignals(True)
+        if year is not None:
+            self.year.setCurrentIndex(self.year.findData(year))
+        self.year.blockSignals(False)
+        self.view.setCurrentIndex(self.view.findData(granularity))
+        self._load()
+
+    def _view_changed(self) -> None:
+        quarterly = self.view.currentData() == "quarter"
+        self.year.setEnabled(quarterly)
+        self._load()
+
+    # --- grid --------------------------------------------------------------
+    def _unit_id(self) -> int | None:
+        data = self.unit.currentData()
+        return None if data in (None, COUNTY) else int(data)
+
+    def _load(self) -> None:
+        if not self._populated or self.unit.currentData() is None:
+            return
+        granularity = self.view.currentData()
+        self.year.setEnabled(granularity == "quarter")
+        try:
+            self.grid = self.services.entry_grid.grid(
+                self._unit_id(), granularity, self.year.currentData()
+            )
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            return
+        self._fill(self.grid)
+
+    def _fill(self, grid: EntryGrid) -> None:
+        self._filling = True
+        self.table.clear()
+        headers = FIXED_COLUMNS + [
+            p.label.replace(f"{p.year}年", "") if p.kind == "quarter" else p.label
+            for p in grid.periods
+        ]
+        self.table.setColumnCount(len(headers))
+        self.table.setRowCount(len(grid.rows))
+        self.table.setHorizontalHeaderLabels(headers)
+        for r, row in enumerate(grid.rows):
+            target = fmt_number(row.target) if row.target is not None else ""
+            for c, text in enumerate((row.code, row.name, row.uom, target)):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                if c == 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(r, c, item)
+            for offset, cell in enumerate(row.cells):
+                item = QTableWidgetItem("" if cell.value is None else fmt_number(cell.value, 2))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                if cell.editable:
+                    flags |= Qt.ItemFlag.ItemIsEditable
+                    item.setBackground(QBrush(EDITABLE_BACKGROUND))
+                elif cell.locked:
+                    item.setBackground(QBrush(LOCKED_BACKGROUND))
+                    item.setForeground(QBrush(LOCKED_TEXT))
+                else:
+                    item.setBackground(QBrush(READ_ONLY_BACKGROUND))
+                    item.setForeground(QBrush(LOCKED_TEXT))
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                if cell.reason:
+                    item.setToolTip(cell.reason)
+                item.setFlags(flags)
+                self.table.setItem(r, len(FIXED_COLUMNS) + offset, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 60)
+        self.table.setColumnWidth(2, 70)
+        self.table.setColumnWidth(3, 110)
+        for c in range(len(FIXED_COLUMNS), self.table.columnCount()):
+            self.table.setColumnWidth(c, 110)
+        locked = sum(1 for row in grid.rows[:1] for cell in row.cells if cell.locked)
+        if not grid.rows:
+            self.status.setText(
+                f"{grid.unit_name}没有需要手工填报的指标（其任务的指标都由活动台账自动统计）。"
+            )
+        else:
+            self.status.setText(
+                f"{grid.unit_name}：{len(grid.rows)} 项手工填报指标"
+                + (f"，其中 {locked} 个统计期已锁定" if locked else "")
+            )
+        self._filling = False
+
+    def _edited(self, item: QTableWidgetItem) -> None:
+        if self._filling or self.grid is None:
+            return
+        col = item.column() - len(FIXED_COLUMNS)
+        if col < 0:
+            return
+        row = self.grid.rows[item.row()]
+        cell = row.cells[col]
+        period = self.grid.periods[col]
+        text = item.text().strip()
+        try:
+            if not text:
+                if cell.entry_id is not None:
+                    self.services.entries.delete(cell.entry_id)
+                    self.status.setText(f"已删除 {row.name} {period.label}的数值。")
+            else:
+                try:
+                    value = float(parse_number(text))
+                except ValueError:
+                    raise ServiceError(f"“{text}”不是数字。") from None
+                self.services.entries.set(
+                    row.indicator_id, period.code, value, unit_id=self.grid.unit_id
+                )
+                self.status.setText(
+                    f"已保存：{self.grid.unit_name} {row.name} {period.label} = {fmt_number(value, 2)}"
+                )
+        except ServiceError as exc:
+            QMessageBox.warning(self, "数据填报", str(exc))
+        self._load()
+
+    # --- collection workbooks ---------------------------------------------
+    def _templates(self) -> None:
+        plan = self.services.plans.active()
+        period = parse_period(f"{self.year.currentData()}")
+        dialog = TemplatesDialog(
+            self.services.imports,
+            self.services.imports.template_units(),
+            range(plan.first_year, plan.last_year + 1),
+            period,
+            self,
+        )
+        dialog.open()
+        self.templates_dialog = dialog
+
+    def _batches(self) -> None:
+        dialog = BatchesDialog(self.services.imports, self, self.refresh)
+        dialog.open()
+        self.batches_dialog = dialog
