@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.paths import default_db_path
 from desktop.services import Services
@@ -22,6 +22,12 @@ def run_gui(db_target: str | None) -> int:
     except (ServiceError, OSError) as exc:
         QMessageBox.critical(None, "科普台账", f"无法打开数据库：{exc}")
         return 1
+    if not services.plans.has_active():
+        from desktop.ui.first_run import FirstRunWizard
+
+        if FirstRunWizard(services).exec() != QDialog.DialogCode.Accepted:
+            services.close()
+            return 0
     from desktop.ui.main_window import MainWindow
 
     window = MainWindow(services)
