@@ -139,7 +139,13 @@ class TemplatePage(QWizardPage):
 
     def _show(self) -> None:
         data = self.plan()
-        self.details.setText(plan_summary(data) if data else "")
+        text = ""
+        if data:
+            sections = "".join(
+                f"<li>{s['title']}（{len(s['tasks'])} 项任务）</li>" for s in data["sections"]
+            )
+            text = f"{plan_summary(data)}<ul>{sections}</ul>"
+        self.details.setText(text)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -216,7 +222,8 @@ class TextPage(QWizardPage):
         )
         layout = QVBoxLayout(self)
         self.widget = PlanTextWidget(services)
-        layout.addWidget(self.widget)
+        self.widget.setMinimumHeight(520)
+        layout.addWidget(self.widget, 1)
         self.widget.editor.changed.connect(self.completeChanged)
         self.setFinalPage(True)
 
