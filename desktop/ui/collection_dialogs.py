@@ -48,6 +48,17 @@ def _item(text: object, align_right: bool = False) -> QTableWidgetItem:
     return item
 
 
+def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
+    """Ask before something hard to take back; the buttons say what they do."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is go
+
+
 def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -379,15 +390,13 @@ class BatchesDialog(QDialog):
         batch = self._selected()
         if batch is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "撤销导入批次",
             f"撤销批次 {batch.id}（{batch.file_name}）？\n"
             f"将删除它导入的活动 {batch.activities} 条、指标数据 {batch.entries} 条。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            "撤销批次",
+        ):
             return
         try:
             activities, entries = self.imports.undo(batch.id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -245,34 +245,43 @@ class EntriesPage(QWidget):
         self._filling = False
 
     def _edited(self, item: QTableWidgetItem) -> None:
+        """Save after the editor has closed: reloading the grid inside its commit would free it."""
         if self._filling or self.grid is None:
             return
         col = item.column() - len(FIXED_COLUMNS)
         if col < 0:
             return
-        row = self.grid.rows[item.row()]
+        grid, row, text = self.grid, item.row(), item.text().strip()
+        QTimer.singleShot(0, lambda: self._save(grid, row, col, text))
+
+    def _save(self, grid: EntryGrid, r: int, col: int, text: str) -> None:
+        row = grid.rows[r]
         cell = row.cells[col]
-        period = self.grid.periods[col]
-        text = item.text().strip()
+        period = grid.periods[col]
+        message = ""
         try:
             if not text:
                 if cell.entry_id is not None:
                     self.services.entries.delete(cell.entry_id)
-                    self.status.setText(f"已删除 {row.name} {period.label}的数值。")
+                    message = f"已删除 {grid.unit_name} {row.name} {period.label}的数值。"
             else:
                 try:
                     value = float(parse_number(text))
                 except ValueError:
                     raise ServiceError(f"“{text}”不是数字。") from None
                 self.services.entries.set(
-                    row.indicator_id, period.code, value, unit_id=self.grid.unit_id
+                    row.indicator_id, period.code, value, unit_id=grid.unit_id
                 )
-                self.status.setText(
-                    f"已保存：{self.grid.unit_name} {row.name} {period.label} = {fmt_number(value, 2)}"
+                message = (
+                    f"已保存：{grid.unit_name} {row.name} {period.label} = {fmt_number(value, 2)}"
                 )
         except ServiceError as exc:
+            self._load()
             QMessageBox.warning(self, "数据填报", str(exc))
+            return
         self._load()
+        if message:
+            self.status.setText(message)
 
     # --- collection workbooks ---------------------------------------------
     def _templates(self) -> None:

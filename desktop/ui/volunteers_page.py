@@ -35,6 +35,7 @@ from desktop.models import Place, Unit
 from desktop.services import Services
 from desktop.services.errors import ServiceError
 from desktop.services.volunteers import TeamInput, TeamRow, VolunteerService
+from desktop.ui.collection_dialogs import confirm
 from desktop.ui.widgets import MUTED, fmt_number, page_title, section_label
 
 MAX_HEADCOUNT = 1_000_000
@@ -379,14 +380,12 @@ class VolunteersPage(QWidget):
         if team_id is None:
             return
         team = next(t for t in self.rows if t.id == team_id)
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "删除志愿服务队",
             f"删除“{team.name}”及其全部人数记录？此操作会记入审计日志。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            "删除",
+        ):
             return
         try:
             self.volunteers.delete(team_id)
