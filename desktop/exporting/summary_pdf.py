@@ -182,9 +182,16 @@ class _Pages:
 
 
 def export_summary(
-    services: Services, year: int, out: Path, progress: Progress | None = None
+    services: Services,
+    year: int,
+    out: Path,
+    progress: Progress | None = None,
+    record: bool = True,
 ) -> Path:
-    """Write the annual summary of `year` to `out` (atomically) and record the submission."""
+    """Write the annual summary of `year` to `out` (atomically) and record the submission.
+
+    `record=False` is for a print preview: nothing left the office yet.
+    """
     out = Path(out)
     fs = fonts()
     st = make_styles(fs)
@@ -230,7 +237,8 @@ def export_summary(
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
-    services.submissions.record(str(year), "summary", out)
+    if record:
+        services.submissions.record(str(year), "summary", out)
     return out
 
 

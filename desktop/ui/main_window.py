@@ -25,6 +25,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("指标进度", "indicators_page", "IndicatorsPage"),
     ("数据填报", "entries_page", "EntriesPage"),
     ("志愿者", "volunteers_page", "VolunteersPage"),
+    ("报表", "reports_page", "ReportsPage"),
     ("数据安全", "safety_page", "SafetyPage"),
     ("实施方案", "plan_page", "PlanPage"),
 ]

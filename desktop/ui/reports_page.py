@@ -1,0 +1,389 @@
+"""报表: export the return and the annual summary, print them, and see what was sent.
+
+Exports run off the GUI thread with a progress dialog and a cancel button.
+Printing goes through QtPdf: the PDF (the summary, or the 进展统计表 drawn
+as a PDF) is rendered page by page onto the printer, so an office PC needs
+neither LibreOffice nor a PDF reader to print.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSize, QStandardPaths, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.exporting.return_pdf import export_return_pdf
+from desktop.exporting.return_workbook import ExportCancelled, export_return
+from desktop.exporting.summary_pdf import export_summary
+from desktop.services import Services
+from desktop.services.errors import ServiceError
+from desktop.services.periods import Period
+from desktop.services.settings import LABELS
+from desktop.ui.widgets import PeriodPicker, page_title, section_label
+from desktop.ui.workers import Task, run_with_progress
+
+SETTING_KEYS = (
+    "form_number",
+    "form_authority",
+    "office_name",
+    "unit_head",
+    "contact_person",
+    "contact_phone",
+    "summary_title",
+)
+HISTORY_HEADERS = ["导出时间", "统计期", "类型", "正式报送", "文件", "SHA-256", "操作人"]
+
+
+def render_pdf(pdf: Path, printer: QPrinter) -> int:
+    """Paint every page of `pdf` onto `printer`, scaled to fit; returns pages printed."""
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    if doc.load(str(pdf)) != QPdfDocument.Error.None_:
+        raise ServiceError(f"无法读取 PDF 文件：{pdf}")
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise ServiceError("无法连接打印机。")
+    try:
+        dpi = printer.resolution()
+        for page in range(doc.pageCount()):
+            if page:
+                printer.newPage()
+            points = doc.pagePointSize(page)
+            layout = printer.pageLayout()
+            target = (
+                layout.fullRectPixels(dpi) if printer.fullPage() else layout.paintRectPixels(dpi)
+            )
+            scale = min(target.width() / points.width(), target.height() / points.height())
+            size = QSize(int(points.width() * scale), int(points.height() * scale))
+            image = doc.render(page, size)
+            x = (target.width() - size.width()) // 2
+            y = (target.height() - size.height()) // 2
+            painter.drawImage(x, y, image)
+        return doc.pageCount()
+    finally:
+        painter.end()
+        doc.close()
+
+
+def pdf_printer(pdf: Path, title: str) -> QPrinter:
+    """A printer set to A4 in the PDF's orientation, printing the whole sheet.
+
+    The PDF already carries its margins, so the printer adds none of its own.
+    """
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    doc.load(str(pdf))
+    size = doc.pagePointSize(0) if doc.pageCount() else None
+    doc.close()
+    landscape = size is not None and size.width() > size.height()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    printer.setFullPage(True)
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    return printer
+
+
+class ReportsPage(QWidget):
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.task: Task | None = None
+        self.last_output: Path | None = None
+        self.printer: QPrinter | None = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="kepu-print-")
+
+        self.period = PeriodPicker(allow_all=False)
+        self.final = QCheckBox("最终报送（导出后可锁定该统计期）")
+        self.export_return_button = QPushButton("导出 Excel 报表…")
+        self.print_return_button = QPushButton("打印进展统计表…")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setSuffix(" 年")
+        self.export_summary_button = QPushButton("导出年度工作总结 PDF…")
+        self.print_summary_button = QPushButton("打印年度工作总结…")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3)
+        self.history = QTableWidget(0, len(HISTORY_HEADERS))
+        self.history.setHorizontalHeaderLabels(HISTORY_HEADERS)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.verticalHeader().setVisible(False)
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.settings_edits: dict[str, QLineEdit] = {k: QLineEdit() for k in SETTING_KEYS}
+        self.settings_edits["summary_title"].setPlaceholderText(
+            "留空则为“××全民科学素质行动××年度工作总结”"
+        )
+        self.save_settings_button = QPushButton("保存设置")
+
+        returns = QGroupBox("Excel 报表")
+        grid = QGridLayout(returns)
+        grid.addWidget(QLabel("统计期"), 0, 0)
+        grid.addWidget(self.period, 0, 1)
+        grid.addWidget(self.final, 1, 0, 1, 2)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_return_button)
+        buttons.addWidget(self.print_return_button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 2, 0, 1, 2)
+        grid.setColumnStretch(2, 1)
+
+        summary = QGroupBox("年度工作总结")
+        grid = QGridLayout(summary)
+        grid.addWidget(QLabel("年度"), 0, 0)
+        grid.addWidget(self.year, 0, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_summary_button)
+        buttons.addWidget(self.print_summary_button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 1, 0, 1, 2)
+        grid.setColumnStretch(2, 1)
+
+        settings = QGroupBox("报表设置（表头与落款）")
+        form = QFormLayout(settings)
+        for key, edit in self.settings_edits.items():
+            form.addRow(LABELS.get(key, key), edit)
+        form.addRow("", self.save_settings_button)
+
+        top = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(returns)
+        left.addWidget(summary)
+        left.addStretch(1)
+        top.addLayout(left, 1)
+        top.addWidget(settings, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("报表"))
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(section_label("报送记录"))
+        layout.addWidget(self.history, 1)
+
+        self.export_return_button.clicked.connect(self._ask_return)
+        self.print_return_button.clicked.connect(self.print_return)
+        self.export_summary_button.clicked.connect(self._ask_summary)
+        self.print_summary_button.clicked.connect(self.print_summary)
+        self.save_settings_button.clicked.connect(self.save_settings)
+        self.refresh()
+
+    # ---- state
+
+    def refresh(self) -> None:
+        if self.services.plans.has_active():
+            plan = self.services.plans.active()
+            this_year = min(max(date.today().year, plan.first_year), plan.last_year)
+            current = self.period.period()
+            self.period.set_years(
+                range(plan.first_year, plan.last_year + 1),
+                current.year if current else this_year,
+            )
+            self.year.setRange(plan.first_year, plan.last_year)
+            if not current:
+                self.year.setValue(this_year)
+        values = self.services.settings.all()
+        for key, edit in self.settings_edits.items():
+            edit.setText(values.get(key, ""))
+        self.refresh_history()
+
+    def refresh_history(self) -> None:
+        rows = self.services.submissions.list()
+        self.history.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            values = [
+                r.created_at.strftime("%Y-%m-%d %H:%M"),
+                r.period,
+                r.kind_label,
+                "是" if r.final else "",
+                Path(r.file_name).name,
+                r.sha256[:16] + "…",
+                r.operator,
+            ]
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if col == 4:
+                    item.setToolTip(r.file_name)
+                if col == 5:
+                    item.setToolTip(r.sha256)
+                self.history.setItem(i, col, item)
+
+    def save_settings(self) -> None:
+        values = {k: e.text().strip() for k, e in self.settings_edits.items()}
+        try:
+            self.services.settings.update(values)
+        except ServiceError as exc:
+            QMessageBox.warning(self, "保存设置", str(exc))
+            return
+        self.status.setText("报表设置已保存。")
+
+    # ---- exports
+
+    def _default_dir(self) -> Path:
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(docs) if docs else Path.home()
+
+    def _region(self) -> str:
+        return self.services.plans.active().region
+
+    def _ask_return(self) -> None:
+        period = self.period.period()
+        if period is None:
+            return
+        suggested = self._default_dir() / f"{self._region()}{period.label}科学素质报表.xlsx"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出 Excel 报表", str(suggested), "Excel 工作簿 (*.xlsx)"
+        )
+        if path:
+            self.export_return_to(Path(path))
+
+    def _ask_summary(self) -> None:
+        year = self.year.value()
+        suggested = self._default_dir() / f"{self._region()}{year}年度工作总结.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出年度工作总结", str(suggested), "PDF 文件 (*.pdf)"
+        )
+        if path:
+            self.export_summary_to(Path(path))
+
+    def export_return_to(self, out: Path) -> None:
+        period = self.period.period()
+        if period is None:
+            return
+        if out.suffix.lower() != ".xlsx":
+            out = out.with_suffix(".xlsx")
+        final = self.final.isChecked()
+        self._start(
+            "正在导出报表",
+            lambda report: export_return(self.services, period, out, report, final),
+            lambda path: self._return_done(path, period, final),
+        )
+
+    def export_summary_to(self, out: Path) -> None:
+        year = self.year.value()
+        if out.suffix.lower() != ".pdf":
+            out = out.with_suffix(".pdf")
+        self._start(
+            "正在生成年度工作总结",
+            lambda report: export_summary(self.services, year, out, report),
+            lambda path: self._done(f"已导出 {year} 年度工作总结：{path}", path),
+        )
+
+    def _start(self, title: str, job, on_done) -> None:
+        self.status.setText(title + "…")
+        self._set_busy(True)
+        self.task = run_with_progress(self, title, job, on_done, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        for b in (
+            self.export_return_button,
+            self.print_return_button,
+            self.export_summary_button,
+            self.print_summary_button,
+        ):
+            b.setEnabled(not busy)
+
+    def _done(self, text: str, path: Path) -> None:
+        self._set_busy(False)
+        self.last_output = Path(path)
+        self.status.setText(text)
+        self.refresh_history()
+
+    def _return_done(self, path: Path, period: Period, final: bool) -> None:
+        kind = "正式报送" if final else ""
+        self._done(f"已导出 {period.label}{kind}报表：{path}", path)
+        if final and not self.services.locks.is_locked(period):
+            self.offer_lock(period)
+
+    def offer_lock(self, period: Period) -> None:
+        answer = QMessageBox.question(
+            self,
+            "锁定统计期",
+            f"{period.label}报表已正式报送。是否锁定{period.label}？\n"
+            "锁定后该期的活动和填报数据不能再修改，如需修改须解锁并填写原因。",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.services.locks.lock(period.code)
+        except ServiceError as exc:
+            QMessageBox.warning(self, "锁定统计期", str(exc))
+            return
+        self.status.setText(f"{self.status.text()}\n已锁定 {period.label}。")
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, ExportCancelled):
+            self.status.setText(str(exc))
+            return
+        self.status.setText(f"导出失败：{exc}")
+        QMessageBox.warning(self, "导出失败", str(exc))
+
+    # ---- printing
+
+    def print_summary(self) -> None:
+        year = self.year.value()
+        out = Path(self._tmp.name) / f"summary-{year}.pdf"
+        self._start(
+            "正在准备打印",
+            lambda report: export_summary(self.services, year, out, report, record=False),
+            lambda path: self._preview(Path(path), f"{year} 年度工作总结"),
+        )
+
+    def print_return(self) -> None:
+        period = self.period.period()
+        if period is None:
+            return
+        out = Path(self._tmp.name) / f"return-{period.code}.pdf"
+        self._start(
+            "正在准备打印",
+            lambda report: export_return_pdf(self.services, period, out, report),
+            lambda path: self._preview(Path(path), f"{period.label}进展统计表"),
+        )
+
+    def _preview(self, pdf: Path, title: str) -> None:
+        self._done(f"已生成打印稿：{title}", pdf)
+        dialog = self.preview_dialog(pdf, title)
+        dialog.exec()
+
+    def preview_dialog(self, pdf: Path, title: str) -> QPrintPreviewDialog:
+        # The dialog does not own its printer: keep it alive as long as the page.
+        self.printer = pdf_printer(pdf, title)
+        dialog = QPrintPreviewDialog(self.printer, self)
+        dialog.setWindowTitle(f"打印预览 — {title}")
+        dialog.resize(1000, 800)
+        dialog.paintRequested.connect(lambda p: render_pdf(pdf, p))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        return dialog
