@@ -152,7 +152,7 @@ def _ensure_no_locked_activities(s: Session, ids: Select, what: str) -> None:
 
 def _refuse(what: str, deps: Dependents, consequence: str) -> None:
     raise DependentsError(
-        f"{what}已有{deps.words()}。{consequence}如确定要删除，请确认后再删除。",
+        f"{what}已有 {deps.words()}。{consequence}如确定要删除，请确认后再删除。",
         {"activities": deps.activities, "indicators": deps.indicators, "entries": deps.entries},
     )
 
