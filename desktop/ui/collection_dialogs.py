@@ -376,6 +376,8 @@ class BatchesDialog(QDialog):
                 if b.undone_at:
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self._selection()
 
     def _selected(self):
