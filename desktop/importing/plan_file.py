@@ -221,7 +221,9 @@ class _Checker:
         value = obj.get(key)
         if value is BAD or (value is None and not required):
             return
-        if not _is_year(value):
+        if value is None:
+            self.bad((*path, key), f"“{FIELD_LABELS.get(key, key)}”不能为空。")
+        elif not _is_year(value):
             self.bad((*path, key), f"“{FIELD_LABELS.get(key, key)}”应为四位年份，现为“{value}”。")
 
     def run(self) -> list[Problem]:
