@@ -246,7 +246,8 @@ class _Checker:
         p: Path_ = ("plan",)
         self.text(meta, "region", p, True, MAX_LENGTHS["region"])
         self.text(meta, "name", p, True, MAX_LENGTHS["plan_name"])
-        self.choice(meta, "level", p, LEVELS)
+        if meta.get("level") is not None:
+            self.choice(meta, "level", p, LEVELS)
         self.year(meta, "first_year", p, required=True)
         self.year(meta, "last_year", p, required=True)
         first, last = meta.get("first_year"), meta.get("last_year")
@@ -499,6 +500,8 @@ def check_plan(data: dict[str, Any], source: str = "方案") -> dict[str, Any]:
 
 def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
     """Defaults filled in, so a checked dict has every key SCHEMA.md names."""
+    if isinstance(data.get("plan"), dict):
+        data["plan"]["level"] = data["plan"].get("level") or "county"
     for sec in data.get("sections") or []:
         sec.setdefault("units", [])
         sec["target_group"] = sec.get("target_group") or None

@@ -1,0 +1,292 @@
+"""实施方案 page: the tree and indicators as the user sees them; editing through the dialogs;
+guarded removal; several plans with one active; plan files in and out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTreeWidgetItem
+
+from desktop.services import Services
+from desktop.ui.plan_dialogs import IndicatorDialog, SectionDialog, TaskDialog, UnitLinkDialog
+from desktop.ui.plan_page import PlanPage
+
+
+def on_dialog(cls: type, act: Callable) -> None:
+    """Run `act(dialog)` once a dialog of this class is shown (it runs its own event loop)."""
+
+    def poll() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, cls) and widget.isVisible():
+                act(widget)
+                return
+        QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+class Questions:
+    """Stands in for the user at QMessageBox.question; records what was asked."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.asked: list[str] = []
+        self.answers: list[QMessageBox.StandardButton] = []
+        self.shown: list[str] = []
+        monkeypatch.setattr(QMessageBox, "question", self._question)
+        monkeypatch.setattr(QMessageBox, "information", self._note)
+        monkeypatch.setattr(QMessageBox, "warning", self._note)
+
+    def _question(self, _parent, _title, text, *args) -> QMessageBox.StandardButton:
+        self.asked.append(text)
+        return self.answers.pop(0) if self.answers else QMessageBox.StandardButton.Yes
+
+    def _note(self, _parent, _title, text, *args) -> QMessageBox.StandardButton:
+        self.shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+
+@pytest.fixture
+def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    return Questions(monkeypatch)
+
+
+@pytest.fixture
+def page(qtbot, plan_services: Services) -> PlanPage:
+    widget = PlanPage(plan_services)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    widget.show()
+    return widget
+
+
+def texts(item: QTreeWidgetItem) -> list[str]:
+    return [item.text(c) for c in range(4)]
+
+
+def find(page: PlanPage, kind: str, code_or_name: str) -> QTreeWidgetItem:
+    def walk(item: QTreeWidgetItem):
+        data = item.data(0, 256)
+        if data and data[0] == kind and code_or_name in (item.text(1), item.text(0)):
+            return item
+        for i in range(item.childCount()):
+            found = walk(item.child(i))
+            if found is not None:
+                return found
+        return None
+
+    for i in range(page.tree.topLevelItemCount()):
+        found = walk(page.tree.topLevelItem(i))
+        if found is not None:
+            return found
+    raise AssertionError(f"{kind} {code_or_name} not in the tree")
+
+
+def select(page: PlanPage, kind: str, code_or_name: str) -> None:
+    page.tree.setCurrentItem(find(page, kind, code_or_name))
+
+
+def table_row(page: PlanPage, code: str) -> list[str]:
+    for row in range(page.table.rowCount()):
+        if page.table.item(row, 0).text() == code:
+            return [page.table.item(row, c).text() for c in range(page.table.columnCount())]
+    raise AssertionError(code)
+
+
+def test_tree_and_indicators_show_the_plan(page: PlanPage):
+    assert page.plan_box.currentText().endswith("2021—2025（当前）")
+    assert page.active_label.text() == "● 当前启用"
+    a1 = page.tree.topLevelItem(0)
+    assert texts(a1) == ["青少年科学素质提升行动", "A1", "提升行动", "青少年"]
+    assert texts(a1.child(0)) == ["1．开展青少年科普讲座", "A1.1", "任务", "县教体局"]
+    assert texts(a1.child(0).child(0))[:3] == ["县教体局", "", "牵头"]
+    assert texts(a1.child(0).child(1))[:3] == ["县科协", "", "配合"]
+    p1 = page.tree.topLevelItem(1)
+    assert texts(p1)[:3] == ["基层科普能力提升工程", "P1", "重点工程"]
+    assert p1.child(0).text(0) == "行动/工程责任单位（1 个）"
+    assert texts(p1.child(0).child(0))[:3] == ["县科协", "", "牵头"]
+    assert page.table.rowCount() == 7
+    assert table_row(page, "C1") == [
+        "C1",
+        "农民培训人次",
+        "人次",
+        "累计数",
+        "规划期累计",
+        "≥ 10000人次",
+        "P1.1",
+        "手工填报",
+    ]
+    assert table_row(page, "Y1")[5] == "2021年 100；2022年 200；2023年 300；2024年 400；2025年 500"
+    assert table_row(page, "E1")[5] == "≤ 10次"
+    assert table_row(page, "D1")[7] == "台账统计"
+
+
+def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_services: Services):
+    def section(d: SectionDialog) -> None:
+        d.kind.setCurrentIndex(d.kind.findData("project"))
+        d.title_edit.setText("科普信息化工程")
+        d.accept()
+
+    on_dialog(SectionDialog, section)
+    page.add_section()
+    assert texts(page.tree.currentItem())[:3] == ["科普信息化工程", "P2", "重点工程"]
+
+    def task(d: TaskDialog) -> None:
+        d.number.setText("1")
+        d.title_edit.setText("建设县级科普网站")
+        d.text.setPlainText("建设县级科普网站并每周更新。")
+        d.accept()
+
+    on_dialog(TaskDialog, task)
+    page.add_task()
+    assert texts(page.tree.currentItem())[:3] == ["1．建设县级科普网站", "P2.1", "任务"]
+
+    def unit(d: UnitLinkDialog) -> None:
+        d.name.setCurrentText("县融媒体中心")
+        d.role.setCurrentIndex(d.role.findData("lead"))
+        d.accept()
+
+    on_dialog(UnitLinkDialog, unit)
+    page.add_unit()
+    assert texts(page.tree.currentItem())[:3] == ["县融媒体中心", "", "牵头"]
+    p2 = plan_services.plans.to_dict()["sections"][2]
+    assert p2["code"] == "P2" and p2["tasks"][0]["units"] == [
+        {"name": "县融媒体中心", "role": "lead"}
+    ]
+
+
+def test_a_refused_edit_keeps_the_dialog_and_the_input(page: PlanPage, plan_services: Services):
+    seen: dict[str, object] = {}
+
+    def empty_title(d: TaskDialog) -> None:
+        d.title_edit.setText("")
+        d.accept()
+        seen["error"] = d.error.text()
+        seen["open"] = d.isVisible()
+        seen["text"] = d.text.toPlainText()
+        d.reject()
+
+    select(page, "task", "A1.1")
+    on_dialog(TaskDialog, empty_title)
+    page.edit_item()
+    assert seen == {"error": "任务标题不能为空。", "open": True, "text": "每年开展青少年科普讲座。"}
+    assert plan_services.plans.to_dict()["sections"][0]["tasks"][0]["title"] == "开展青少年科普讲座"
+
+
+def test_move_up_and_down(page: PlanPage, plan_services: Services):
+    select(page, "task", "A1.2")
+    page.tree_buttons["up"].click()
+    a1 = page.tree.topLevelItem(0)
+    assert [a1.child(i).text(1) for i in range(a1.childCount())] == ["A1.2", "A1.1"]
+    assert page.tree.currentItem().text(1) == "A1.2"
+    select(page, "section", "P1")
+    page.tree_buttons["up"].click()
+    assert page.tree.topLevelItem(0).text(1) == "P1"
+    assert [s["code"] for s in plan_services.plans.to_dict()["sections"]] == ["P1", "A1"]
+
+
+def test_removal_with_dependents_asks_twice_and_can_be_declined(
+    page: PlanPage, plan_services: Services, questions: Questions, add_activity
+):
+    tasks = {t.code: t.id for t in plan_services.plans.tasks()}
+    add_activity(
+        plan_services,
+        date(2025, 5, 4),
+        "科学家精神进校园",
+        "科普讲座",
+        "县教体局",
+        participants=200,
+        task_ids=[tasks["A1.1"]],
+    )
+    select(page, "task", "A1.1")
+    questions.answers = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No]
+    page.tree_buttons["remove"].click()
+    assert questions.asked[0] == "删除任务“开展青少年科普讲座”？"
+    assert questions.asked[1].startswith(
+        "任务 A1.1“开展青少年科普讲座”已有 1 条活动关联、1 个指标属于它。"
+    )
+    assert find(page, "task", "A1.1") is not None
+
+    select(page, "task", "A1.1")
+    questions.answers = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
+    page.tree_buttons["remove"].click()
+    a1 = page.tree.topLevelItem(0)
+    assert [a1.child(i).text(1) for i in range(a1.childCount())] == ["A1.2"]
+    assert table_row(page, "D1")[6] == "全方案"
+
+
+def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services: Services):
+    page.table.selectRow(0)
+    seen: dict[str, str] = {}
+
+    def bad(d: IndicatorDialog) -> None:
+        d.target.setText("很多")
+        d.accept()
+        seen["error"] = d.error.text()
+        d.reject()
+
+    on_dialog(IndicatorDialog, bad)
+    page.edit_indicator()
+    assert seen["error"] == "“目标值”应为数字，现为“很多”。"
+
+    def good(d: IndicatorDialog) -> None:
+        d.target.setText("12,000")
+        d.accept()
+
+    on_dialog(IndicatorDialog, good)
+    page.edit_indicator()
+    assert table_row(page, "C1")[5] == "≥ 12000人次"
+    assert plan_services.plans.to_dict()["indicators"][0]["target"] == 12000
+
+
+def test_export_then_import_as_a_second_plan_and_switch(
+    qtbot,
+    page: PlanPage,
+    plan_services: Services,
+    questions: Questions,
+    data_dir: Path,
+    monkeypatch,
+):
+    out = data_dir / "测试县方案.xlsx"
+    done: list[bool] = []
+    page.export_file(out, lambda: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    assert questions.shown == [f"已导出：{out}"]
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("test-county-rev", True))
+    questions.answers = [QMessageBox.StandardButton.No]  # do not activate
+    done.clear()
+    page.import_file(out, lambda: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    assert questions.asked[-1].startswith("已读入“测试县全民科学素质行动实施方案（2021—2025年）”")
+    assert page.plan_box.count() == 2
+    assert not page.plan_box.currentText().endswith("（当前）")
+    assert page.activate_button.isEnabled() and page.delete_plan_button.isEnabled()
+
+    page.activate_button.click()
+    assert page.plan_box.currentText().endswith("（当前）")
+    assert plan_services.plans.active().code == "test-county-rev"
+    other = [page.plan_box.itemText(i) for i in range(2)]
+    assert sum(text.endswith("（当前）") for text in other) == 1
+
+
+def test_a_bad_plan_file_is_explained(qtbot, page: PlanPage, questions: Questions, data_dir: Path):
+    bad = data_dir / "bad.yaml"
+    bad.write_text("id: x\nplan: {region: 测试县}\n", encoding="utf-8")
+    done: list[bool] = []
+    page.import_file(bad, lambda: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    (message,) = questions.shown
+    assert message.startswith("方案文件“bad.yaml”有 3 处问题，未导入任何内容：")
+    assert "方案信息的“名称”：“名称”不能为空。" in message
+    assert page.plan_box.count() == 1
+
+
+def test_main_window_has_the_plan_page(main_window):
+    page = main_window.show_page("实施方案")
+    assert isinstance(page, PlanPage)
+    assert page.tree.topLevelItemCount() == 9
+    assert page.tree.topLevelItem(0).text(0) == "青少年科学素质提升行动"
