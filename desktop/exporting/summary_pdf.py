@@ -79,6 +79,7 @@ class Styles:
     cell_center: ParagraphStyle
     caption: ParagraphStyle
     cover_title: ParagraphStyle
+    lead_in: ParagraphStyle
     cover_line: ParagraphStyle
 
 
@@ -127,6 +128,7 @@ def make_styles(fs: FontSet) -> Styles:
             alignment=TA_CENTER,
             wordWrap="CJK",
         ),
+        lead_in=ParagraphStyle("lead_in", parent=body, keepWithNext=1),
         cover_line=ParagraphStyle(
             "cover_line",
             fontName=fs.fangsong,
@@ -247,9 +249,12 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 def _cover(st: Styles, title: str, office: str) -> list[Flowable]:
+    """Title, office and date; a long title breaks after 行动, where a reader pauses."""
+    head, sep, tail = title.partition("行动")
+    lines = [head + sep, tail] if sep and tail and len(title) > 14 else [title]
     return [
         Spacer(1, 60 * mm),
-        _p(title, st.cover_title),
+        Paragraph("<br/>".join(markup(x, st.cover_title.fontName) for x in lines), st.cover_title),
         Spacer(1, 70 * mm),
         _p(office, st.cover_line),
         _p(cn_date(date.today()), st.cover_line),
@@ -567,7 +572,7 @@ def _highlights(st: Styles, services: Services, year: int) -> list[Flowable]:
     if not items:
         story.append(_p("本年度未记录活动。", st.body))
         return story
-    story.append(_p("全年参加人次最多的活动如下。", st.body))
+    story.append(_p("全年参加人次最多的活动如下。", st.lead_in))
     for n, h in enumerate(items, start=1):
         block: list[Flowable] = [
             _p(f"（{cn_number(n)}）{h.title}", st.h2),
@@ -612,7 +617,7 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int = 4) ->
 
 
 APPENDIX_HEADERS = ["序号", "日期", "活动名称", "类型", "地点", "组织单位", "人次", "志愿者"]
-APPENDIX_WIDTHS = [0.07, 0.12, 0.33, 0.13, 0.1, 0.13, 0.07, 0.05]
+APPENDIX_WIDTHS = [0.06, 0.14, 0.3, 0.13, 0.1, 0.13, 0.07, 0.07]
 
 
 def _appendix(st: Styles, services: Services, period: Any, total: int) -> list[Flowable]:
