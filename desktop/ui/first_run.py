@@ -135,6 +135,7 @@ class TemplatePage(QWizardPage):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.details, 1)
+        self.list.setCurrentRow(0)
         self.setFinalPage(True)
 
     def _show(self) -> None:
