@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.exporting.fonts import fonts, markup
+from desktop.exporting.return_workbook import ExportCancelled
 from desktop.exporting.summary_pdf import export_summary, wrap
 from desktop.services import Services
 from desktop.services.submissions import file_sha256
@@ -115,3 +116,12 @@ def test_wrap_breaks_long_titles_by_width() -> None:
     text = wrap("全民科学素质行动科普讲座进校园活动暨青少年科技节开幕式", font, 9, 60)
     lines = text.split("\n")
     assert len(lines) > 1 and "".join(lines).startswith("全民科学素质")
+
+
+def test_cancel_leaves_no_file_and_no_record(plan_services: Services, tmp_path: Path) -> None:
+    build(plan_services)
+    out = tmp_path / "cancelled.pdf"
+    with pytest.raises(ExportCancelled, match="^已取消导出，没有生成文件。$"):
+        export_summary(plan_services, 2024, out, progress=lambda done, total: done < 2)
+    assert not list(tmp_path.glob("cancelled.pdf*"))
+    assert plan_services.submissions.list() == []

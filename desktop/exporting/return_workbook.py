@@ -82,8 +82,11 @@ DATA_HEADERS = [
 
 
 class ExportCancelled(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("已取消导出，没有生成文件。")
+    MESSAGE = "已取消导出，没有生成文件。"
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        # reportlab re-raises exceptions from page callbacks with an annotated message.
+        super().__init__(message)
 
 
 def period_text(period: Period) -> str:

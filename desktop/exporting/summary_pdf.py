@@ -235,7 +235,10 @@ def export_summary(
         initialFontName=fs.song,
     )
     try:
-        doc.build(story, onFirstPage=pages.cover, onLaterPages=pages.page)
+        try:
+            doc.build(story, onFirstPage=pages.cover, onLaterPages=pages.page)
+        except ExportCancelled:
+            raise ExportCancelled() from None
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
