@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -57,16 +58,9 @@ from desktop.ui.workers import run_with_progress
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 TREE_HEADERS = ["名称", "编号", "类别/角色", "重点人群/牵头单位"]
-IND_HEADERS = [
-    "编号",
-    "指标名称",
-    "计量单位",
-    "计量方式",
-    "目标类型",
-    "目标",
-    "所属任务",
-    "数据来源",
-]
+IND_HEADERS = ["编号", "指标名称", "目标", "目标类型", "计量方式", "任务", "来源"]
+# Fixed widths for every column but the name, which takes the rest.
+IND_WIDTHS = {0: 40, 2: 100, 3: 80, 4: 58, 5: 48, 6: 60}
 SECTION_FILL = QColor("#e3f2fd")
 LEAD_COLOUR = QColor("#1565c0")
 MUTED_COLOUR = QColor("#607d8b")
@@ -108,6 +102,16 @@ def _button(text: str, slot: Callable[[], Any], tip: str = "") -> QPushButton:
     button.clicked.connect(slot)
     if tip:
         button.setToolTip(tip)
+    return button
+
+
+def _tool(text: str, slot: Callable[[], Any]) -> QToolButton:
+    """A compact button for the rows under the tree and the table, which share the width."""
+    button = QToolButton()
+    button.setText(text)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setMinimumHeight(28)
+    button.clicked.connect(slot)
     return button
 
 
@@ -171,20 +175,20 @@ class PlanPage(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
-        for col, width in [(1, 70), (2, 80), (3, 90)]:
+        for col, width in [(1, 56), (2, 72), (3, 120)]:
             self.tree.setColumnWidth(col, width)
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_item())
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         left_layout.addWidget(self.tree)
         row = QHBoxLayout()
         self.tree_buttons = {
-            "add_section": _button("新增行动/工程", self.add_section),
-            "add_task": _button("新增任务", self.add_task),
-            "add_unit": _button("添加责任单位", self.add_unit),
-            "edit": _button("编辑", self.edit_item),
-            "up": _button("上移", lambda: self.move_item(-1)),
-            "down": _button("下移", lambda: self.move_item(1)),
-            "remove": _button("删除", self.remove_item),
+            "add_section": _tool("新增行动/工程", self.add_section),
+            "add_task": _tool("新增任务", self.add_task),
+            "add_unit": _tool("添加责任单位", self.add_unit),
+            "edit": _tool("编辑", self.edit_item),
+            "up": _tool("上移", lambda: self.move_item(-1)),
+            "down": _tool("下移", lambda: self.move_item(1)),
+            "remove": _tool("删除", self.remove_item),
         }
         for button in self.tree_buttons.values():
             row.addWidget(button)
@@ -201,7 +205,10 @@ class PlanPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, width in IND_WIDTHS.items():
+            self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda *_: self.edit_indicator())
         right_layout.addWidget(self.table)
         row = QHBoxLayout()
@@ -212,13 +219,25 @@ class PlanPage(QWidget):
             ("下移", lambda: self.move_indicator(1)),
             ("删除", self.remove_indicator),
         ]:
-            row.addWidget(_button(text, slot))
+            row.addWidget(_tool(text, slot))
         row.addStretch(1)
         right_layout.addLayout(row)
         splitter.addWidget(right)
-        splitter.setSizes([620, 560])
+        self.splitter = splitter
+        self._split_done = False
         layout.addWidget(splitter, 1)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Split the width evenly once it is known: the tree's wide columns would take it all."""
+        super().showEvent(event)
+        if not self._split_done:
+            self._split_done = True
+            QTimer.singleShot(0, self._split_evenly)
+
+    def _split_evenly(self) -> None:
+        half = max(self.splitter.width() // 2, 300)
+        self.splitter.setSizes([half, half])
 
     # ------------------------------------------------------------ loading
 
@@ -294,21 +313,18 @@ class PlanPage(QWidget):
             cells = [
                 ind.code,
                 ind.name,
-                ind.uom,
-                MEASURE_LABELS.get(ind.measure, ind.measure),
-                TARGET_MODE_LABELS.get(ind.target_mode, ind.target_mode),
                 target_text(data),
+                TARGET_MODE_LABELS.get(ind.target_mode, ind.target_mode),
+                MEASURE_LABELS.get(ind.measure, ind.measure),
                 data["task"] or "全方案",
                 SOURCE_LABELS.get(ind.source, ind.source),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(ITEM_ROLE, ind.id)
-                if col == 1:
-                    item.setToolTip(ind.quote)
+                if col in (1, 2):
+                    item.setToolTip(f"{ind.name}\n{text}\n{ind.quote}".strip())
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         if selected is not None:
             self.select(*selected)
         self._update_buttons()
