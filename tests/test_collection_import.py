@@ -508,3 +508,29 @@ def test_reader_raises_a_located_error(tmp_path: Path):
         read_collection(path)
     assert info.value.problem.file == "x.xlsx"
     assert shutil.which("soffice")  # the template tests render with it
+
+
+def test_progress_is_reported_and_cancel_writes_nothing(
+    county: Services, template: Path, tmp_path: Path
+):
+    rows = [
+        {"start_date": f"2024-05-{1 + i % 28:02d}", "title": f"科普讲座第{i}场", "type": "科普讲座"}
+        for i in range(120)
+    ]
+    filled = fill(template, tmp_path / "many.xlsx", rows)
+    db = county.db.path
+    before = fingerprint(db)
+    from desktop.services.errors import ServiceError
+
+    calls: list[tuple[int, int]] = []
+    with pytest.raises(ServiceError, match="已取消，没有导入任何数据"):
+        county.imports.import_files([filled], progress=lambda d, t: calls.append((d, t)) or d < 100)
+    assert calls[:2] == [(50, 123), (100, 123)]  # 120 activities + 3 indicator rows
+    assert fingerprint(db) == before
+
+    calls.clear()
+    result = county.imports.import_files(
+        [filled], progress=lambda d, t: calls.append((d, t)) or True
+    )
+    assert result.written and result.activities == 120
+    assert calls[-1] == (123, 123)

@@ -41,10 +41,10 @@ PREPARED_ROWS = 500
 ACTIVITY_COLUMNS: list[tuple[str, str, str, float]] = [
     ("start_date", "开始日期*", "date", 12),
     ("end_date", "结束日期", "date", 12),
-    ("title", "活动名称*", "text", 34),
+    ("title", "活动名称*", "text", 26),
     ("type", "活动类型*", "list:types", 18),
     ("place", "地点（镇/街道）", "list:places", 14),
-    ("tasks", "服务任务", "list:tasks", 30),
+    ("tasks", "服务任务", "list:tasks", 22),
     ("groups", "重点人群", "list:groups", 14),
     ("cooperators", "配合单位", "text", 16),
     ("participants", "参加人次", "int", 9),
@@ -55,7 +55,7 @@ ACTIVITY_COLUMNS: list[tuple[str, str, str, float]] = [
     ("volunteer_hours", "志愿服务时长（小时）", "decimal", 11),
     ("funding_yuan", "经费（元）", "decimal", 11),
     ("media", "媒体报道", "text", 14),
-    ("summary", "活动简介", "text", 36),
+    ("summary", "活动简介", "text", 26),
 ]
 REQUIRED_ACTIVITY = ("start_date", "title", "type")
 # key, header, width; only `value` and `note` are for the unit to fill in.

@@ -68,6 +68,7 @@ from desktop.services.plans import active_plan
 from desktop.services.reference import find_unit, normalise_name
 
 KIND = "collection"
+PROGRESS_EVERY = 50
 Report = Callable[[int, int], bool]
 HEADER_OF = {key: header.rstrip("*") for key, header, _, _ in ACTIVITY_COLUMNS}
 # ValidationError.field of an activity → the workbook column that holds it.
@@ -294,7 +295,9 @@ def _split_names(text: str) -> list[str]:
     return [n.strip() for n in re.split(r"[、,，;；\s]+", text or "") if n.strip()]
 
 
-def _import_file(s: Session, plan: Plan, lookup: _Lookup, parsed: CollectionFile) -> FileOutcome:
+def _import_file(
+    s: Session, plan: Plan, lookup: _Lookup, parsed: CollectionFile, tick: Callable[[], None]
+) -> FileOutcome:
     """Write one parsed file inside the caller's transaction; each row in a savepoint."""
     out = FileOutcome(parsed.name)
     fail = out.problems.append
@@ -330,6 +333,7 @@ def _import_file(s: Session, plan: Plan, lookup: _Lookup, parsed: CollectionFile
     s.flush()
     seen: dict[str, int] = {}
     for record in parsed.activities:
+        tick()
         out.rows += 1
 
         def problem(column: str, message: str, _record: RowRecord = record) -> None:
@@ -373,6 +377,7 @@ def _import_file(s: Session, plan: Plan, lookup: _Lookup, parsed: CollectionFile
                 problem("", str(exc))
         out.problems.extend(record.problems)
     for record in parsed.indicators:
+        tick()
         out.problems.extend(record.problems)
         if record.problems or "value" not in record.values:
             continue
@@ -520,10 +525,8 @@ class ImportService:
         written. With it, the valid rows are written and the rest reported.
         """
         parsed, failed = self.read(paths)
-        if progress is not None and not progress(len(parsed) + len(failed), len(paths) + 1):
-            raise ServiceError("已取消，没有导入任何数据。")
         with self.db.reading() as s:
-            outcomes = self._run(s, parsed)
+            outcomes = self._run(s, parsed, progress)
             any_problem = bool(failed) or any(o.problems for o in outcomes)
             writes = sum(o.activities + o.entries for o in outcomes)
             s.rollback()
@@ -535,13 +538,28 @@ class ImportService:
         parsed, failed = self.read(paths)
         result.backup = self.db.backup(label="pre-import") if self.db.path is not None else None
         with self.db.transaction() as s:
-            outcomes = self._run(s, parsed)
+            outcomes = self._run(s, parsed, progress)
         return ImportResult(failed + outcomes, written=True, backup=result.backup)
 
-    def _run(self, s: Session, parsed: list[CollectionFile]) -> list[FileOutcome]:
+    def _run(
+        self, s: Session, parsed: list[CollectionFile], progress: Report | None
+    ) -> list[FileOutcome]:
+        """Import the parsed files in `s`; a cancel raises, so the caller's transaction rolls back."""
         plan = active_plan(s)
         lookup = _Lookup(s, plan)
-        return [_import_file(s, plan, lookup, f) for f in parsed]
+        total = sum(len(f.activities) + len(f.indicators) for f in parsed)
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0 and not progress(done, total):
+                raise ServiceError("已取消，没有导入任何数据。")
+
+        outcomes = [_import_file(s, plan, lookup, f, tick) for f in parsed]
+        if progress is not None and not progress(total, total):
+            raise ServiceError("已取消，没有导入任何数据。")
+        return outcomes
 
     # --- batches ---------------------------------------------------------
     def batches(self) -> list[BatchRow]:
