@@ -262,3 +262,52 @@ def test_units_aliases_and_guarded_removal(plan_services: Services):
     editor.remove_link(link, confirm=True)
     with svc.db.reading() as s:
         assert s.scalar(select(Activity.title)) == "青少年科普讲座"
+
+
+def test_an_edited_plan_file_updates_the_plan_in_place(plan_services: Services, data_dir):
+    from desktop.exporting.plan_workbook import write_plan_workbook
+    from desktop.importing.plan_file import read_plan_file
+
+    svc, editor = plan_services, plan_services.plan_editor
+    t = ids(svc)
+    kept = add_lecture(svc, date(2025, 3, 1), [t["A1.2"]], unit="县科协")
+    dropped = add_lecture(svc, date(2025, 3, 2), [t["P1.1"]], unit="县科协")
+    svc.entries.set(t["ind:L1"], "2024", 420)
+    plan_id = svc.plans.active().id
+
+    edited = svc.plans.to_dict()
+    a1, p1 = edited["sections"]
+    a1["tasks"][1]["title"] = "建设县级科技志愿者队伍"  # A1.2 renamed
+    a1["tasks"][1]["units"].append({"name": "团县委", "role": "cooperating"})
+    moved = a1["tasks"].pop(0)  # A1.1 moves to P1 …
+    p1["tasks"] = [
+        moved,
+        {"code": "P1.2", "number": "2", "title": "建设科普示范村", "text": "", "units": []},
+    ]
+    edited["indicators"] = [i for i in edited["indicators"] if i["code"] != "C2"]  # … P1.1 goes
+    for ind in edited["indicators"]:
+        if ind["task"] == "P1.1":
+            ind["task"] = None
+    edited["indicators"][0]["target"] = 15000
+    path = data_dir / "edited.xlsx"
+    write_plan_workbook(edited, path)
+    data = read_plan_file(path)
+
+    with pytest.raises(DependentsError, match="1 项任务已有 1 条活动关联") as refused:
+        editor.update_from_dict(plan_id, data)
+    assert "删去的任务：P1.1" in str(refused.value)
+    assert task_layout(svc) == [("A1", ["A1.1", "A1.2"]), ("P1", ["P1.1"])]
+
+    counts = editor.update_from_dict(plan_id, data, confirm=True)
+    assert counts == {"added": 1, "changed": 4, "removed": 2}
+    after = svc.plans.to_dict(plan_id)
+    assert task_layout(svc) == [("A1", ["A1.2"]), ("P1", ["A1.1", "P1.2"])]
+    assert after["sections"] == data["sections"]
+    assert after["indicators"] == data["indicators"]
+    assert [t.code for t in svc.activities.get(kept).tasks] == ["A1.2"]
+    assert svc.activities.get(dropped).tasks == []
+    assert svc.plan_editor.indicator_dependents(t["ind:L1"]).entries == 1  # same row, entry kept
+    assert audit_rows(svc, "plan")[-1] == (
+        "update",
+        "按方案文件更新方案 测试县全民科学素质行动实施方案（2021—2025年）：新增 1 项、修改 4 项、删除 2 项",
+    )

@@ -839,3 +839,169 @@ class PlanEditingService:
             for entry in entries:
                 s.delete(entry)
             s.delete(ind)
+
+    # ------------------------------------------------------------ whole plan from a file
+
+    def update_from_dict(
+        self, plan_id: int, data: dict[str, Any], confirm: bool = False
+    ) -> dict[str, int]:
+        """Bring a plan in line with an edited plan file, matching items by code.
+
+        Sections, tasks and indicators keep their rows (so activities stay
+        linked and entries stay attached); new codes are added, missing ones
+        removed — refused with DependentsError when records depend on them,
+        unless confirmed. One transaction: a refusal changes nothing.
+        """
+        with self.db.transaction() as s:
+            plan = _get(s, Plan, plan_id, "方案")
+            counts = {"added": 0, "changed": 0, "removed": 0}
+            sections = {sec.code: sec for sec in plan.sections}
+            tasks = {t.code: t for sec in plan.sections for t in sec.tasks}
+            indicators = {
+                i.code: i for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))
+            }
+            wanted_sections = {sec["code"] for sec in data["sections"]}
+            wanted_tasks = {t["code"] for sec in data["sections"] for t in sec["tasks"]}
+            wanted_indicators = {i["code"] for i in data["indicators"]}
+            gone_tasks = [t for code, t in tasks.items() if code not in wanted_tasks]
+            gone_sections = [sec for code, sec in sections.items() if code not in wanted_sections]
+            gone_indicators = [i for code, i in indicators.items() if code not in wanted_indicators]
+            self._check_removals(s, gone_tasks, gone_indicators, confirm)
+
+            for key in PLAN_FIELDS:
+                value = data["plan"].get(key)
+                if key == "issue_date" and isinstance(value, str):
+                    value = date.fromisoformat(value)
+                setattr(plan, key, value if key != "level" else value or "county")
+            for unit in data.get("units") or []:
+                ensure_unit(s, unit["name"], unit.get("aliases") or [])
+            for task in gone_tasks:
+                task.section.tasks.remove(task)
+            s.flush()
+            for s_order, sec_data in enumerate(data["sections"]):
+                section = sections.get(sec_data["code"])
+                if section is None:
+                    section = Section(code=sec_data["code"], kind=sec_data["kind"], title="")
+                    plan.sections.append(section)
+                    counts["added"] += 1
+                before = self._section_values(section)
+                section.kind = sec_data["kind"]
+                section.title = sec_data["title"]
+                section.sort_order = s_order
+                section.target_group = self._group(s, sec_data.get("target_group"))
+                changed = self._relink(s, section, sec_data.get("units") or [], SectionUnit)
+                if section.id and (changed or audit.diff(before, self._section_values(section))):
+                    counts["changed"] += 1
+                for t_order, t_data in enumerate(sec_data["tasks"]):
+                    task = tasks.get(t_data["code"])
+                    if task is None:
+                        task = Task(code=t_data["code"], title=t_data["title"])
+                        section.tasks.append(task)
+                        counts["added"] += 1
+                    before = (task.number, task.title, task.text, task.section_id)
+                    if task.id and task.section is not section:
+                        task.section.tasks.remove(task)
+                        section.tasks.append(task)
+                    task.number = t_data.get("number") or ""
+                    task.title = t_data["title"]
+                    task.text = t_data.get("text") or ""
+                    task.sort_order = t_order
+                    changed = self._relink(s, task, t_data.get("units") or [], TaskUnit)
+                    after = (task.number, task.title, task.text, section.id)
+                    if task.id and (changed or before != after):
+                        counts["changed"] += 1
+            for section in gone_sections:
+                plan.sections.remove(section)
+            counts["removed"] += len(gone_tasks) + len(gone_sections)
+            s.flush()
+            for i_order, ind_data in enumerate(data["indicators"]):
+                ind = indicators.get(ind_data["code"])
+                if ind is None:
+                    ind = Indicator(plan_id=plan.id)
+                    s.add(ind)
+                    counts["added"] += 1
+                    before = None
+                else:
+                    before = self._indicator_values(ind)
+                    entries = s.scalar(
+                        select(func.count(Entry.id)).where(Entry.indicator_id == ind.id)
+                    )
+                    if entries and ind_data["measure"] != ind.measure:
+                        raise ValidationError(
+                            f"指标“{ind.name}”已有 {entries} 条填报数据，不能改变计量方式。",
+                            "measure",
+                        )
+                self._apply_indicator(s, plan, ind, ind_data)
+                ind.sort_order = i_order
+                s.flush()
+                if before is not None and audit.diff(before, self._indicator_values(ind)):
+                    counts["changed"] += 1
+            for ind in gone_indicators:
+                for entry in s.scalars(select(Entry).where(Entry.indicator_id == ind.id)):
+                    s.delete(entry)
+                s.delete(ind)
+            counts["removed"] += len(gone_indicators)
+            audit.record(
+                s,
+                "update",
+                "plan",
+                plan.id,
+                f"按方案文件更新方案 {plan.name}：新增 {counts['added']} 项、修改 {counts['changed']} 项、"
+                f"删除 {counts['removed']} 项",
+                {
+                    "removed_tasks": [t.code for t in gone_tasks],
+                    "removed_sections": [sec.code for sec in gone_sections],
+                    "removed_indicators": [i.code for i in gone_indicators],
+                },
+            )
+            return counts
+
+    def _check_removals(
+        self, s: Session, tasks: list[Task], indicators: list[Indicator], confirm: bool
+    ) -> None:
+        task_ids = select(Task.id).where(Task.id.in_([t.id for t in tasks]))
+        deps = self._task_dependents(s, task_ids)
+        ind_ids = [i.id for i in indicators]
+        entries = list(s.scalars(select(Entry).where(Entry.indicator_id.in_(ind_ids))))
+        activity_ids = select(activity_task.c.activity_id).where(
+            activity_task.c.task_id.in_(task_ids)
+        )
+        what = f"文件中删去的 {len(tasks)} 项任务"
+        _ensure_no_locked_activities(s, activity_ids, what)
+        for lock in active_locks(s):
+            if any(e.period_start <= lock.end and e.period_end >= lock.start for e in entries):
+                raise ServiceError(
+                    f"文件中删去的指标在已锁定的{parse_period(lock.period).label}有填报数据，"
+                    "不能删除；如确需删除，请先解锁该统计期。"
+                )
+        if confirm or not (deps.activities or entries):
+            return
+        parts = []
+        if deps.activities:
+            parts.append(f"{len(tasks)} 项任务已有 {deps.activities} 条活动关联")
+        if entries:
+            parts.append(f"{len(indicators)} 个指标已有 {len(entries)} 条填报数据（将一并删除）")
+        raise DependentsError(
+            f"文件中删去了已有记录的内容：{'；'.join(parts)}。"
+            f"删去的任务：{'、'.join(t.code for t in tasks) or '无'}；"
+            f"删去的指标：{'、'.join(i.code for i in indicators) or '无'}。如确定，请确认后再更新。",
+            {"activities": deps.activities, "entries": len(entries)},
+        )
+
+    @staticmethod
+    def _relink(s: Session, owner: Any, links: list[dict[str, Any]], cls: type) -> bool:
+        """Replace the owner's unit links when they differ from the file's; True if they did."""
+        wanted = [(ensure_unit(s, link["name"]).id, link["role"]) for link in links]
+        wanted = list(dict.fromkeys(wanted))
+        have = [(link.unit_id, link.role) for link in owner.unit_links]
+        if wanted == have:
+            return False
+        owner.unit_links.clear()
+        s.flush()
+        seen: set[int] = set()
+        for order, (unit_id, role) in enumerate(wanted):
+            if unit_id in seen:
+                continue
+            seen.add(unit_id)
+            owner.unit_links.append(cls(unit_id=unit_id, role=role, sort_order=order))
+        return True
