@@ -167,3 +167,46 @@ def test_export_refuses_wrong_suffix(county: Path, tmp_path: Path, capsys):
         str(tmp_path / "p.xlsx"),
     )
     assert code == 1 and "输出文件应以 .yaml 或 .yml 结尾" in err
+
+
+def test_import_update_edits_the_plan_in_place(county: Path, tmp_path: Path, capsys):
+    db = str(county)
+    xlsx = tmp_path / "plan.xlsx"
+    run(capsys, "--db", db, "plan", "export", "--format", "xlsx", "--out", str(xlsx))
+    code, _, _ = run(
+        capsys,
+        "--db",
+        db,
+        "entry",
+        "set",
+        "--indicator",
+        "I06",
+        "--period",
+        "2023",
+        "--value",
+        "2600",
+    )
+    assert code == 0
+    wb = openpyxl.load_workbook(xlsx)
+    tree = wb["行动与任务"]
+    assert (tree["A3"].value, tree["D3"].value) == ("A1.1", "科学精神贯穿育人全链条")
+    tree["D3"] = "弘扬科学精神贯穿育人全链条"
+    ind = wb["指标"]
+    assert ind["A8"].value == "I06"
+    ind.delete_rows(8)
+    wb.save(xlsx)
+
+    code, _, err = run(capsys, "--db", db, "plan", "import", str(xlsx), "--update")
+    assert code == 1
+    assert "1 个指标已有 1 条填报数据（将一并删除）" in err and "--confirm" in err
+    code, out, _ = run(capsys, "--db", db, "plan", "import", str(xlsx), "--update", "--confirm")
+    assert code == 0
+    assert out.strip() == (
+        "已按文件更新方案“中卫市全民科学素质行动规划纲要实施方案（2021年—2025年）”："
+        "新增 0 项、修改 1 项、删除 1 项"
+    )
+    code, out, _ = run(
+        capsys, "--db", db, "plan", "export", "--format", "yaml", "--out", str(tmp_path / "p.yaml")
+    )
+    text = (tmp_path / "p.yaml").read_text(encoding="utf-8")
+    assert "弘扬科学精神贯穿育人全链条" in text and "code: I06" not in text

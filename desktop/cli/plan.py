@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop.cli.common import open_services
 from desktop.services import Services
 from desktop.services.errors import NotFoundError, ServiceError, ValidationError
+from desktop.services.plan_editing import DependentsError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,10 +34,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plan", metavar="CODE", help="方案编号（默认：当前启用的方案）")
     p.set_defaults(func=cmd_export)
 
-    p = plan.add_parser("import", help="导入方案文件（.yaml / .xlsx），存为新方案")
+    p = plan.add_parser(
+        "import", help="导入方案文件（.yaml / .xlsx）：存为新方案，或更新同编号的方案"
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--activate", action="store_true", help="导入后设为当前方案")
     p.add_argument("--code", help="新方案的编号（文件中的编号已存在时使用）")
+    p.add_argument(
+        "--update", action="store_true", help="用文件内容更新数据库中同编号的方案（按编号对应）"
+    )
+    p.add_argument(
+        "--confirm",
+        action="store_true",
+        help="与 --update 同用：确认删除文件中已删去、但已有记录的内容",
+    )
     p.set_defaults(func=cmd_import)
 
 
@@ -139,10 +150,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         data["id"] = args.code
     svc = open_services(args)
     try:
-        if any(p.code == data["id"] for p in svc.plans.plans()):
-            raise ServiceError(
-                f"数据库中已有编号为“{data['id']}”的方案；如要另存为新方案，请加 --code 新编号。"
+        existing = next((p for p in svc.plans.plans() if p.code == data["id"]), None)
+        if existing is not None and args.update:
+            if svc.db.path is not None:
+                svc.db.backup(label="pre-plan-update")
+            try:
+                counts = svc.plan_editor.update_from_dict(existing.id, data, confirm=args.confirm)
+            except DependentsError as exc:
+                raise ServiceError(f"{exc}（命令行中请加 --confirm）") from None
+            if args.activate:
+                svc.plans.activate(existing.id)
+            print(
+                f"已按文件更新方案“{data['plan']['name']}”：新增 {counts['added']} 项、"
+                f"修改 {counts['changed']} 项、删除 {counts['removed']} 项"
             )
+            return 0
+        if existing is not None:
+            raise ServiceError(
+                f"数据库中已有编号为“{data['id']}”的方案；如要用文件内容更新它，请加 --update；"
+                "如要另存为新方案，请加 --code 新编号。"
+            )
+        if args.update:
+            raise ServiceError(f"数据库中没有编号为“{data['id']}”的方案，无法更新。")
         if svc.db.path is not None:
             svc.db.backup(label="pre-plan-import")
         svc.plans.create_from_dict(data, activate=args.activate)
