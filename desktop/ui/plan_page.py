@@ -690,8 +690,25 @@ class PlanPage(QWidget):
         self._task = run_with_progress(self, "正在读取方案文件…", job, done, failed)
 
     def _save_imported(self, data: dict[str, Any]) -> None:
-        codes = {p.code for p in self.services.plans.plans()}
+        plans = self.services.plans.plans()
+        codes = {p.code for p in plans}
         if data["id"] in codes:
+            answer = QMessageBox.question(
+                self,
+                "导入方案文件",
+                f"已有编号为“{data['id']}”的方案。是否用文件内容更新该方案？\n"
+                "选“是”：按编号更新原方案，已录入的活动和填报数据保持关联；\n"
+                "选“否”：另存为一个新方案。",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Yes:
+                self._update_from(next(p.id for p in plans if p.code == data["id"]), data)
+                return
             suggestion = data["id"]
             n = 2
             while f"{suggestion}-{n}" in codes:
@@ -719,6 +736,24 @@ class PlanPage(QWidget):
             self.plan_id = plan_id
             self.refresh()
             self._changed()
+
+    def _update_from(self, plan_id: int, data: dict[str, Any]) -> None:
+        if self.services.db.path is not None:
+            self.services.db.backup(label="pre-plan-update")
+        counts = self._run(
+            lambda confirm=False: self.editor.update_from_dict(plan_id, data, confirm=confirm),
+            "更新方案",
+        )
+        if counts:
+            QMessageBox.information(
+                self,
+                "更新方案",
+                f"已按文件更新方案：新增 {counts['added']} 项、修改 {counts['changed']} 项、"
+                f"删除 {counts['removed']} 项。",
+            )
+        self.plan_id = plan_id
+        self.refresh()
+        self._changed()
 
     def export_file(
         self, path: Path | None = None, on_done: Callable[[], None] | None = None

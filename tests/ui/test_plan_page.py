@@ -256,7 +256,8 @@ def test_export_then_import_as_a_second_plan_and_switch(
     assert questions.shown == [f"已导出：{out}"]
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("test-county-rev", True))
-    questions.answers = [QMessageBox.StandardButton.No]  # do not activate
+    # a second plan, not an update of this one; do not activate it
+    questions.answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.No]
     done.clear()
     page.import_file(out, lambda: done.append(True))
     qtbot.waitUntil(lambda: bool(done), timeout=30_000)
@@ -289,3 +290,25 @@ def test_main_window_has_the_plan_page(main_window):
     assert isinstance(page, PlanPage)
     assert page.tree.topLevelItemCount() == 9
     assert page.tree.topLevelItem(0).text(0) == "青少年科学素质提升行动"
+
+
+def test_loading_an_edited_file_back_updates_the_plan(
+    qtbot, page: PlanPage, plan_services: Services, questions: Questions, data_dir: Path
+):
+    import openpyxl
+
+    out = data_dir / "plan.xlsx"
+    done: list[bool] = []
+    page.export_file(out, lambda: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    wb = openpyxl.load_workbook(out)
+    wb["行动与任务"]["D3"] = "开展青少年科普讲座和科学实验"
+    wb.save(out)
+
+    questions.answers = [QMessageBox.StandardButton.Yes]  # update the existing plan
+    done.clear()
+    page.import_file(out, lambda: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    assert questions.shown[-1] == "已按文件更新方案：新增 0 项、修改 1 项、删除 0 项。"
+    assert page.plan_box.count() == 1
+    assert find(page, "task", "A1.1").text(0) == "1．开展青少年科普讲座和科学实验"
