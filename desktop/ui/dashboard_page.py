@@ -434,9 +434,10 @@ class DashboardPage(QWidget):
         self.busy_label.setText(f"无法计算：{exc}")
 
     def _show_cards(self, t: Totals, before: Totals | None) -> None:
+        sessions = f"场次/期数 {fmt_number(t.sessions)}"
+        change = _change(t.activities, before and before.activities)
         self.cards["activities"].set(
-            fmt_number(t.activities),
-            f"场次/期数 {fmt_number(t.sessions)}　{_change(t.activities, before and before.activities)}",
+            fmt_number(t.activities), "　".join(filter(None, [sessions, change]))
         )
         self.cards["participants"].set(
             fmt_number(t.participants), _change(t.participants, before and before.participants)
