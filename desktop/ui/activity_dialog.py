@@ -44,7 +44,7 @@ from desktop.services.activities import ActivityInput, ActivityRow
 from desktop.services.errors import LockedError, ServiceError, ValidationError
 from desktop.services.evidence import ALLOWED_SUFFIXES
 from desktop.services.periods import parse_period
-from desktop.ui.widgets import MUTED, CheckList
+from desktop.ui.widgets import CheckList
 
 ERROR_STYLE = "color: #c62828;"
 MAX_COUNT = 100_000_000
@@ -77,7 +77,7 @@ class ActivityDialog(QDialog):
         self._inputs: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self.plan = services.plans.active() if services.plans.has_active() else None
-        self.resize(1060, 700)
+        self.resize(1060, 720)
         self._build()
         if activity_id is None:
             self._new_defaults()
@@ -87,20 +87,23 @@ class ActivityDialog(QDialog):
 
     # --- building -----------------------------------------------------------
 
+    def _error_label(self, name: str, widget: QWidget) -> QLabel:
+        """The red message line for a field, shown when the service refuses its value."""
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.hide()
+        self._inputs[name] = widget
+        self._errors[name] = error
+        return error
+
     def _field(self, name: str, widget: QWidget) -> QWidget:
-        """The input with a red message line under it, shown when the service refuses it."""
+        """The input with its message line under it."""
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
         layout.addWidget(widget)
-        error = QLabel()
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        layout.addWidget(error)
-        self._inputs[name] = widget
-        self._errors[name] = error
+        layout.addWidget(self._error_label(name, widget))
         return box
 
     def _count_box(self, optional: bool = False) -> QSpinBox:
@@ -186,6 +189,8 @@ class ActivityDialog(QDialog):
         self.funding.setRange(0, 1e10)
         self.funding.setDecimals(2)
         self.funding.setGroupSeparatorShown(True)
+        self.hours.setSuffix(" 小时")
+        self.funding.setSuffix(" 元")
         for box in (self.hours, self.funding):
             box.setAlignment(Qt.AlignmentFlag.AlignRight)
         figures = QGroupBox("数量")
@@ -196,29 +201,29 @@ class ActivityDialog(QDialog):
             ("其中农村", "rural", self.rural),
             ("场次/期数", "sessions", self.sessions),
             ("志愿者人次", "volunteers", self.volunteers),
-            ("志愿服务时长（小时）", "volunteer_hours", self.hours),
-            ("经费（元）", "funding_yuan", self.funding),
+            ("志愿服务时长", "volunteer_hours", self.hours),
+            ("经费", "funding_yuan", self.funding),
         ]
+        # Three to a row; a refused value's message takes the line under its row
+        # (one message at a time, so the row's labels can share that line).
         for i, (label, name, box) in enumerate(cells):
             row, col = divmod(i, 3)
-            grid.addWidget(QLabel(label), row * 2, col)
-            grid.addWidget(self._field(name, box), row * 2 + 1, col)
-        for col in range(3):
+            grid.addWidget(QLabel(label), row * 2, col * 2, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(box, row * 2, col * 2 + 1)
+            grid.addWidget(self._error_label(name, box), row * 2 + 1, 0, 1, 6)
+        for col in (1, 3, 5):
             grid.setColumnStretch(col, 1)
 
         self.media_edit = QLineEdit()
         self.media_edit.setPlaceholderText("例如：安丘融媒 2025-05-20 报道")
         self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setMinimumHeight(60)
+        self.summary_edit.setMaximumHeight(120)
         self.summary_edit.setPlaceholderText("活动内容、成效等，年度总结中可引用")
         notes = QGroupBox("说明")
         notes_form = QFormLayout(notes)
         notes_form.addRow("媒体报道", self._field("media", self.media_edit))
         notes_form.addRow("活动简介", self._field("summary", self.summary_edit))
-
-        left = QVBoxLayout()
-        left.addWidget(basics)
-        left.addWidget(figures)
-        left.addWidget(notes, 1)
 
         # Links: tasks, groups, cooperating units.
         self.tasks = CheckList("筛选任务：输入编号或文字")
@@ -241,17 +246,13 @@ class ActivityDialog(QDialog):
         self.cooperators = CheckList("筛选单位")
         for u in units:
             self.cooperators.add_item(u.id, u.name, short=u.name)
+        self.cooperators.tree.setMaximumHeight(130)
         coop_box = QGroupBox("配合单位")
         QVBoxLayout(coop_box).addWidget(self._field("cooperator_ids", self.cooperators))
 
-        right = QVBoxLayout()
-        right.addWidget(tasks_box, 3)
-        right.addWidget(groups_box)
-        right.addWidget(coop_box, 2)
-
         # Evidence.
         self.evidence_list = QListWidget()
-        self.evidence_list.setMaximumHeight(76)
+        self.evidence_list.setMaximumHeight(70)
         self.evidence_list.itemDoubleClicked.connect(lambda _item: self.open_evidence())
         self.evidence_list.currentRowChanged.connect(lambda _row: self._update_evidence_buttons())
         self.add_evidence_button = QPushButton("添加…")
@@ -260,17 +261,24 @@ class ActivityDialog(QDialog):
         self.add_evidence_button.clicked.connect(self._choose_evidence)
         self.open_evidence_button.clicked.connect(self.open_evidence)
         self.remove_evidence_button.clicked.connect(self.remove_evidence)
-        evidence_hint = QLabel("照片、签到表扫描件、PDF 等；保存活动时一并保存。")
-        evidence_hint.setStyleSheet(f"color: {MUTED};")
-        evidence_buttons = QVBoxLayout()
+        evidence_buttons = QHBoxLayout()
+        evidence_buttons.addStretch(1)
         for b in (self.add_evidence_button, self.open_evidence_button, self.remove_evidence_button):
             evidence_buttons.addWidget(b)
-        evidence_buttons.addStretch(1)
-        evidence_box = QGroupBox("佐证材料")
-        evidence_layout = QGridLayout(evidence_box)
-        evidence_layout.addWidget(self.evidence_list, 0, 0)
-        evidence_layout.addLayout(evidence_buttons, 0, 1)
-        evidence_layout.addWidget(evidence_hint, 1, 0, 1, 2)
+        evidence_box = QGroupBox("佐证材料（照片、签到表、PDF 等，保存活动时一并保存）")
+        evidence_layout = QVBoxLayout(evidence_box)
+        evidence_layout.addWidget(self.evidence_list)
+        evidence_layout.addLayout(evidence_buttons)
+
+        left = QVBoxLayout()
+        left.addWidget(basics)
+        left.addWidget(figures)
+        left.addWidget(notes, 1)
+        left.addWidget(evidence_box)
+        right = QVBoxLayout()
+        right.addWidget(tasks_box, 3)
+        right.addWidget(groups_box)
+        right.addWidget(coop_box, 2)
 
         # Buttons.
         self.error_label = QLabel()
@@ -289,13 +297,13 @@ class ActivityDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
 
+        self._editable = [basics, figures, notes, tasks_box, groups_box, coop_box]
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
         root = QVBoxLayout(self)
         root.addWidget(self.lock_banner)
         root.addLayout(columns, 1)
-        root.addWidget(evidence_box)
         root.addLayout(buttons)
 
     # --- loading ------------------------------------------------------------
@@ -354,6 +362,11 @@ class ActivityDialog(QDialog):
                 "该活动所在的统计期已报送并锁定，只能查看，不能修改。如确需修改，请先解锁该统计期。"
             )
         self.lock_banner.setVisible(locked)
+        for box in self._editable:
+            box.setEnabled(not locked)
+        if locked:  # a grey example would read as a recorded value
+            self.media_edit.setPlaceholderText("")
+            self.summary_edit.setPlaceholderText("")
         self.save_button.setEnabled(not locked)
         self.add_evidence_button.setEnabled(not locked)
         self._update_evidence_buttons()
@@ -508,7 +521,8 @@ class ActivityDialog(QDialog):
             self._errors[name].setText(message)
             self._errors[name].show()
             widget = self._inputs[name]
-            widget.setStyleSheet("border: 1px solid #c62828; border-radius: 3px;")
+            if isinstance(widget, QLineEdit):  # spin boxes and combos lose their look
+                widget.setStyleSheet("border: 1px solid #c62828; border-radius: 3px;")
             widget.setFocus()
 
     def _confirm_duplicates(self, rows: list[ActivityRow]) -> bool:

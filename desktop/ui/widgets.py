@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -365,10 +365,18 @@ class CheckList(QWidget):
             )
             item.setCheckState(0, state)
         self.tree.blockSignals(False)
-        first = next((i for i in self._items() if i.data(0, KEY_ROLE) in wanted), None)
+        self._scroll_to_checked()
+        self._item_changed()
+
+    def _scroll_to_checked(self) -> None:
+        first = next((i for i in self._items() if i.checkState(0) == Qt.CheckState.Checked), None)
         if first is not None:
             self.tree.scrollToItem(first, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self._item_changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Bring the first ticked item into view once the list has its real size."""
+        super().showEvent(event)
+        QTimer.singleShot(0, self._scroll_to_checked)
 
     def set_enabled_items(self, enabled: bool) -> None:
         self.tree.setEnabled(enabled)

@@ -100,6 +100,7 @@ def test_locked_activity_opens_read_only(demo_services, dialog_for):
     assert not dialog.save_button.isEnabled()
     assert not dialog.add_evidence_button.isEnabled()
     assert dialog.title_edit.text() == locked.title
+    assert not dialog.title_edit.isEnabled() and not dialog.participants.isEnabled()
 
 
 def test_new_activity_in_a_locked_year_shows_the_lock_message(demo_services, dialog_for):
