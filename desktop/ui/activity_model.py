@@ -1,7 +1,8 @@
 """The activity table as a lazy Qt model: it holds one filter and the pages fetched so far.
 
 Only `count` and the first page are read when the filter or the sort order
-changes; further pages arrive through canFetchMore/fetchMore as the user
+changes, and off the GUI thread (sorting a million rows by title takes SQL a
+few seconds); further pages arrive through canFetchMore/fetchMore as the user
 scrolls. A ledger of a million activities therefore opens as fast as one of a
 hundred, and sorting is done by SQL (the service's sort keys), never here.
 """
@@ -10,10 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from desktop.services.activities import ActivityFilter, ActivityRow, ActivityService
-from desktop.ui.widgets import fmt_money, fmt_number
+from desktop.ui.widgets import Loader, fmt_money, fmt_number
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # "no parent": these are flat tables
@@ -61,9 +69,14 @@ def _cell(row: ActivityRow, column: int) -> str:
 
 class ActivityTableModel(QAbstractTableModel):
     PAGE = 200
+    loaded = Signal()  # count and first page for the current filter and sort are in
+    failed = Signal(str)
 
-    def __init__(self, activities: ActivityService, page_size: int = PAGE) -> None:
-        super().__init__()
+    def __init__(
+        self, activities: ActivityService, page_size: int = PAGE, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.loader = Loader(self)
         self._service = activities
         self._page = page_size
         self._filter = ActivityFilter()
@@ -93,10 +106,21 @@ class ActivityTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Count again and fetch the first page (after a filter, sort or data change)."""
+        flt, key, descending = replace(self._filter), self._sort_key, self._descending
+        self.loader.run(
+            lambda: (
+                self._service.count(flt),
+                self._service.rows(flt, 0, self._page, key, descending),
+            ),
+            self._apply,
+            lambda exc: self.failed.emit(str(exc)),
+        )
+
+    def _apply(self, result: tuple[int, list[ActivityRow]]) -> None:
         self.beginResetModel()
-        self._count = self._service.count(self._filter)
-        self._rows = self._fetch(0)
+        self._count, self._rows = result
         self.endResetModel()
+        self.loaded.emit()
 
     def activity_id(self, row: int) -> int:
         return self._rows[row].id

@@ -92,14 +92,16 @@ class NoticeBar(QFrame):
 
 
 class LedgerPage(QWidget):
-    totals_ready = Signal()  # the line under the table shows the current filter's totals
+    refreshed = Signal()  # rows and totals of the current filter are both on screen
 
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
         self.loader = Loader(self)
         self.totals: Totals | None = None
-        self.model = ActivityTableModel(services.activities)
+        self.model = ActivityTableModel(services.activities, parent=self)
+        self._pending: set[str] = set()
+        self._select_after_load: int | None = None
         self.dialog: ActivityDialog | None = None
         self.last_deleted: DeletedActivity | None = None
         self._quiet = False
@@ -199,6 +201,8 @@ class LedgerPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
+        self.model.loaded.connect(self._rows_loaded)
+        self.model.failed.connect(lambda text: self.notice.show_message(text, error=True))
 
         self.notice = NoticeBar()
         self.totals_label = QLabel()
@@ -269,25 +273,42 @@ class LedgerPage(QWidget):
     def apply_filters(self) -> None:
         if self._quiet:
             return
-        flt = self.current_filter()
-        self.model.set_filter(flt)
+        self.model.set_filter(self.current_filter())
         self._update_totals()
+
+    def _reload(self, select: int | None = None) -> None:
+        """Re-read rows and totals after a change; optionally select an activity then."""
+        self._select_after_load = select
+        self.model.reload()
+        self._update_totals()
+
+    def _rows_loaded(self) -> None:
+        if self._select_after_load is not None:
+            self.select_activity(self._select_after_load)
+            self._select_after_load = None
+        self._part_done("rows")
+
+    def _part_done(self, part: str) -> None:
+        self._pending.discard(part)
+        if not self._pending:
+            self.refreshed.emit()
 
     def _update_totals(self) -> None:
         """Sum the filtered rows off the GUI thread: over a million rows it takes a while."""
-        flt, count = self.model.filter, self.model.total
+        flt = self.model.filter
         self.totals = None
-        self.totals_label.setText(f"筛选结果 {fmt_number(count)} 条　·　正在合计……")
+        self._pending.update(("rows", "totals"))
+        self.totals_label.setText("正在统计……")
         self.loader.run(
             lambda: self.services.activities.totals(flt),
-            lambda totals: self._show_totals(count, totals),
+            self._show_totals,
             lambda exc: self.totals_label.setText(f"无法合计：{exc}"),
         )
 
-    def _show_totals(self, count: int, totals: Totals) -> None:
+    def _show_totals(self, totals: Totals) -> None:
         self.totals = totals
-        self.totals_label.setText(totals_text(count, totals))
-        self.totals_ready.emit()
+        self.totals_label.setText(totals_text(totals.activities, totals))
+        self._part_done("totals")
 
     def clear_filters(self) -> None:
         self._quiet = True
@@ -330,9 +351,7 @@ class LedgerPage(QWidget):
         return None if activity_id is None else self._open_dialog(activity_id)
 
     def _saved(self, activity_id: int) -> None:
-        self.model.reload()
-        self._update_totals()
-        self.select_activity(activity_id)
+        self._reload(select=activity_id)
 
     def select_activity(self, activity_id: int) -> bool:
         row = self.model.row_of(activity_id)
@@ -365,8 +384,7 @@ class LedgerPage(QWidget):
             self.notice.show_message(f"不能删除：{exc}", error=True)
             return
         self.last_deleted = deleted
-        self.model.reload()
-        self._update_totals()
+        self._reload()
         self.notice.show_message(
             f"已删除活动“{deleted.data.title}”。", action="撤销", callback=self.undo_delete
         )
@@ -381,7 +399,5 @@ class LedgerPage(QWidget):
             self.notice.show_message(f"无法撤销：{exc}", error=True)
             return
         self.last_deleted = None
-        self.model.reload()
-        self._update_totals()
-        self.select_activity(new_id)
+        self._reload(select=new_id)
         self.notice.show_message(f"已恢复活动“{deleted.data.title}”。")

@@ -19,6 +19,7 @@ from desktop.services.activities import ActivityInput
 from desktop.services.demo import build_demo
 from desktop.ui.main_window import MainWindow
 from desktop.ui.theme import apply_theme
+from desktop.ui.widgets import Loader
 
 DEMO_ACTIVITIES = 300
 
@@ -58,11 +59,9 @@ def demo_services(data_dir: Path, demo_file: Path) -> Iterator[Services]:
 
 
 def settle(qtbot: QtBot, *widgets: QWidget) -> None:
-    """Wait until the widgets' background queries have finished."""
-    for widget in widgets:
-        loader = getattr(widget, "loader", None)
-        if loader is not None:
-            qtbot.waitUntil(lambda loader=loader: not loader.busy, timeout=60_000)
+    """Wait until the widgets' background queries (every Loader they own) have finished."""
+    loaders = [loader for w in widgets for loader in w.findChildren(Loader)]
+    qtbot.waitUntil(lambda: not any(loader.busy for loader in loaders), timeout=60_000)
 
 
 @pytest.fixture

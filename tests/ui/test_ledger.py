@@ -48,7 +48,7 @@ def titles(page: LedgerPage) -> list[str]:
 def test_unit_filter_shows_its_rows_and_hand_summed_totals(qtbot, small_ledger):
     page = small_ledger
     assert page.model.rowCount() == 4
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.unit.setCurrentIndex(page.unit.findText("县科协"))
     assert sorted(titles(page)) == sorted(
         ["城关镇青少年科普讲座", "农民实用技术培训班", "科普讲座进社区"]
@@ -65,34 +65,34 @@ def test_unit_filter_shows_its_rows_and_hand_summed_totals(qtbot, small_ledger):
     assert page.model.total == page.services.activities.count(flt) == 3
     assert page.totals == page.services.activities.totals(flt)
 
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.period.year.setCurrentIndex(page.period.year.findData(2024))
     assert sorted(titles(page)) == sorted(["城关镇青少年科普讲座", "农民实用技术培训班"])
     assert page.totals.participants == 150 and page.totals.sessions == 3
 
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.period.part.setCurrentIndex(page.period.part.findText("第三季度"))
     assert titles(page) == ["农民实用技术培训班"]
 
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.clear_button.click()
     assert page.model.rowCount() == 4 and page.totals.participants == 470
 
 
 def test_text_search_type_and_evidence_filters(qtbot, small_ledger, tmp_path):
     page = small_ledger
-    with qtbot.waitSignal(page.totals_ready, timeout=3000):
+    with qtbot.waitSignal(page.refreshed, timeout=3000):
         for ch in "科普讲座":  # typed one character at a time; refiltered once typing stops
             page.search.insert(ch)
     assert sorted(titles(page)) == sorted(["城关镇青少年科普讲座", "科普讲座进社区"])
     page.search.clear_quietly()
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.search.setText("机器人表演")  # in the summary only
         page.search.flush()
     assert titles(page) == ["城关镇青少年科普讲座"]
     page.search.clear_quietly()
 
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.type.setCurrentIndex(page.type.findText("科普讲座"))
     assert sorted(titles(page)) == sorted(["城关镇青少年科普讲座", "科普讲座进社区"])
     assert page.totals.participants == 120
@@ -101,10 +101,10 @@ def test_text_search_type_and_evidence_filters(qtbot, small_ledger, tmp_path):
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     first = page.services.activities.rows(ActivityFilter(text="进社区"), 0, 10)[0].id
     page.services.evidence.add(first, photo)
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.evidence.setCurrentIndex(page.evidence.findText("有佐证材料"))
     assert titles(page) == ["科普讲座进社区"]
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.evidence.setCurrentIndex(page.evidence.findText("无佐证材料"))
     assert titles(page) == ["城关镇青少年科普讲座"]
 
@@ -115,9 +115,11 @@ def test_clicking_headers_sorts_in_sql(qtbot, small_ledger):
     header = page.table.horizontalHeader()
     column = 5  # 参加人次
     point = QPoint(header.sectionViewportPosition(column) + 10, header.height() // 2)
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    with qtbot.waitSignal(page.refreshed):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
     first = [page.model.row_data(r).participants for r in range(page.model.rowCount())]
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    with qtbot.waitSignal(page.refreshed):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
     second = [page.model.row_data(r).participants for r in range(page.model.rowCount())]
     assert page.model.sort_key == "participants"
     assert sorted([first, second]) == [[20, 50, 100, 300], [300, 100, 50, 20]]
@@ -143,7 +145,7 @@ def test_demo_unit_filter_matches_service(qtbot, demo_services, settled):
     page = LedgerPage(demo_services)
     qtbot.addWidget(page)
     settled(page)
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.unit.setCurrentIndex(page.unit.findText("市科协"))
     unit_id = {u.name: u.id for u in demo_services.reference.units()}["市科协"]
     flt = ActivityFilter(unit_id=unit_id)
@@ -173,7 +175,7 @@ def test_add_through_dialog_then_it_is_in_the_table(qtbot, demo_services, settle
     dialog.sessions.setValue(2)
     dialog.funding.setValue(1800)
     dialog.group_checks[ref(demo_services, "groups")["农民"]].setChecked(True)
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     assert page.model.total == before + 1
@@ -206,14 +208,14 @@ def test_delete_asks_then_undo_restores(qtbot, demo_services, settled, answer):
     assert "确定删除" in answer.texts[-1] and victim.title in answer.texts[-1]
 
     answer.next("删除")
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.delete_button.click()
     assert page.model.total == before - 1
     assert page.model.row_of(victim.id) is None
     assert page.notice.isVisible() and "已删除" in page.notice.label.text()
     assert page.notice.action.text() == "撤销"
 
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.notice.action.click()
     assert page.model.total == before
     restored = page.model.row_data(page.model.row_of(page.selected_id()))
@@ -232,7 +234,7 @@ def test_deleting_in_a_locked_year_is_refused_with_the_reason(
     qtbot.addWidget(page)
     page.show()
     settled(page)
-    with qtbot.waitSignal(page.totals_ready):
+    with qtbot.waitSignal(page.refreshed):
         page.period.year.setCurrentIndex(page.period.year.findData(2023))
     count = page.model.total
     page.table.selectRow(0)
