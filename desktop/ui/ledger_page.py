@@ -220,9 +220,16 @@ class LedgerPage(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.totals_label)
 
-        QShortcut(QKeySequence.StandardKey.New, self, self.add_activity)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_selected)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected)
+        # Ctrl+N anywhere on the page; Delete and Enter only while the table has focus,
+        # so editing the search box can never delete or open a row.
+        shortcuts = [
+            (QKeySequence.StandardKey.New, self, self.add_activity),
+            (QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_selected),
+            (QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected),
+        ]
+        for keys, owner, slot in shortcuts:
+            shortcut = QShortcut(keys, owner, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _refill(self, combo: QComboBox, items: list[tuple[str, object]], all_label: str) -> None:
         """Replace a combo's items, keeping the selection, without firing a refilter."""

@@ -243,3 +243,20 @@ def test_deleting_in_a_locked_year_is_refused_with_the_reason(
     assert page.model.total == count
     assert "2023年已报送并锁定" in page.notice.label.text()
     assert not page.notice.action.isVisible()
+
+
+def test_keyboard_delete_only_acts_from_the_table(qtbot, small_ledger, answer):
+    page = small_ledger
+    page.activateWindow()
+    qtbot.waitActive(page)
+    page.table.selectRow(0)
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Delete)  # editing the search box
+    assert page.model.total == 4 and answer.texts == []
+
+    page.table.setFocus()
+    answer.next("取消")
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(answer.texts) == 1)
+    assert "确定删除" in answer.texts[0]
+    assert page.model.total == 4
