@@ -361,6 +361,8 @@ class IndicatorsPage(QWidget):
         self.entries = QTableWidget(0, 5)
         self.entries.setHorizontalHeaderLabels(["统计期", "填报单位", "地点", "数值", "备注"])
         self.entries.verticalHeader().hide()
+        self.entries.verticalHeader().setDefaultSectionSize(24)
+        self.entries.setAlternatingRowColors(True)
         self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.entries.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.entries.setColumnWidth(0, 120)
@@ -552,7 +554,7 @@ class IndicatorsPage(QWidget):
     def _fill_entries(self, indicator_id: int) -> None:
         units = {u.id: u.name for u in self.services.reference.units()}
         places = {p.id: p.name for p in self.services.reference.places()}
-        entries = self.services.entries.entries(indicator_id)
+        entries = self.services.entries.entries(indicator_id)[::-1]  # newest first
         self.entries.setRowCount(len(entries))
         for row, e in enumerate(entries):
             cells = [
