@@ -315,6 +315,8 @@ class DashboardPage(QWidget):
         self.lagging.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.lagging.setColumnWidth(0, 76)
         self.lagging.setColumnWidth(2, 116)
+        self.lagging.setToolTip("双击查看该指标的详细情况")
+        self.lagging.cellDoubleClicked.connect(lambda row, _col: self.open_lagging(row))
         self.lagging_empty = QLabel("当前没有滞后的指标。")
         self.lagging_empty.setStyleSheet("color: #2e7d32;")
         side_layout.addWidget(self.lagging)
@@ -484,6 +486,17 @@ class DashboardPage(QWidget):
         )
         self.lagging.setVisible(bool(lagging))
         self.lagging_empty.setVisible(not lagging)
+
+    def open_lagging(self, row: int) -> None:
+        """Jump to 指标进度 at this lagging indicator, for the same year and date."""
+        window = self.window()
+        if self.data is None or not hasattr(window, "show_page"):
+            return
+        lagging = self.data.report.lagging()
+        if not 0 <= row < len(lagging):
+            return
+        page = window.show_page("指标进度")
+        page.show_indicator(lagging[row].code, str(self.data.year), self.data.report.as_of)
 
     def _show_sections(self, sections: list[Rollup]) -> None:
         self.sections.setRowCount(len(sections))

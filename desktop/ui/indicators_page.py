@@ -269,6 +269,7 @@ class IndicatorsPage(QWidget):
         self.report: ProgressReport | None = None
         self._indicators: dict[int, Indicator] = {}
         self._quiet = False
+        self._wanted: str | None = None
         self._build()
         self._fill_controls()
         self.refresh()
@@ -455,15 +456,26 @@ class IndicatorsPage(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.shown_label.setText(f"无法计算：{exc}")
 
+    def show_indicator(self, code: str, period: str, as_of: date) -> None:
+        """Open at one indicator (e.g. from the dashboard): its period, all filters off."""
+        self._wanted = code
+        self._quiet = True
+        self.status.setCurrentIndex(0)
+        self.section.setCurrentIndex(0)
+        self._quiet = False
+        self.set_period(period, as_of)
+
     def _loaded(self, report: ProgressReport) -> None:
         current = self.current_item()
+        wanted = self._wanted or (current.code if current else None)
+        self._wanted = None
         self.report = report
         self.model.set_items(report.indicators)
         self._apply_order()
         self._show_counts()
         self._refilter()
-        if current is not None:
-            self.select_indicator(current.code)
+        if wanted is not None:
+            self.select_indicator(wanted)
         self.loaded.emit()
 
     def select_indicator(self, code: str) -> bool:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCharts import QBarCategoryAxis
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui.dashboard_page import DashboardPage, year_filter
@@ -120,3 +121,21 @@ def test_main_window_opens_every_page_on_the_demo_county(qtbot, main_window, set
         settled(page)
         assert main_window.stack.currentWidget() is page
     assert "当前方案：安丘市" in main_window.status_label.text()
+
+
+def test_double_clicking_a_lagging_indicator_opens_it(qtbot, main_window, settled):
+    dashboard = main_window.pages["总览"]
+    settled(dashboard)
+    first = dashboard.data.report.lagging()[0]
+    assert dashboard.lagging.item(0, 1).text() == f"{first.code} {first.name}"
+    indicators = main_window.pages["指标进度"]
+    cell = dashboard.lagging.visualItemRect(dashboard.lagging.item(0, 1)).center()
+    with qtbot.waitSignal(indicators.loaded, timeout=30_000):
+        # A real double-click: the first press, then the double-click event.
+        qtbot.mouseClick(dashboard.lagging.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        qtbot.mouseDClick(dashboard.lagging.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    settled(indicators)
+    assert main_window.stack.currentWidget() is indicators
+    assert indicators.current_item().code == first.code
+    assert indicators.period.period().code == str(dashboard.selected_year())
+    assert indicators.detail_title.text().startswith(first.code)

@@ -260,3 +260,19 @@ def test_keyboard_delete_only_acts_from_the_table(qtbot, small_ledger, answer):
     qtbot.waitUntil(lambda: len(answer.texts) == 1)
     assert "确定删除" in answer.texts[0]
     assert page.model.total == 4
+
+
+def test_double_click_opens_the_row_for_editing(qtbot, small_ledger):
+    page = small_ledger
+    row = page.model.row_data(1)
+    cell = page.table.visualRect(page.model.index(1, 1)).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    dialog = page.dialog
+    assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "修改活动"
+    assert dialog.title_edit.text() == row.title
+    dialog.participants.setValue(row.participants + 7)
+    with qtbot.waitSignal(page.refreshed):
+        dialog.save_button.click()
+    assert page.model.row_data(page.model.row_of(row.id)).participants == row.participants + 7
+    assert page.selected_id() == row.id
