@@ -45,8 +45,8 @@ class ActivityTextMatch(ColumnElement[bool]):
 
     def like(self) -> ColumnElement[bool]:
         return or_(
-            Activity.title.contains(self.text, autoescape=True),
-            Activity.summary.contains(self.text, autoescape=True),
+            Activity.title.icontains(self.text, autoescape=True),
+            Activity.summary.icontains(self.text, autoescape=True),
         ).self_group()
 
 
