@@ -534,3 +534,23 @@ def test_progress_is_reported_and_cancel_writes_nothing(
     )
     assert result.written and result.activities == 120
     assert calls[-1] == (123, 123)
+
+
+def test_import_dry_run_reimport_and_undo_on_each_database(
+    any_plan_services: Services, tmp_path: Path
+):
+    svc = any_plan_services
+    svc.reference.add_place("城关镇")
+    unit = next(u.id for u in svc.reference.units() if u.name == UNIT)
+    template = svc.imports.write_template(unit, PERIOD, tmp_path / "template.xlsx")
+    filled = fill(template, tmp_path / "f.xlsx", GOOD, {"C1": 1500})
+    preview = svc.imports.import_files([filled], dry_run=True)
+    assert (preview.activities, preview.entries, preview.written) == (4, 1, False)
+    assert svc.activities.count(ActivityFilter()) == 0 and svc.imports.batches() == []
+    done = svc.imports.import_files([filled])
+    assert (done.activities, done.entries, done.written) == (4, 1, True)
+    assert svc.activities.totals(ActivityFilter()).participants == 120 + 1200 + 80
+    again = svc.imports.import_files([filled])
+    assert (again.activities, again.skipped, again.written) == (0, 5, False)
+    assert svc.imports.undo(done.files[0].batch_id) == (4, 1)
+    assert svc.activities.count(ActivityFilter()) == 0
