@@ -109,6 +109,8 @@ class EntriesPage(QWidget):
         self.import_button.clicked.connect(self.import_flow.choose_and_check)
         self.batches_button.clicked.connect(self._batches)
         self._populated = False
+        self.templates_dialog: TemplatesDialog | None = None
+        self.batches_dialog: BatchesDialog | None = None
 
     # --- setup -------------------------------------------------------------
     def _populate(self) -> bool:
