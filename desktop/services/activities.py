@@ -272,6 +272,13 @@ class ActivityService:
         with self.db.transaction() as s:
             return add_activity(s, data).id
 
+    def check(self, data: ActivityInput) -> None:
+        """Raise what saving `data` would raise, without saving, so the user fixes
+        mistakes before being asked about a likely duplicate."""
+        with self.db.reading() as s:
+            validate(s, data)
+            locks.ensure_writable(s, data.start_date)
+
     def get(self, activity_id: int) -> Activity:
         with self.db.reading() as s:
             a = s.scalar(

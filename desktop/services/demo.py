@@ -158,7 +158,7 @@ DEMO_INDICATORS: list[dict[str, Any]] = [
         "measure": "count",
         "task": "A4.1",
         "target_mode": "period",
-        "target": 20000,
+        "target": 100000,
         "source": "derived",
         "rule": {"metric": "participants", "target_groups": ["老年人"]},
     },

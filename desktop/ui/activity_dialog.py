@@ -544,11 +544,11 @@ class ActivityDialog(QDialog):
     def _save(self) -> bool:
         self.clear_errors()
         data = self.activity_input()
-        if data.title and data.unit_id:
+        try:
+            self.services.activities.check(data)
             duplicates = self.services.activities.find_duplicates(data, self.activity_id)
             if duplicates and not self._confirm_duplicates(duplicates):
                 return False
-        try:
             if self.activity_id is None:
                 self.activity_id = self.services.activities.add(data)
             else:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop.paths import default_db_path
 from desktop.services import Services
 from desktop.services.errors import ServiceError
+from desktop.ui import gc_guard
 from desktop.ui.theme import apply_theme
 
 
@@ -17,6 +18,7 @@ def run_gui(db_target: str | None) -> int:
     app.setApplicationName("科普台账")
     app.setOrganizationName("KepuLedger")
     apply_theme(app)
+    gc_guard.install(app)
     try:
         services = Services.open(db_target or default_db_path())
     except (ServiceError, OSError) as exc:

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             QListWidgetItem(label, self.nav)
         self.nav.currentRowChanged.connect(self._show)
+        self.pages["实施方案"].plan_changed.connect(self.update_status)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -65,10 +66,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
-        self._update_status()
+        self.update_status()
         self.nav.setCurrentRow(0)
 
-    def _update_status(self) -> None:
+    def update_status(self) -> None:
+        """The status bar names the active plan and the database file."""
         target = self.services.db.path or self.services.db.url
         plan = self.services.plans.active() if self.services.plans.has_active() else None
         text = f"数据库：{target}"
@@ -94,4 +96,4 @@ class MainWindow(QMainWindow):
             refresh = getattr(page, "refresh", None)
             if refresh is not None and page.isVisible():
                 refresh()
-        self._update_status()
+        self.update_status()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -116,6 +116,9 @@ def _tool(text: str, slot: Callable[[], Any]) -> QToolButton:
 
 
 class PlanPage(QWidget):
+    plan_changed = Signal()
+    """A plan was edited, added or made active: other views may show its name."""
+
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
@@ -390,9 +393,7 @@ class PlanPage(QWidget):
         self.load_plan()
         if select is not None:
             self.select(*select)
-        window = self.window()
-        if hasattr(window, "_update_status"):
-            window._update_status()
+        self.plan_changed.emit()
 
     def _ancestor(self, kind: str) -> int | None:
         item = self.tree.currentItem()
@@ -629,6 +630,7 @@ class PlanPage(QWidget):
         dialog = PlanInfoDialog(lambda v: self.editor.update_plan(plan_id, v), meta, self)
         if dialog.exec():
             self.refresh()
+            self.plan_changed.emit()
 
     def edit_units(self) -> None:
         UnitsDialog(self.services, self).exec()

@@ -17,6 +17,7 @@ from desktop.db import Database
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.demo import build_demo
+from desktop.ui import gc_guard
 from desktop.ui.main_window import MainWindow
 from desktop.ui.theme import apply_theme
 from desktop.ui.widgets import Loader
@@ -26,8 +27,9 @@ DEMO_ACTIVITIES = 300
 
 @pytest.fixture(autouse=True)
 def themed(qapp: QApplication) -> QApplication:
-    """The real program's font and style, so pictures and sizes match what users see."""
+    """The real program's font, style and garbage collection, as users run it."""
     apply_theme(qapp)
+    gc_guard.install(qapp)
     return qapp
 
 

@@ -90,6 +90,21 @@ def test_duplicate_asks_before_saving(plan_services, dialog_for, add_activity, a
     assert plan_services.activities.count(ActivityFilter()) == 2
 
 
+def test_a_mistake_is_shown_before_any_duplicate_question(
+    plan_services, dialog_for, add_activity, answer
+):
+    add_activity(plan_services, date(2024, 6, 1), "城关镇科普讲座", "科普讲座", "县科协")
+    dialog = dialog_for(plan_services)
+    fill(dialog, "城关镇科普讲座（第二场）", date(2024, 6, 1), "科普讲座", "县科协")
+    dialog.participants.setValue(40)
+    dialog.female.setValue(90)
+    answer.next("返回修改")  # would dismiss a duplicate question, were one asked
+    dialog.save_button.click()
+    assert answer.texts == []
+    assert dialog.field_error("female") == "女性人次（90）不能超过参加人次（40）。"
+    assert plan_services.activities.count(ActivityFilter()) == 1
+
+
 def test_locked_activity_opens_read_only(demo_services, dialog_for):
     locked = demo_services.activities.rows(
         ActivityFilter(start=date(2023, 1, 1), end=date(2023, 12, 31)), 0, 1

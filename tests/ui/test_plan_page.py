@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTreeWidgetItem
 
 from desktop.services import Services
+from desktop.templates import load_template
 from desktop.ui.plan_dialogs import IndicatorDialog, SectionDialog, TaskDialog, UnitLinkDialog
 from desktop.ui.plan_page import PlanPage
 
@@ -290,6 +291,17 @@ def test_main_window_has_the_plan_page(main_window):
     assert isinstance(page, PlanPage)
     assert page.tree.topLevelItemCount() == 9
     assert page.tree.topLevelItem(0).text(0) == "青少年科学素质提升行动"
+
+
+def test_activating_another_plan_renames_it_in_the_status_bar(main_window):
+    services = main_window.services
+    services.plans.create_from_dict(load_template("yuxi-2016-2020"), activate=False)
+    page = main_window.show_page("实施方案")
+    page.plan_box.setCurrentIndex(page.plan_box.findText("玉溪", Qt.MatchFlag.MatchContains))
+    page.activate_button.click()
+    assert services.plans.active().code == "yuxi-2016-2020"
+    assert main_window.status_label.text().startswith(f"当前方案：{services.plans.active().name}")
+    assert "安丘" not in main_window.status_label.text()
 
 
 def test_loading_an_edited_file_back_updates_the_plan(
