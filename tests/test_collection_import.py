@@ -193,6 +193,16 @@ def test_good_file_imports_reimports_nothing_and_undoes(
     assert code == 0 and "没有新的数据需要导入" in out and "跳过（已导入过）6 条" in out
     assert fingerprint(db)[0] == after_first[0]
 
+    # A re-send with a corrected figure is not silently skipped: it is refused, row and column named.
+    corrected = [dict(GOOD[0], participants=150, female=45), *GOOD[1:]]
+    resent = fill(template, tmp_path / "人社局（更正）.xlsx", corrected, {"C1": 1500, "C2": "300"})
+    code, out, err = run(capsys, "--db", str(db), "collection", "import", str(resent))
+    assert code != 0
+    assert "人社局（更正）.xlsx，工作表“活动”，第 4 行，“参加人次”列" in out
+    assert "已导入过（活动 #1），但表中的“参加人次”与台账不同" in out
+    assert "没有导入任何数据" in err
+    assert fingerprint(db)[0] == after_first[0]
+
     code, out, _ = run(capsys, "--db", str(db), "collection", "batches")
     assert code == 0 and "人社局.xlsx" in out and "有效" in out
     code, out, _ = run(capsys, "--db", str(db), "collection", "undo", "--batch", "1")

@@ -76,6 +76,9 @@ FIELD_COLUMN = {
     **HEADER_OF,
     "type_id": HEADER_OF["type"],
     "place_id": HEADER_OF["place"],
+    "task_ids": HEADER_OF["tasks"],
+    "group_ids": HEADER_OF["groups"],
+    "cooperator_ids": HEADER_OF["cooperators"],
     "unit_id": "",
 }
 TARGET_LABELS = {
@@ -291,6 +294,24 @@ def _activity_input(
     )
 
 
+def _changed_columns(stored: ActivityInput, sent: ActivityInput) -> list[str]:
+    """Workbook columns whose value differs from the activity already in the ledger."""
+    before, after = stored.as_dict(), sent.as_dict()
+    changed: list[str] = []
+    for name, value in after.items():
+        old = before[name]
+        if isinstance(value, list):
+            old, value = sorted(old), sorted(value)
+        elif isinstance(value, float):
+            old, value = round(old, 2), round(value, 2)
+        elif isinstance(value, str):
+            old, value = old.strip(), value.strip()
+        column = FIELD_COLUMN.get(name, "")
+        if old != value and column and column not in changed:
+            changed.append(column)
+    return changed
+
+
 def _split_names(text: str) -> list[str]:
     return [n.strip() for n in re.split(r"[、,，;；\s]+", text or "") if n.strip()]
 
@@ -355,13 +376,23 @@ def _import_file(
                 data = None
             else:
                 seen[key] = record.row
-                existing = s.scalar(select(Activity.id).where(Activity.import_key == key))
+                existing = s.scalar(select(Activity).where(Activity.import_key == key))
                 if existing is not None:
-                    out.skipped += 1
-                    out.notes.append(
-                        f"{parsed.name}，工作表“{ACTIVITY_SHEET}”第 {record.row} 行：已导入过（活动 #{existing}），跳过。"
-                    )
-                    continue
+                    changed = _changed_columns(ActivityInput.from_activity(existing), data)
+                    if changed:
+                        problem(
+                            changed[0],
+                            f"这条活动已导入过（活动 #{existing.id}），但表中的“{'”“'.join(changed)}”"
+                            "与台账不同；如需更正，请在活动台账中修改，或撤销原批次后重新导入。",
+                        )
+                        data = None
+                    else:
+                        out.skipped += 1
+                        out.notes.append(
+                            f"{parsed.name}，工作表“{ACTIVITY_SHEET}”第 {record.row} 行："
+                            f"已导入过（活动 #{existing.id}），跳过。"
+                        )
+                        continue
         if data is not None:
             try:
                 with s.begin_nested():
