@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from desktop.services import Services
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -230,16 +231,27 @@ def test_init_refuses_to_overwrite_and_missing_db_is_reported(county: Path, tmp_
 def test_demo_county_is_believable(tmp_path: Path, capsys, monkeypatch):
     monkeypatch.setenv("KEPU_DATA_DIR", str(tmp_path / "data"))
     db = tmp_path / "demo.sqlite3"
-    code, _, err = run(capsys, "--db", str(db), "demo", "--activities", "1500")
+    code, _, err = run(capsys, "--db", str(db), "demo")
     assert code == 0, err
     counts = table_counts(db)
-    assert counts["activity"] == 1500
+    assert counts["activity"] == 3000
     assert counts["unit"] >= 20
     assert counts["place"] >= 11
     assert counts["period_lock"] == 4
     code, out, _ = run(capsys, "--db", str(db), "progress", "--json")
     statuses = {p["status"] for p in json.loads(out)}
     assert "done" in statuses and ({"behind", "far_behind"} & statuses)
+    # Each year's three largest activities carry a photo, so 特色活动 shows pictures.
+    assert counts["evidence"] == 15
+    svc = Services.open(db)
+    try:
+        for year in range(2021, 2026):
+            top = svc.reports.largest_activities(year, limit=3)
+            assert [h.image is not None for h in top] == [True, True, True]
+            assert all(svc.evidence.path(h.image).stat().st_size > 10_000 for h in top)
+            assert svc.reports.largest_activities(year, limit=4)[3].image is None
+    finally:
+        svc.close()
 
 
 def test_backup_restore_and_check(county: Path, tmp_path: Path, capsys):

@@ -6,6 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
 
 from desktop.exporting.fonts import fonts, markup
 from desktop.exporting.return_workbook import ExportCancelled
@@ -125,3 +127,30 @@ def test_cancel_leaves_no_file_and_no_record(plan_services: Services, tmp_path: 
         export_summary(plan_services, 2024, out, progress=lambda done, total: done < 2)
     assert not list(tmp_path.glob("cancelled.pdf*"))
     assert plan_services.submissions.list() == []
+
+
+def _line_texts(para: Paragraph) -> list[str]:
+    lines = para.blPara.lines
+    if para.blPara.kind == 0:
+        return ["".join(words) for _space, words in lines]
+    return ["".join(frag.text for frag in line.words) for line in lines]
+
+
+@pytest.mark.parametrize("mixed_fonts", [False, True])
+def test_no_line_begins_with_chinese_closing_punctuation(mixed_fonts: bool) -> None:
+    """避头点: "，" "；" "：" "）" never start a line, at any width the text may be set in."""
+    font = fonts().body
+    style = ParagraphStyle("t", fontName=font, fontSize=16, leading=28, wordWrap="CJK")
+    # One closing mark at a time: reportlab hangs a single mark in the margin, so the
+    # summary's own sentences never put two together ("）。").
+    text = "全年共开展科普活动，参加人次完成率达到百分之八十；注册志愿者（含青年）二千余人：服务时长达标。" * 3
+    if mixed_fonts:  # a second font span takes reportlab's other wrapping path
+        text = f'<font name="{fonts().hei}">重点</font>' + text
+    starts = set()
+    for width in range(120, 420, 7):
+        para = Paragraph(text, style)
+        para.wrap(width, 10_000)
+        lines = _line_texts(para)
+        assert len(lines) > 1
+        starts |= {line[0] for line in lines[1:] if line}
+    assert not starts & set("，；：）。、")

@@ -16,10 +16,22 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.lib import textsplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import paragraph
 
 from desktop.paths import resource_dir
+
+# Chinese line-breaking (避头点): reportlab's CJK wrap keeps its listed closing
+# marks off the start of a line by hanging them in the margin, but the list
+# holds only ASCII and Japanese forms. Add the full-width Chinese ones, or
+# "，" "：" "）" begin lines in a document meant for an official stamp.
+# Both the one-font and the mixed-font wrap paths read the list.
+CHINESE_CANNOT_START = "，：；？！”’）》」』】〕〉…%％·"
+textsplit.ALL_CANNOT_START = paragraph.ALL_CANNOT_START = "".join(
+    dict.fromkeys(textsplit.ALL_CANNOT_START + CHINESE_CANNOT_START)
+)
 
 # role → candidate file names, best first (Windows system fonts).
 WINDOWS_FILES: dict[str, tuple[str, ...]] = {
@@ -77,6 +89,12 @@ def _shipped() -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc"))
+
+
+def cjk_font_path() -> Path | None:
+    """A font file with Chinese glyphs, for drawing text outside reportlab (demo photos)."""
+    candidates = [_find_windows("hei"), *_shipped(), *map(Path, SYSTEM_FALLBACKS)]
+    return next((p for p in candidates if p is not None and p.is_file()), None)
 
 
 def _register(name: str, path: Path) -> str | None:

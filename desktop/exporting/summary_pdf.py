@@ -462,21 +462,21 @@ def _sections(
         if roll is not None and roll.indicators:
             summary += (
                 f"，{roll.indicators} 项量化指标平均完成 {pct(roll.completion_pct)}"
-                f"（{roll.status_label}）"
+                f"，总体{roll.status_label}"
             )
         summary += f"；全年记录相关活动 {acts:,} 次。" if acts else "；全年未记录相关活动。"
         story.append(_p(summary, st.body))
         for i, t in enumerate(section_tasks, start=1):
             n_act, people = task_stats.get(t.code, (0, 0))
             leads = "、".join(u.name for u in t.lead_units) or "未明确"
-            text = f"{i}. {t.title}（牵头：{leads}）。"
+            text = f"{i}. {t.title}，由{leads}牵头。"
             text += f"开展活动 {n_act:,} 次，参加 {people:,} 人次" if n_act else "本年未记录活动"
             inds = [p for p in report.indicators if p.task_code == t.code]
             for p in inds:
                 digits = 1 if p.measure == "percent" else 0
                 text += (
                     f"；{p.name}完成 {fmt(p.actual, digits)}{p.unit}"
-                    f"（目标 {fmt(p.target, digits)}{p.unit}，完成率 {pct(p.completion_pct)}，{p.status_label}）"
+                    f"，目标 {fmt(p.target, digits)}{p.unit}，完成率 {pct(p.completion_pct)}，{p.status_label}"
                 )
             story.append(_p(text + "。", st.body))
     return story
@@ -570,14 +570,16 @@ def _image(path: Path, max_w: float, max_h: float) -> Image | None:
 
 
 def _highlights(st: Styles, services: Services, year: int) -> list[Flowable]:
-    story: list[Flowable] = [_p("六、特色活动", st.h1)]
+    heading = _p("六、特色活动", st.h1)
     items = services.reports.largest_activities(year)
     if not items:
-        story.append(_p("本年度未记录活动。", st.body))
-        return story
-    story.append(_p("全年参加人次最多的活动如下。", st.lead_in))
+        return [heading, _p("本年度未记录活动。", st.body)]
+    # The heading and lead-in travel with the first activity, never alone at a page foot.
+    opening: list[Flowable] = [heading, _p("全年参加人次最多的活动如下。", st.lead_in)]
+    story: list[Flowable] = []
     for n, h in enumerate(items, start=1):
         block: list[Flowable] = [
+            *(opening if n == 1 else []),
             _p(f"（{cn_number(n)}）{h.title}", st.h2),
             _p(
                 f"{cn_date(h.start_date)}，{h.unit_name}在{h.place_name or '本地'}组织开展"

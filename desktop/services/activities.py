@@ -111,6 +111,7 @@ class ActivityRow:
     sessions: int
     volunteers: int
     funding_yuan: float
+    evidence: int
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,12 @@ class Totals:
     funding_yuan: float
 
 
+EVIDENCE_COUNT = (
+    select(func.count(Evidence.id))
+    .where(Evidence.activity_id == Activity.id)
+    .correlate(Activity)
+    .scalar_subquery()
+)
 SORT_COLUMNS = {
     "start_date": Activity.start_date,
     "title": Activity.title,
@@ -133,6 +140,7 @@ SORT_COLUMNS = {
     "sessions": Activity.sessions,
     "volunteers": Activity.volunteers,
     "funding": Activity.funding_fen,
+    "evidence": EVIDENCE_COUNT,
 }
 
 
@@ -370,6 +378,7 @@ class ActivityService:
                 Activity.sessions,
                 Activity.volunteers,
                 Activity.funding_fen,
+                EVIDENCE_COUNT,
             )
             .join(ActivityType, ActivityType.id == Activity.type_id)
             .join(Unit, Unit.id == Activity.unit_id)
@@ -378,7 +387,9 @@ class ActivityService:
         stmt = apply_filter(stmt, flt).order_by(*order).offset(offset).limit(limit)
         with self.db.reading() as s:
             return [
-                ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9] / 100)
+                ActivityRow(
+                    r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9] / 100, r[10]
+                )
                 for r in s.execute(stmt)
             ]
 

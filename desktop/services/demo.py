@@ -7,8 +7,10 @@ are inserted with Core in chunks, so a million activities stay practical.
 from __future__ import annotations
 
 import random
+import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -29,7 +31,9 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services import audit
+from desktop.services.demo_photos import draw_photo
 from desktop.services.entries import set_entry
+from desktop.services.evidence import EvidenceService
 from desktop.services.locks import LockService
 from desktop.services.plans import PlanService
 from desktop.services.reference import ensure_unit, seed_reference
@@ -357,9 +361,30 @@ def build_demo(
         _insert_activities(s, rng, activities, progress)
         _insert_entries_and_teams(s, rng)
         audit.record(s, "import", "demo", None, f"生成演示数据：{activities} 条活动")
+    _attach_photos(db, rng)
     locks = LockService(db)
     for year in (2021, 2022, 2023, 2024):
         locks.lock(str(year))
+
+
+def _attach_photos(db: Database, rng: random.Random, per_year: int = 3) -> None:
+    """A drawn photo for each year's largest activities, as the office would attach."""
+    evidence = EvidenceService(db)
+    with db.reading() as s:
+        chosen = [
+            (a.id, a.title, a.start_date)
+            for year in YEARS
+            for a in s.scalars(
+                select(Activity)
+                .where(Activity.start_date.between(date(year, 1, 1), date(year, 12, 31)))
+                .order_by(Activity.participants.desc(), Activity.id)
+                .limit(per_year)
+            )
+        ]
+    with tempfile.TemporaryDirectory() as folder:
+        for activity_id, title, day in chosen:
+            photo = draw_photo(title, day, Path(folder) / f"{day.isoformat()} 活动现场.jpg", rng)
+            evidence.add(activity_id, photo)
 
 
 def _insert_activities(

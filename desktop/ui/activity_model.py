@@ -44,6 +44,7 @@ COLUMNS: list[Column] = [
     Column("场次", "sessions", numeric=True),
     Column("志愿者人次", "volunteers", numeric=True),
     Column("经费（元）", "funding", numeric=True),
+    Column("佐证", "evidence", numeric=True),
 ]
 
 
@@ -64,7 +65,9 @@ def _cell(row: ActivityRow, column: int) -> str:
         return fmt_number(row.sessions)
     if column == 7:
         return fmt_number(row.volunteers)
-    return fmt_money(row.funding_yuan)
+    if column == 8:
+        return fmt_money(row.funding_yuan)
+    return f"{row.evidence} 份" if row.evidence else ""
 
 
 class ActivityTableModel(QAbstractTableModel):

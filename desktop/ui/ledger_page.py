@@ -193,7 +193,7 @@ class LedgerPage(QWidget):
         head.setHighlightSections(False)
         head.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        widths = [96, 0, 130, 140, 96, 84, 60, 90, 104]
+        widths = [92, 0, 112, 124, 84, 80, 52, 86, 100, 52]
         for col, width in enumerate(widths):
             if width:
                 self.table.setColumnWidth(col, width)

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from desktop.services.activities import ActivityFilter
+from desktop.ui.activity_model import COLUMNS
 from desktop.ui.ledger_page import LedgerPage
 
 
@@ -101,9 +102,12 @@ def test_text_search_type_and_evidence_filters(qtbot, small_ledger, tmp_path):
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     first = page.services.activities.rows(ActivityFilter(text="进社区"), 0, 10)[0].id
     page.services.evidence.add(first, photo)
+    page.services.evidence.add(first, photo)  # a second file: the table counts both
     with qtbot.waitSignal(page.refreshed):
         page.evidence.setCurrentIndex(page.evidence.findText("有佐证材料"))
     assert titles(page) == ["科普讲座进社区"]
+    column = [c.header for c in COLUMNS].index("佐证")
+    assert page.model.index(0, column).data() == "2 份"
     with qtbot.waitSignal(page.refreshed):
         page.evidence.setCurrentIndex(page.evidence.findText("无佐证材料"))
     assert titles(page) == ["城关镇青少年科普讲座"]
