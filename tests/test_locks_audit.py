@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from desktop.models import Activity, ActivityType, AuditRecord, Unit
+from desktop.models import Activity, ActivityType, AuditRecord, SectionUnit, TaskUnit, Unit
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.errors import LockedError, ValidationError
+from desktop.services.safety import ACTION_LABELS, ENTITY_LABELS
 
 
 def _input(svc: Services, day: date, **kw) -> ActivityInput:
@@ -92,3 +95,27 @@ def test_activity_validation(any_plan_services: Services, kw, message):
 def test_activity_outside_plan_years_is_refused(any_plan_services: Services):
     with pytest.raises(ValidationError, match="不在实施方案期限"):
         any_plan_services.activities.add(_input(any_plan_services, date(2019, 5, 1)))
+
+
+def test_every_audited_kind_and_action_has_a_chinese_label() -> None:
+    """The 操作记录 tab never shows a code such as "submission" to the office."""
+    root = Path(__file__).resolve().parent.parent / "desktop"
+    actions: set[str] = set()
+    entities = {SectionUnit.__tablename__, TaskUnit.__tablename__}
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "record"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "audit"
+            ):
+                action, entity = node.args[1], node.args[2]
+                if isinstance(action, ast.Constant):
+                    actions.add(action.value)
+                if isinstance(entity, ast.Constant):
+                    entities.add(entity.value)
+    assert len(entities) > 15 and len(actions) > 8
+    assert sorted(entities - ENTITY_LABELS.keys()) == []
+    assert sorted(actions - ACTION_LABELS.keys()) == []

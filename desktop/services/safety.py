@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "undo": "撤销导入",
     "activate": "启用",
     "export": "导出",
+    "reorder": "调整顺序",
 }
 ENTITY_LABELS = {
     "activity": "活动",
@@ -39,7 +40,12 @@ ENTITY_LABELS = {
     "setting": "设置",
     "demo": "演示数据",
     "volunteer_team": "志愿服务队",
+    "team_headcount": "队伍人数",
     "import_batch": "导入批次",
+    "task_unit": "任务责任单位",
+    "section_unit": "行动/工程责任单位",
+    "submission": "报送记录",
+    "database": "数据库",
 }
 
 # Field names in audit records, as the user knows them.
