@@ -3,7 +3,8 @@
 Only `count` and the first page are read when the filter or the sort order
 changes, and off the GUI thread (sorting a million rows by title takes SQL a
 few seconds); further pages arrive through canFetchMore/fetchMore as the user
-scrolls. A ledger of a million activities therefore opens as fast as one of a
+scrolls, also read off the GUI thread, since a deep page under a sort with no
+index costs SQL as much as the first. A ledger of a million activities therefore opens as fast as one of a
 hundred, and sorting is done by SQL (the service's sort keys), never here.
 """
 
@@ -80,6 +81,7 @@ class ActivityTableModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self.loader = Loader(self)
+        self.pager = Loader(self)
         self._service = activities
         self._page = page_size
         self._filter = ActivityFilter()
@@ -87,6 +89,9 @@ class ActivityTableModel(QAbstractTableModel):
         self._descending = True
         self._rows: list[ActivityRow] = []
         self._count = 0
+        # Bumped on every reload, so a page read for an older filter or sort is dropped.
+        self._epoch = 0
+        self._fetching: int | None = None  # epoch of the page being read, if any
 
     # --- what the page asks -------------------------------------------------
 
@@ -109,6 +114,7 @@ class ActivityTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Count again and fetch the first page (after a filter, sort or data change)."""
+        self._epoch += 1
         flt, key, descending = replace(self._filter), self._sort_key, self._descending
         self.loader.run(
             lambda: (
@@ -135,10 +141,6 @@ class ActivityTableModel(QAbstractTableModel):
     def row_data(self, row: int) -> ActivityRow:
         return self._rows[row]
 
-    def _fetch(self, offset: int) -> list[ActivityRow]:
-        return self._service.rows(
-            self._filter, offset, self._page, self._sort_key, self._descending
-        )
 
     # --- Qt model interface -------------------------------------------------
 
@@ -152,16 +154,32 @@ class ActivityTableModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._count
 
     def fetchMore(self, parent: Index = ROOT) -> None:
-        if parent.isValid():
+        if parent.isValid() or self._fetching == self._epoch:
             return
-        more = self._fetch(len(self._rows))
+        epoch, offset = self._epoch, len(self._rows)
+        flt, key, descending = replace(self._filter), self._sort_key, self._descending
+        self._fetching = epoch
+        self.pager.run(
+            lambda: self._service.rows(flt, offset, self._page, key, descending),
+            lambda more: self._append(epoch, offset, more),
+            lambda exc: self._page_failed(epoch, exc),
+        )
+
+    def _append(self, epoch: int, offset: int, more: list[ActivityRow]) -> None:
+        if epoch != self._epoch or offset != len(self._rows):
+            return
+        self._fetching = None
         if not more:
             self._count = len(self._rows)
             return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self.beginInsertRows(QModelIndex(), offset, offset + len(more) - 1)
         self._rows.extend(more)
         self.endInsertRows()
+
+    def _page_failed(self, epoch: int, exc: BaseException) -> None:
+        if epoch == self._epoch:
+            self._fetching = None
+            self.failed.emit(str(exc))
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
