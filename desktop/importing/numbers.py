@@ -44,6 +44,7 @@ MAGNITUDES: dict[str, int] = {"千": 1000, **CN_LARGE_UNITS}
 QUANTITY_UNITS: tuple[str, ...] = (
     "个百分点",
     "人次",
+    "场次",
     "万元",
     "小时",
     "课时",
@@ -84,18 +85,19 @@ _UPPER_BOUND_WORDS: tuple[str, ...] = (
 )
 _LOWER_BOUND_NEGATIONS: tuple[str, ...] = ("不低于", "不少于")
 
+_CN_DIGIT_CHARS = "".join(CN_DIGITS)
 _CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "万亿"
 
 _BEFORE = r"(?P<before>不少于|不低于|不超过|不高于|不多于|至少|超过|高于|低于|达到|达|控制在)?\s*"
 _AFTER = r"\s*(?P<after>及以上|以上|以下|以内|左右)?"
-_ARABIC = r"\d+(?:\.\d+)?"
+_ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CN_NUM = rf"[{_CN_NUMERAL_CHARS}]+"
 _UNIT_ALT = "|".join(re.escape(u) for u in QUANTITY_UNITS)
 
 _ARABIC_QUANTITY = re.compile(
     _BEFORE
     + rf"(?P<num>{_ARABIC})(?:\s*[-—–~～至到]\s*(?P<upper>{_ARABIC}))?"
-    + r"\s*(?P<mag>[万千亿])?\s*"
+    + r"\s*(?P<mag>[万千亿])?\s*(?P<approx>余|多)?\s*"
     + rf"(?P<unit>{_UNIT_ALT})?"
     + _AFTER
 )
@@ -106,13 +108,24 @@ _ARABIC_QUANTITY = re.compile(
 _CHINESE_QUANTITY = re.compile(
     rf"(?<![\d.{_CN_NUMERAL_CHARS}])"
     rf"(?P<num>[一二两三四五六七八九十][{_CN_NUMERAL_CHARS}]*)"
-    r"(?P<unit>名|人次|人|次|个|所|家|场|期|座|辆|套)" + _AFTER
+    r"(?P<unit>名|人次|人|场次|次|个|所|家|场|期|座|辆|套)" + _AFTER
 )
 _CHINESE_PERSON_UNITS = ("名", "人")
 _TARGET_WORDS = re.compile(
     r"不少于|不低于|不超过|至少|超过|达到|配备|配置|设立|明确|创建|建成|培育|举办|开展|召开|组织|安排"
+    r"|培训|轮训|新建|建设|接待"
 )
 _LOOKBACK = 6
+# Counts of events are often printed after their object: "每年举办…大赛一次".
+# For those units the whole clause is searched for a target word or a
+# frequency ("每年"), not only the last few characters.
+_EVENT_UNITS = ("次", "场", "期", "场次")
+_FREQUENCY = re.compile(r"每(?:年|学年|学期|季度|月|周)|年均|全年")
+# "百分之九十", "百分之12.5": a percentage written out.
+_PERCENT_WORDS = re.compile(
+    r"(?P<before>不少于|不低于|不超过|不高于|至少|超过|高于|低于|达到|达|控制在)?"
+    rf"百分之(?P<num>{_ARABIC}|[{_CN_NUMERAL_CHARS}]+(?:点[{_CN_DIGIT_CHARS}]+)?)" + _AFTER
+)
 
 _FULLWIDTH_OFFSET = 0xFEE0
 
@@ -218,11 +231,11 @@ def _is_year(match: re.Match[str], text: str) -> bool:
     following = text[match.end("num") : match.end("num") + 12].lstrip()
     if following.startswith("年"):
         return True
-    num = float(match.group("num"))
+    num = float(match.group("num").replace(",", ""))
     upper = match.group("upper")
     return (
         1900 <= num <= 2100
-        and (upper is None or 1900 <= float(upper) <= 2100)
+        and (upper is None or 1900 <= float(upper.replace(",", "")) <= 2100)
         and not match.group("unit")
     )
 
@@ -234,7 +247,8 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     letters or other digits, and bare numbers with neither a unit nor a
     magnitude nor a comparator word (section numbers, "330工程").
     """
-    half = to_halfwidth(text)
+    # "，" stays full-width: "1,500" groups digits, "全县，100个" does not
+    half = to_halfwidth(text.replace("，", "\x00")).replace("\x00", "，")
     found: list[QuantityMatch] = []
     for m in _ARABIC_QUANTITY.finditer(half):
         num_start = m.start("num")
@@ -256,9 +270,12 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         found.append(QuantityMatch(quantity, m.start(), m.end(), text[m.start() : m.end()]))
     for m in _CHINESE_QUANTITY.finditer(half):
         window = re.split(r"[，。；、,;]", half[max(0, m.start() - _LOOKBACK) : m.start()])[-1]
-        if window.endswith(("第", "每")):
+        if window.endswith(("第", "每")) or half[m.end("unit") : m.end("unit") + 1] == "性":
             continue
         trigger = _TARGET_WORDS.search(window)
+        if trigger is None and m.group("unit") in _EVENT_UNITS:
+            clause = re.split(r"[，。；,;：:]", half[: m.start()])[-1]
+            trigger = _TARGET_WORDS.search(clause) or _FREQUENCY.search(clause)
         if m.group("unit") not in _CHINESE_PERSON_UNITS and not trigger:
             continue
         try:
@@ -268,8 +285,24 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         before = trigger.group(0) if trigger else None
         quantity = Quantity(value, m.group("unit"), comparator_of(before, m.group("after")))
         found.append(QuantityMatch(quantity, m.start(), m.end(), text[m.start() : m.end()]))
+    for m in _PERCENT_WORDS.finditer(half):
+        try:
+            value = _percent_value(m.group("num"))
+        except ValueError:
+            continue
+        quantity = Quantity(value, "%", comparator_of(m.group("before"), m.group("after")))
+        found.append(QuantityMatch(quantity, m.start(), m.end(), text[m.start() : m.end()]))
     found.sort(key=lambda q: q.start)
     return found
+
+
+def _percent_value(number: str) -> Number:
+    """ "九十" → 90, "十二点五" → 12.5, "12.5" → 12.5."""
+    if "点" not in number:
+        return parse_number(number)
+    whole, decimals = number.split("点", 1)
+    digits = "".join(str(CN_DIGITS[ch]) for ch in decimals)
+    return _tidy(Decimal(parse_chinese_integer(whole)) + Decimal(f"0.{digits}"))
 
 
 def parse_quantity(text: str) -> Quantity:

@@ -11,7 +11,10 @@ It keys on the conventions these documents share, not on any one file:
 - "措施：" blocks after goal lists (the measures are the tasks);
 - unit lines "牵头部门/牵头单位：…", "配合部门/责任单位：…" after a section,
   and per-task "〔责任单位：…〕" or "（…按职责分工负责）" (first named leads);
-- text hard-wrapped from a PDF, with page numbers such as "－１３－" inside;
+- unit lists split by "、", "，" or spaces, two labels on one line
+  ("牵头单位：A　配合单位：B"), "A牵头，B配合" and "A（牵头）、B";
+- text hard-wrapped from a PDF, with page numbers such as "－１３－" inside,
+  and titles or headings broken across lines;
 - the notice header: 文号, issue date, and the plan's title with its years.
 
 Nothing here may raise on odd input: an unrecognised document yields a dict
@@ -113,10 +116,68 @@ _CJK_SPACE_RE = re.compile(
 )
 
 
+_SPACES = "[ \t\u3000\u00a0]+"
+# Where a list of units starts: after a unit label's colon, or inside a
+# bracket that ends "…负责）".
+_UNIT_LIST_RE = re.compile(
+    r"(?:牵头|主责|配合|协办|协同|参与|协作|责任|相关|实施)(?:部门|单位)[ \t\u3000]*[：:]"
+    r"(?P<after>[^〕】］\]。]*)"
+    r"|[（(〔【［\[](?P<inside>[^（）()〔〕【】]*?负责)[）)〕】］\]]"
+)
+# Last character of a unit name (局, 委, 科协, 中心, 各乡镇（街道）…) and first
+# character of one (its region: 县, 市, 区, 团县委, 各乡镇…).
+_UNIT_END_CHARS = "局委会办部院校联协团站心司台馆所社府队处室厅行园区镇道组）)"
+_UNIT_START_CHARS = "县市区州旗盟镇乡团各省国中"
+
+
+def _listed(left: str, right: str) -> bool:
+    """Whether a space between two words separates two unit names."""
+    return (
+        len(left) >= 2
+        and len(right) >= 2
+        and left[-1] in _UNIT_END_CHARS
+        and (right[0] in _UNIT_START_CHARS or right[0] == left[0])
+    )
+
+
+def _space_separated_units(span: str) -> str:
+    """ "县科协 县工业和信息化局" → "县科协、县工业和信息化局" (spaces between
+    letters of one name, as in "县 科 协", are left for `_normalize_line`)."""
+    words = re.split(f"({_SPACES})", span)
+    out = words[:1]
+    for i in range(1, len(words) - 1, 2):
+        left, right = out[-1], words[i + 1]
+        out.append("、" if _listed(left.rstrip(), right.lstrip()) else words[i])
+        out.append(right)
+    if len(words) > 1 and len(words) % 2 == 0:  # trailing separator
+        out.append(words[-1])
+    return "".join(out)
+
+
+def _mark_unit_lists(line: str) -> str:
+    """Turn the spaces that separate unit names into "、" before spaces go."""
+
+    def fix(match: re.Match[str]) -> str:
+        group = "after" if match.group("after") is not None else "inside"
+        start, end = match.span(group)
+        text = match.group(0)
+        offset = match.start()
+        return (
+            text[: start - offset]
+            + _space_separated_units(match.group(group))
+            + text[end - offset :]
+        )
+
+    return _UNIT_LIST_RE.sub(fix, line)
+
+
 def _normalize_line(line: str) -> str:
-    """Strip a line and drop spaces next to Chinese text ("到 2025 年" → "到2025年")."""
+    """Strip a line and drop spaces next to Chinese text ("到 2025 年" → "到2025年").
+
+    Spaces that separate unit names in a unit list become "、" first.
+    """
     line = line.replace("\ufeff", "").strip(" \t\u3000\u00a0\r")
-    return _CJK_SPACE_RE.sub("", line)
+    return _CJK_SPACE_RE.sub("", _mark_unit_lists(line))
 
 
 def _is_page_number(line: str) -> bool:
@@ -179,26 +240,62 @@ def _is_complete(line: str) -> bool:
     return bool(_TITLE_END_RE.search(line)) and not re.search(r"[，。]", line)
 
 
+_YEAR_PAREN_START_RE = re.compile(r"^[（(]\d{4}\s*年?\s*[—\-–~～至到]+\s*\d{4}\s*年?[）)]")
+# Words a heading ends with: "…提升行动", "…建设工程", "保障措施".
+_HEADING_END_RE = re.compile(r"(?:行动|工程|计划|任务|措施|要求|目标|原则|机制|保障|思想)$")
+
+
+def _continues_title(previous: str, line: str) -> bool:
+    """A title's year range, alone or with the rest of the title, on the next line.
+
+    "…规划纲要" + "（2021—2035年）实施方案（2021—2025年）" is one title.
+    """
+    years = _YEAR_PAREN_START_RE.match(line)
+    if not years or not _TITLE_END_RE.search(previous) or re.search(r"[，。；]", previous):
+        return False
+    rest = line[years.end() :]
+    return not rest or (
+        not re.search(r"[，。；：]", rest)
+        and bool(_TITLE_END_RE.search(rest) or _YEAR_PAREN_RE.search(rest))
+    )
+
+
+def _continues_heading(previous: str, line: str) -> bool:
+    """The end of a heading that a PDF broke onto the next line.
+
+    "（三）科普基础设施和基层科普能力建设" + "工程": a short fragment,
+    no punctuation inside, that gives the heading its closing word.
+    """
+    fragment = line.rstrip("。")
+    return (
+        _is_short_heading(previous)
+        and not _HEADING_END_RE.search(previous.rstrip("。"))
+        and 0 < len(fragment) <= 12
+        and not re.search(r"[，。；：:、（）()]", fragment)
+        and not _starts_block(line)
+        and bool(_HEADING_END_RE.search(previous + fragment))
+    )
+
+
 def unwrap(lines: list[str]) -> list[str]:
     """Join hard-wrapped lines back into paragraphs.
 
     A line continues the previous one unless the previous line was complete
     (see `_is_complete`) or this one opens a block. A year range printed
-    under a title ("（2016—2020年）") is glued to the title.
+    under a title ("（2016—2020年）") is glued to the title, and the last
+    word of a heading broken across lines to its heading.
     """
     paragraphs: list[str] = []
     last_complete = True
     for line in lines:
-        glue_years = (
-            bool(paragraphs)
-            and _YEAR_PAREN_RE.fullmatch(line) is not None
-            and bool(_TITLE_END_RE.search(paragraphs[-1]))
+        glue = bool(paragraphs) and (
+            _continues_title(paragraphs[-1], line) or _continues_heading(paragraphs[-1], line)
         )
-        if paragraphs and (glue_years or (not last_complete and not _starts_block(line))):
+        if paragraphs and (glue or (not last_complete and not _starts_block(line))):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
-        last_complete = _is_complete(line)
+        last_complete = _is_complete(paragraphs[-1] if glue else line)
     return paragraphs
 
 
@@ -543,6 +640,9 @@ def _issue_date(line: str) -> str | None:
         return None
 
 
+_REGION_VERB_RE = re.compile(r"(?:关于)?(?:深入)?(?:贯彻落实|贯彻|落实|实施|推进|开展)$")
+
+
 def _read_meta(lines: list[str], paragraphs: list[str]) -> _Meta:
     meta = _Meta()
     name, index = _find_title(paragraphs)
@@ -552,13 +652,15 @@ def _read_meta(lines: list[str], paragraphs: list[str]) -> _Meta:
         compact = line.replace(" ", "")
         if meta.doc_number is None and (m := _DOC_NUMBER_RE.match(compact)):
             number = re.sub(r"[\[［【(（]", "〔", m.group(1))
-            meta.doc_number = re.sub(r"[\]］】)）]", "〕", number)
+            meta.doc_number = to_halfwidth(re.sub(r"[\]］】)）]", "〕", number))
         if meta.issue_date is None:
             meta.issue_date = _issue_date(line)
     if name:
         name = name.replace("(", "（").replace(")", "）")
         meta.name = name
-        meta.region = re.split(r"(?:全民|公民)?科学素质", name)[0].removeprefix("中共") or None
+        region = re.split(r"(?:全民|公民)?科学素质", name)[0].removeprefix("中共")
+        # "北峪县贯彻落实全民科学素质…": the verb is not part of the region
+        meta.region = _REGION_VERB_RE.sub("", region) or None
         # the last range: "…纲要（2021—2035年）实施方案（2021—2025年）" is a 2021–2025 plan
         years = re.findall(r"(\d{4})\s*年?\s*[—\-–~～至到]+\s*(\d{4})", to_halfwidth(name))
         if years:
@@ -610,10 +712,12 @@ _STRUCTURAL_RE = re.compile(r"^(?:提升行动|重点工程|重点工作|重点�
 _RATE_RE = re.compile(r"(覆盖率|普及率|参与率|开放率|知晓率|达标率|合格率|比例|比率|占比)$")
 _TIME_PREFIX_RE = re.compile(
     r"^(?:“?十[三四五六]五”?(?:期间|期末|末|时期)?|到\d{4}年(?:底|末)?|至\d{4}年|\d{4}年(?:底|末)?"
-    r"|每年|每学期|力争|争取|确保|基本|实现|要)[，,]?"
+    r"|每年|每学期|五年(?:内|来)?(?:累计)?|累计|力争|争取|确保|基本|实现|要)[，,]?"
 )
 _FILLER_RE = re.compile(r"每年|每学期|每季度|至少|力争|争取")
-_TRAILING_COMPARATOR_RE = re.compile(r"(?:应|要)?(?:达到|达|不少于|不低于|超过|不超过|控制在|共)?$")
+_TRAILING_COMPARATOR_RE = re.compile(
+    r"(?:应|要)?(?:(?:提高|提升|增加|增长|上升)(?:到|至)|达到|达|不少于|不低于|超过|不超过|控制在|共)?$"
+)
 # Verbs that take the counted object: "配备10辆科普大篷车", "新建…5个".
 _OBJECT_VERBS = "配备|配置|创建|培育|建设|建成|举办|开展|组织|安排|召开|培训|轮训|培养|完成|拥有|设立|明确|新建|参加|认定"
 # "配备10辆…和配置2套…": the second target's clause starts after 和.
@@ -707,6 +811,19 @@ def _read_literacy(passages: list[_Passage], first_year: int | None) -> _Literac
     return found
 
 
+def _is_literacy_figure(sentence: str, match: QuantityMatch) -> bool:
+    """Whether a percent in a literacy sentence is the literacy figure itself.
+
+    In "…具备科学素质的比例超过13%，力争达到15%，城乡差距控制在3个百分点以内"
+    both percents are the literacy target; the gap is a target of its own,
+    as is any other rate named in its clause ("…达标率达到90%").
+    """
+    if match.quantity.unit != "%":
+        return False
+    clause = _local_clause(sentence, match)
+    return bool(_LITERACY_RE.search(clause)) or not re.search(r"率|比例|比重|占比|水平", clause)
+
+
 def _blank_titles(text: str) -> str:
     """Hide the inside of 《…》 (same length) so cited titles give no targets."""
     return re.sub(r"《[^《》]*》", lambda m: "《" + "□" * (len(m.group(0)) - 2) + "》", text)
@@ -757,12 +874,33 @@ def _measure(quantity: Quantity, clause: str, name: str) -> str:
     return "count"
 
 
+# "每年", "年均", and "年" before what is done in the year ("年浏览量", "年培训").
+_ANNUAL_RE = re.compile(
+    r"每年|每学年|每学期|每季度|年均|每个?年度|全年"
+    r"|(?<![\d〇○零一二三四五六七八九十今明当同])年(?:浏览|访问|点击|阅读|接待|服务|培训|开展|举办|参与|参加)"
+)
+# Words that give a target its own time frame, so a "每年" earlier in the
+# sentence no longer applies: "每年培训…，到2025年累计…".
+_OWN_TIME_RE = re.compile(r"\d{4}年|期间|累计|五年|期末|年底|年末|总计|共计")
+
+
 def _target_mode(measure: str, clause: str) -> str:
     if measure == "percent":
         return "end"
-    if re.search(r"每年|每学期|每季度|年均|每个?年度", clause):
+    if _ANNUAL_RE.search(clause):
         return "annual"
     return "end" if measure == "level" else "period"
+
+
+def _annual_scope(sentence: str, match: QuantityMatch) -> bool:
+    """Whether a "每年" earlier in the sentence still holds at this number.
+
+    "每年培训农民2万人次，举办专题讲座10场" holds 10 场 every year as well;
+    a clause that names its own time ("到2025年…", "累计…") ends the scope.
+    """
+    before = sentence[: match.start]
+    annuals = list(_ANNUAL_RE.finditer(before))
+    return bool(annuals) and not _OWN_TIME_RE.search(before[annuals[-1].end() :])
 
 
 def _rule(
@@ -776,7 +914,7 @@ def _rule(
         metric = "participants"  # people trained are the participants of training
     elif not _ORGANISE_RE.search(clause):
         return None  # "有机会参加1次培训" counts attendance, not events held
-    elif quantity.unit in ("次", "场") and (types or "活动" in clause):
+    elif quantity.unit in ("次", "场", "场次") and (types or "活动" in clause):
         metric = "activities"
     elif quantity.unit == "期" and (types or re.search(r"班|活动", clause)):
         metric = "sessions"
@@ -792,13 +930,20 @@ def _rule(
     }
 
 
-def _inherited_verb(previous: tuple[str, str] | None, unit: str, clause: str) -> str:
+_OWN_PREDICATE_RE = re.compile(r"达到|超过|不少于|不低于|达|保持在|稳定在|提高到|提升到")
+
+
+def _inherited_verb(previous: tuple[str, str] | None, unit: str, clause: str, gap: str = "") -> str:
     """The verb a listed target shares with the one before it, or "".
 
     In "创建全国科普教育基地2个，自治区科普教育基地10个" the second base is
-    created too: same unit, no verb of its own.
+    created too: same unit, no verb of its own. Not so in "培训骨干500人，
+    到2025年，注册科技志愿者超过3000人": a new time (in `gap`, the text
+    since the last target) or a predicate of its own starts a new statement.
     """
     if previous is None or previous[0] != unit or re.search(_OBJECT_VERBS, clause):
+        return ""
+    if _OWN_TIME_RE.search(gap) or _OWN_PREDICATE_RE.search(clause):
         return ""
     verb = re.match(_OBJECT_VERBS, previous[1])
     return verb.group(0) if verb else ""
@@ -807,21 +952,27 @@ def _inherited_verb(previous: tuple[str, str] | None, unit: str, clause: str) ->
 def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for sentence in _sentences(passage.text):
-        if (pid, sentence) in literacy.spans:
-            continue
+        literacy_sentence = (pid, sentence) in literacy.spans
         previous: tuple[str, str] | None = None  # (unit, name) of the last target
+        last_end = 0
         for match in find_quantities(_blank_titles(sentence)):
             quantity = match.quantity
             following = sentence[match.end : match.end + 6]
             if quantity.unit == "项" and _STRUCTURAL_RE.match(following):
                 continue
+            if literacy_sentence and _is_literacy_figure(sentence, match):
+                continue
             clause = _local_clause(sentence, match) + _object_after(sentence, match)
             name = _indicator_name(sentence, match)
-            verb = _inherited_verb(previous, quantity.unit, clause)
+            gap = sentence[last_end : match.start]
+            verb = _inherited_verb(previous, quantity.unit, clause, gap)
             name, clause = verb + name, verb + clause
-            previous = (quantity.unit, name)
+            previous, last_end = (quantity.unit, name), match.end
             unit = quantity.unit or ("人" if name.endswith("人数") else "")
             measure = _measure(quantity, clause, name)
+            mode = _target_mode(measure, clause)
+            if mode == "period" and _annual_scope(sentence, match):
+                mode = "annual"
             rule = _rule(quantity, measure, clause, passage.task, passage.section)
             for each in _split_rate_list(name) if measure == "percent" else [name]:
                 found.append(
@@ -831,7 +982,7 @@ def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[d
                         "unit": unit,
                         "measure": measure,
                         "task": passage.task.code if passage.task is not None else None,
-                        "target_mode": _target_mode(measure, clause),
+                        "target_mode": mode,
                         "target": quantity.value,
                         "targets_by_year": None,
                         "comparator": quantity.comparator,
@@ -848,12 +999,24 @@ def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[d
 # ------------------------------------------------------------ assembly
 
 
+_MAX_TITLE = 40
+
+
 def _task_title(body: str) -> tuple[str, str]:
-    """Lead-in sentence as the title; the rest as the text (whole body if one sentence)."""
+    """Lead-in sentence as the title; the rest as the text (whole body if one sentence).
+
+    A single long sentence with no lead-in ("推动科技资源向科普资源转化，鼓励…，
+    到2025年…") is titled by its first clause.
+    """
     match = re.match(r"^(.*?)。(.*)$", body)
     if match and match.group(1) and match.group(2).strip():
         return match.group(1).strip(), match.group(2).strip()
-    return body.rstrip("。；"), body
+    title = body.rstrip("。；")
+    if len(title) > _MAX_TITLE:
+        first = re.split(r"[，,；;：:]", title)[0]
+        if 4 <= len(first) <= _MAX_TITLE:
+            title = first
+    return title, body
 
 
 def _plan_id(region: str | None, first: int | None, last: int | None) -> str:

@@ -95,10 +95,18 @@ _LEAD_LABEL = re.compile(r"(?:牵头|主责|主办|主要责任)(?:部门|单位
 _COOP_LABEL = re.compile(r"(?:配合|协办|协同|参与|协作|相关)(?:部门|单位)?$")
 _FIRST_IS_LEAD_LABEL = re.compile(r"(?:责任|负责|实施)(?:部门|单位)$")
 _LABELLED_PART = re.compile(r"^\s*([^：:]{1,8})[：:](.*)$", re.S)
+# A second label printed on the same line ("牵头单位：A　配合单位：B、C"):
+# the list before it ends there.
+_EMBEDDED_LABEL = re.compile(
+    r"(?<=[^；;：:\s])[\s、，,]*(?=(?:牵头|主责|配合|协办|协同|参与|协作|责任|相关)(?:部门|单位)\s*[：:])"
+)
+# A role printed after one name: "县科协（牵头）、县教育局".
+_NAME_ROLE = re.compile(r"[（(](牵头|配合|参与|协办)(?:部门|单位)?[）)]$")
 
-# Closing words after a list: "…按职责分工负责", "…分别负责", "…等".
+# Closing words after a list: "…按职责分工负责", "…分别负责", "…等", "…等有关部门".
 _TRAILING_WORDS = re.compile(
-    r"(?:按(?:照)?(?:职责|职能)?(?:分工)?(?:负责|落实|实施)|分工负责|分别负责|共同负责|负责|等)+$"
+    r"(?:按(?:照)?(?:职责|职能)?(?:分工)?(?:负责|落实|实施)|分工负责|分别负责|共同负责|负责"
+    r"|等(?:相关|有关|其他)?(?:成员)?(?:部门|单位)?)+$"
 )
 _SPLIT = re.compile(r"[、，,；;/]+")
 _WRAPPERS = "〔〕[]［］【】（）()"
@@ -181,9 +189,10 @@ def parse_unit_clause(text: str, default_first_is_lead: bool = True) -> list[Uni
       leads and the rest cooperate (the convention of these plans), unless
       `default_first_is_lead` is false, when all cooperate (a 责任单位 line
       printed under a separate 牵头单位 line).
-    - "A牵头，B、C配合" → A lead, B and C cooperating.
+    - "A牵头，B、C配合" → A lead, B and C cooperating; "A（牵头）、B、C" too;
+    - "牵头单位：A　配合单位：B、C" (two labels on one line) as with "；".
     """
-    body = _strip_wrapper(text)
+    body = _EMBEDDED_LABEL.sub("；", _strip_wrapper(text))
     refs: list[UnitRef] = []
     parts = [p for p in re.split(r"[；;]", body) if p.strip()]
     for part in parts:
@@ -193,11 +202,14 @@ def parse_unit_clause(text: str, default_first_is_lead: bool = True) -> list[Uni
         if labelled and is_unit_label(labelled.group(1)):
             role = _role_of_label(labelled.group(1))
             part = labelled.group(2)
-        elif re.search(r"牵头|配合", part):
+        elif re.search(r"牵头|配合", part) and not _has_name_roles(part):
             refs.extend(_inline_roles(part))
             continue
         names = split_units(part)
         if not names:
+            continue
+        if _has_name_roles(part):
+            refs.extend(_marked_roles(names, role))
             continue
         if role is None and any(r.role == "lead" for r in refs):
             first_is_lead = False
@@ -205,6 +217,23 @@ def parse_unit_clause(text: str, default_first_is_lead: bool = True) -> list[Uni
             this_role: Role = role or ("lead" if i == 0 and first_is_lead else "cooperating")
             refs.append(UnitRef(name, this_role))
     return _dedupe(refs)
+
+
+def _has_name_roles(text: str) -> bool:
+    return any(_NAME_ROLE.search(name) for name in split_units(text))
+
+
+def _marked_roles(names: list[str], role: Role | None) -> list[UnitRef]:
+    """ "县科协（牵头）、县教育局" → the marked name leads, the others cooperate."""
+    refs = []
+    for name in names:
+        marker = _NAME_ROLE.search(name)
+        this_role: Role = role or "cooperating"
+        if marker:
+            name = name[: marker.start()]
+            this_role = "lead" if marker.group(1) == "牵头" else "cooperating"
+        refs.append(UnitRef(name, this_role))
+    return refs
 
 
 def _inline_roles(text: str) -> list[UnitRef]:
