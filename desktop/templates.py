@@ -33,6 +33,11 @@ def _load(template_id: str) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     data["id"] = template_id
+    for ind in data.get("indicators") or []:
+        # Optional keys (a percent computed from two other indicators), shown as null
+        # so `kepu templates --json` prints every key SCHEMA.md names.
+        ind.setdefault("numerator", None)
+        ind.setdefault("denominator", None)
     return data
 
 

@@ -311,3 +311,82 @@ def test_an_edited_plan_file_updates_the_plan_in_place(plan_services: Services, 
         "update",
         "按方案文件更新方案 测试县全民科学素质行动实施方案（2021—2025年）：新增 1 项、修改 4 项、删除 2 项",
     )
+
+
+def last_audit(svc: Services, entity: str) -> AuditRecord:
+    with svc.db.reading() as s:
+        return s.scalars(
+            select(AuditRecord).where(AuditRecord.entity == entity).order_by(AuditRecord.id.desc())
+        ).first()
+
+
+def test_a_percent_computed_from_two_levels_is_checked_audited_and_guarded(
+    plan_services: Services,
+):
+    svc, editor = plan_services, plan_services.plan_editor
+    plan_id = svc.plans.active().id
+    level = {"unit": "个", "measure": "level", "target_mode": "end", "task": None}
+    r1 = editor.add_indicator(plan_id, {**level, "code": "R1", "name": "示范社区数", "target": 24})
+    r2 = editor.add_indicator(plan_id, {**level, "code": "R2", "name": "社区总数", "target": 40})
+    ratio = {
+        "code": "R3",
+        "name": "科普示范社区覆盖率",
+        "unit": "%",
+        "measure": "percent",
+        "task": "P1.1",
+        "target_mode": "end",
+        "target": 60,
+        "numerator": "R1",
+        "denominator": "R2",
+    }
+    before = len(svc.plans.indicators())
+    refusals = [
+        ({"denominator": None}, "denominator", "填写了分子指标“R1”，还应填写分母指标"),
+        ({"numerator": "P1"}, "numerator", "分子指标“P1”本身是比率指标"),
+        ({"numerator": "R7"}, "numerator", "分子指标“R7”在本方案的指标中不存在"),
+        ({"measure": "count"}, "numerator", "只有计量方式为“比率”（percent）的指标"),
+        ({"denominator": "R1"}, "denominator", "分子、分母不能是同一个指标“R1”"),
+        ({"source": "derived", "rule": {"metric": "activities"}}, "source", "应为“手工填报”"),
+    ]
+    for change, field, words in refusals:
+        with pytest.raises(ValidationError, match=words) as info:
+            editor.add_indicator(plan_id, {**ratio, **change})
+        assert info.value.field == field
+    assert len(svc.plans.indicators()) == before  # nothing half-written
+
+    r3 = editor.add_indicator(plan_id, ratio)
+    record = last_audit(svc, "indicator")
+    assert record.summary == "新增指标 R3 科普示范社区覆盖率"
+    assert (record.changes["numerator"], record.changes["denominator"]) == ("R1", "R2")
+    svc.entries.set(r1, "2022", 18)
+    svc.entries.set(r2, "2022", 40)
+    p = next(x for x in svc.progress.report(as_of=date(2022, 12, 31)).indicators if x.code == "R3")
+    assert p.actual == pytest.approx(45.0)  # 18 / 40
+    assert p.completion_pct == pytest.approx(75.0)  # 45 / 60
+
+    # A part cannot become a percent, nor name itself once it is one.
+    with pytest.raises(ValidationError, match="是比率指标 R3“科普示范社区覆盖率”的分子") as info:
+        editor.update_indicator(
+            r1, {**level, "code": "R1", "name": "示范社区数", "target": 24, "measure": "percent"}
+        )
+    assert info.value.field == "measure"
+    with pytest.raises(ValidationError, match="分子指标不能是本指标自身"):
+        editor.update_indicator(r3, {**ratio, "numerator": "R3"})
+
+    # Removing a part is refused and names the percent that uses it; nothing changes.
+    with pytest.raises(
+        ServiceError, match="指标 R1“示范社区数”是比率指标 R3“科普示范社区覆盖率”的分子"
+    ):
+        editor.remove_indicator(r1, confirm=True)
+    with pytest.raises(ServiceError, match="R3“科普示范社区覆盖率”的分母"):
+        editor.remove_indicator(r2)
+    assert {"R1", "R2", "R3"} <= {i.code for i in svc.plans.indicators()}
+    assert len(svc.entries.entries(r1)) == 1
+
+    # Clearing the parts is an audited change; then R1 may go (with its entry, confirmed).
+    editor.update_indicator(r3, {**ratio, "numerator": None, "denominator": None})
+    record = last_audit(svc, "indicator")
+    assert record.summary == "修改指标 R3"
+    assert record.changes == {"numerator": ["R1", None], "denominator": ["R2", None]}
+    editor.remove_indicator(r1, confirm=True)
+    assert "R1" not in {i.code for i in svc.plans.indicators()}

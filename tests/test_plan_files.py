@@ -45,12 +45,39 @@ def test_every_template_survives_export_and_import(
         other.close()
 
 
+def add_coverage_ratio(svc: Services) -> None:
+    """科普示范社区覆盖率 = 示范社区数 ÷ 社区总数, added through the plan editor."""
+    plan_id = svc.plans.active().id
+    base = {"unit": "个", "measure": "level", "target_mode": "end", "task": None}
+    svc.plan_editor.add_indicator(
+        plan_id, {**base, "code": "R1", "name": "示范社区数", "target": 24}
+    )
+    svc.plan_editor.add_indicator(plan_id, {**base, "code": "R2", "name": "社区总数", "target": 40})
+    svc.plan_editor.add_indicator(
+        plan_id,
+        {
+            **base,
+            "code": "R3",
+            "name": "科普示范社区覆盖率",
+            "unit": "%",
+            "measure": "percent",
+            "target": 60,
+            "numerator": "R1",
+            "denominator": "R2",
+        },
+    )
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "yaml"])
 def test_per_year_targets_comparators_rules_and_aliases_survive(
     plan_services: Services, data_dir: Path, fmt: str
 ):
+    add_coverage_ratio(plan_services)
     original = plan_services.plans.to_dict()
     back = read_plan_file(export(original, data_dir / f"small.{fmt}"))
+    r3 = next(i for i in back["indicators"] if i["code"] == "R3")
+    assert (r3["measure"], r3["numerator"], r3["denominator"]) == ("percent", "R1", "R2")
+    assert all(i["numerator"] is None for i in back["indicators"] if i["code"] != "R3")
     y1 = next(i for i in back["indicators"] if i["code"] == "Y1")
     assert y1["target_mode"] == "per_year"
     assert y1["targets_by_year"] == {2021: 100, 2022: 200, 2023: 300, 2024: 400, 2025: 500}
@@ -110,11 +137,13 @@ def test_workbook_sheets_dropdowns_and_text_cells(plan_services: Services, data_
         "目标值",
     ]
     assert headers[8:13] == ["2021年目标", "2022年目标", "2023年目标", "2024年目标", "2025年目标"]
+    assert headers[-3:] == ["分子指标编号", "分母指标编号", "原文"]
     formulas = {dv.formula1 for dv in ind.data_validations.dataValidation}
     assert '"累计数,存量,比率"' in formulas
     assert '"规划期累计,每年,分年度,期末达到"' in formulas
     assert '"不少于(≥),不超过(≤)"' in formulas
     assert '"手工填报,台账统计"' in formulas
+    assert "'指标'!$A$2:$A$208" in formulas  # 分子/分母: the sheet's own indicator codes
 
     back = read_plan_file(path)
     assert back["sections"][0]["tasks"][0]["title"] == "=SUM(A1:A9)"

@@ -3,8 +3,9 @@
 An office exports its plan, fixes a unit name or adds a target in Excel, and
 loads the file back (desktop/importing/plan_file.py reads exactly this
 layout). Every coded value (kind, role, measure, target mode, comparator,
-source, metric) is written as a Chinese label with a dropdown, and user text
-is always stored as text, never as a formula.
+source, metric) is written as a Chinese label with a dropdown; 分子指标编号 and
+分母指标编号 (a percent computed from two other indicators) offer the sheet's
+own indicator codes. User text is always stored as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ IND_TAIL = [
     "重点人群",
     "限定任务",
     "限定单位",
+    "分子指标编号",
+    "分母指标编号",
     "原文",
 ]
 YEAR_HEADER = "{year}年目标"
@@ -277,6 +280,8 @@ def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
             "重点人群": _joined(rule.get("target_groups")),
             "限定任务": _joined(rule.get("tasks")),
             "限定单位": _joined(rule.get("units")),
+            "分子指标编号": ind.get("numerator") or "",
+            "分母指标编号": ind.get("denominator") or "",
             "原文": ind.get("quote") or "",
         }
         for year in range(int(meta["first_year"]), int(meta["last_year"]) + 1):
@@ -290,4 +295,16 @@ def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
     _dropdown(ws, col_of["比较"], list(COMPARATOR_LABELS.values()), rows)
     _dropdown(ws, col_of["数据来源"], list(SOURCE_LABELS.values()), rows)
     _dropdown(ws, col_of["统计口径"], list(METRIC_LABELS.values()), rows)
+    # 分子/分母: a percent indicator computed from two other indicators of this
+    # sheet; the dropdown offers the codes in column A (rows added later too).
+    codes = DataValidation(
+        type="list",
+        formula1=f"'{SHEET_INDICATORS}'!$A$2:$A${rows + 200}",
+        allow_blank=True,
+        showErrorMessage=False,
+    )
+    for header in ("分子指标编号", "分母指标编号"):
+        letter = get_column_letter(col_of[header])
+        codes.add(f"{letter}2:{letter}{rows + 200}")
+    ws.add_data_validation(codes)
     wb.save(path)

@@ -50,6 +50,7 @@ from desktop.exporting.plan_workbook import (
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.models.plan import ROLES
 from desktop.services.errors import ValidationError
+from desktop.services.plans import RATIO_KEYS, ratio_problems
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
 
 MAX_SHOWN = 30
@@ -98,6 +99,8 @@ FIELD_LABELS = {
     "tasks": "限定任务",
     "units": "限定单位",
     "quote": "原文",
+    "numerator": "分子指标",
+    "denominator": "分母指标",
 }
 
 # The longest text each database column holds.
@@ -376,7 +379,13 @@ class _Checker:
                 self._links(task.get("units"), (*tp, "units"))
         return tasks
 
-    def _indicators(self, indicators: Any, tasks: set[str], meta: dict[str, Any]) -> None:
+    def _indicators(
+        self,
+        indicators: Any,
+        tasks: set[str],
+        meta: dict[str, Any],
+        others: dict[str, str] | None = None,
+    ) -> None:
         if indicators is None:
             return
         if not isinstance(indicators, list):
@@ -417,6 +426,19 @@ class _Checker:
             self._year_targets(ind, p, mode, first, last)
             self._rule(ind, p, tasks)
             self.text(ind, "quote", p, False)
+        self._ratios(indicators, others or {})
+
+    def _ratios(self, indicators: list[Any], others: dict[str, str]) -> None:
+        """Numerator and denominator name level/count indicators of the same plan."""
+        measures = dict(others)
+        for ind in indicators:
+            if isinstance(ind, dict) and isinstance(ind.get("code"), str) and ind["code"]:
+                measures.setdefault(ind["code"], ind.get("measure"))
+        for i, ind in enumerate(indicators):
+            if not isinstance(ind, dict) or any(ind.get(k) is BAD for k in RATIO_KEYS):
+                continue
+            for key, message in ratio_problems(ind, measures):
+                self.bad(("indicators", i, key), message)
 
     def _year_targets(
         self, ind: dict[str, Any], p: Path_, mode: Any, first: Any, last: Any
@@ -478,15 +500,25 @@ def validate_plan(data: dict[str, Any], locate: Locator | None = None) -> list[P
 
 
 def indicator_problems(
-    ind: dict[str, Any], task_codes: set[str], first_year: int, last_year: int
+    ind: dict[str, Any],
+    task_codes: set[str],
+    first_year: int,
+    last_year: int,
+    others: dict[str, str] | None = None,
 ) -> list[tuple[str, str]]:
-    """(field, message) for each fault in one indicator, as the editor saves it."""
+    """(field, message) for each fault in one indicator, as the editor saves it.
+
+    `others` maps the codes of the plan's other indicators to their measures,
+    for the numerator and denominator.
+    """
 
     def field(path: Path_) -> str:
         return next((str(k) for k in reversed(path) if isinstance(k, str)), "")
 
     checker = _Checker({}, field)
-    checker._indicators([ind], task_codes, {"first_year": first_year, "last_year": last_year})
+    checker._indicators(
+        [ind], task_codes, {"first_year": first_year, "last_year": last_year}, others
+    )
     return [(p.where, p.message) for p in checker.problems]
 
 
@@ -526,6 +558,8 @@ def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
             }
         else:
             ind["rule"] = None
+        for key in RATIO_KEYS:
+            ind[key] = ind.get(key) or None
         ind["quote"] = ind.get("quote") or ""
     return data
 
@@ -1029,6 +1063,8 @@ _IND_FIELDS = [
     ("source", "数据来源"),
     ("rule", "统计口径"),
     ("targets_by_year", "目标类型"),
+    ("numerator", "分子指标编号"),
+    ("denominator", "分母指标编号"),
     ("quote", "原文"),
 ]
 _RULE_FIELDS = [
@@ -1085,6 +1121,8 @@ class _Line:
             "baseline": self.get("基线值", r.number),
             "baseline_year": self.get("基线年份", r.year),
             "source": self.get("数据来源", r.coded, _SOURCES, "数据来源") or "manual",
+            "numerator": self.get("分子指标编号", r.text) or None,
+            "denominator": self.get("分母指标编号", r.text) or None,
             "quote": self.get("原文", r.text) or "",
         }
         by_year: dict[int, Any] = {}

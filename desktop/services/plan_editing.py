@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from desktop.db import Database
 from desktop.models import (
@@ -36,6 +36,7 @@ from desktop.services import audit
 from desktop.services.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services.locks import active_locks
 from desktop.services.periods import parse_period
+from desktop.services.plans import PART_MEASURES, RATIO_NAMES
 from desktop.services.reference import (
     ensure_unit,
     find_unit,
@@ -640,16 +641,69 @@ class PlanEditingService:
 
     # ------------------------------------------------------------ indicators
 
-    def _check_indicator(self, s: Session, plan: Plan, data: dict[str, Any]) -> None:
+    def _check_indicator(
+        self, s: Session, plan: Plan, data: dict[str, Any], ind: Indicator | None = None
+    ) -> None:
+        """The file checks on one indicator, numerator and denominator among the plan's others."""
         from desktop.importing.plan_file import FIELD_LABELS, indicator_problems
 
         task_codes = set(
             s.scalars(select(Task.code).join(Section).where(Section.plan_id == plan.id))
         )
-        problems = indicator_problems(data, task_codes, plan.first_year, plan.last_year)
+        others = {
+            code: measure
+            for ident, code, measure in s.execute(
+                select(Indicator.id, Indicator.code, Indicator.measure).where(
+                    Indicator.plan_id == plan.id
+                )
+            )
+            if ind is None or ident != ind.id
+        }
+        problems = indicator_problems(data, task_codes, plan.first_year, plan.last_year, others)
         if problems:
             field, message = problems[0]
             raise ValidationError(message.replace("“rule”", FIELD_LABELS["rule"]), field)
+        if ind is not None and data.get("measure") not in PART_MEASURES:
+            users = self._ratio_users(s, ind)
+            if users:
+                role, user = users[0]
+                raise ValidationError(
+                    f"指标“{ind.name}”是比率指标 {user.code}“{user.name}”的{role}，"
+                    "计量方式只能是存量或累计数；如需改为比率，请先修改那个指标。",
+                    "measure",
+                )
+
+    @staticmethod
+    def _ratio_users(s: Session, ind: Indicator) -> list[tuple[str, Indicator]]:
+        """(分子/分母, percent indicator) for each indicator computed from `ind`."""
+        users = s.scalars(
+            select(Indicator)
+            .where((Indicator.numerator_id == ind.id) | (Indicator.denominator_id == ind.id))
+            .order_by(Indicator.sort_order, Indicator.id)
+        )
+        return [
+            ("分子" if user.numerator_id == ind.id else "分母", user)
+            for user in users
+            if user.id != ind.id
+        ]
+
+    @staticmethod
+    def _link_parts(s: Session, plan: Plan, ind: Indicator, data: dict[str, Any]) -> None:
+        """Point a percent indicator at its numerator and denominator, found by code."""
+        ids = {}
+        for key in ("numerator", "denominator"):
+            code = data.get(key) if ind.measure == "percent" else None
+            ident = None
+            if code:
+                ident = s.scalar(
+                    select(Indicator.id).where(Indicator.plan_id == plan.id, Indicator.code == code)
+                )
+                if ident is None:
+                    raise ValidationError(
+                        f"{RATIO_NAMES[key]}“{code}”在本方案的指标中不存在。", key
+                    )
+            ids[key] = ident
+        ind.numerator_id, ind.denominator_id = ids["numerator"], ids["denominator"]
 
     @staticmethod
     def _apply_indicator(s: Session, plan: Plan, ind: Indicator, data: dict[str, Any]) -> None:
@@ -686,6 +740,12 @@ class PlanEditingService:
 
     @staticmethod
     def _indicator_values(ind: Indicator) -> dict[str, Any]:
+        s = object_session(ind)
+
+        def code(ident: int | None) -> str | None:
+            part = s.get(Indicator, ident) if ident and s is not None else None
+            return part.code if part is not None else None
+
         return {
             "code": ind.code,
             "name": ind.name,
@@ -700,6 +760,8 @@ class PlanEditingService:
             "baseline_year": ind.baseline_year,
             "source": ind.source,
             "rule": ind.rule,
+            "numerator": code(ind.numerator_id),
+            "denominator": code(ind.denominator_id),
             "quote": ind.quote,
         }
 
@@ -728,6 +790,7 @@ class PlanEditingService:
             count = s.scalar(select(func.count(Indicator.id)).where(Indicator.plan_id == plan_id))
             ind = Indicator(plan_id=plan_id, sort_order=count or 0)
             self._apply_indicator(s, plan, ind, data)
+            self._link_parts(s, plan, ind, data)
             s.add(ind)
             s.flush()
             audit.record(
@@ -745,7 +808,7 @@ class PlanEditingService:
             ind = _get(s, Indicator, indicator_id, "指标")
             plan = ind.plan
             data = {**data, "code": data.get("code") or ind.code}
-            self._check_indicator(s, plan, data)
+            self._check_indicator(s, plan, data, ind)
             clash = s.scalar(
                 select(Indicator.id).where(
                     Indicator.plan_id == plan.id,
@@ -768,6 +831,7 @@ class PlanEditingService:
                 )
             before = self._indicator_values(ind)
             self._apply_indicator(s, plan, ind, data)
+            self._link_parts(s, plan, ind, data)
             s.flush()
             changes = audit.diff(before, self._indicator_values(ind))
             if changes:
@@ -795,14 +859,12 @@ class PlanEditingService:
         """Remove an indicator; with entries only when confirmed, never in a locked period."""
         with self.db.transaction() as s:
             ind = _get(s, Indicator, indicator_id, "指标")
-            parts = s.scalar(
-                select(func.count(Indicator.id)).where(
-                    (Indicator.numerator_id == ind.id) | (Indicator.denominator_id == ind.id)
-                )
-            )
-            if parts:
+            users = self._ratio_users(s, ind)
+            if users:
+                named = "、".join(f"{user.code}“{user.name}”的{role}" for role, user in users)
                 raise ServiceError(
-                    f"指标“{ind.name}”是 {parts} 个比率指标的分子或分母，不能删除；请先修改那些指标。"
+                    f"指标 {ind.code}“{ind.name}”是比率指标 {named}，不能删除；"
+                    "请先在那个指标中取消或更换分子、分母。"
                 )
             entries = list(s.scalars(select(Entry).where(Entry.indicator_id == ind.id)))
             if entries and not confirm:
@@ -914,6 +976,7 @@ class PlanEditingService:
                 plan.sections.remove(section)
             counts["removed"] += len(gone_tasks) + len(gone_sections)
             s.flush()
+            applied: list[tuple[Indicator, dict[str, Any], dict[str, Any] | None]] = []
             for i_order, ind_data in enumerate(data["indicators"]):
                 ind = indicators.get(ind_data["code"])
                 if ind is None:
@@ -934,6 +997,15 @@ class PlanEditingService:
                 self._apply_indicator(s, plan, ind, ind_data)
                 ind.sort_order = i_order
                 s.flush()
+                applied.append((ind, ind_data, before))
+            # Numerators and denominators once every indicator of the file has a row:
+            # a percent may name parts listed after it, or parts renamed in the file.
+            for ind in gone_indicators:
+                ind.numerator_id = ind.denominator_id = None
+            for ind, ind_data, _before in applied:
+                self._link_parts(s, plan, ind, ind_data)
+            s.flush()
+            for ind, _data, before in applied:
                 if before is not None and audit.diff(before, self._indicator_values(ind)):
                     counts["changed"] += 1
             for ind in gone_indicators:

@@ -3,8 +3,10 @@
 Aggregation:
 - count (a flow) sums over time and over units;
 - level (a stock) takes each unit's latest value in time, then sums over units;
-- percent is never summed: it is computed from two levels when the indicator
-  names a numerator and denominator, otherwise the county-wide entry stands.
+- percent is never summed: it is computed from its parts when the indicator
+  names a numerator and denominator (each aggregated by its own measure and
+  source over the same window: a level's latest stock, a count's sum),
+  otherwise the county-wide entry stands.
 
 Windows (what the actual is measured over):
 - period: the whole plan period up to the as-of date (cumulative);
@@ -206,16 +208,23 @@ class _Values:
         )
         return self.s.scalar(select(func.sum(ranked.c.value)).where(ranked.c.rn == 1))
 
-    def entries_percent(self, ind: Indicator, start: date | None, end: date) -> float | None:
+    def entries_percent(
+        self, ind: Indicator, start: date, end: date, latest_from: date | None
+    ) -> float | None:
         if ind.numerator_id and ind.denominator_id:
-            num = self.entries_level(ind.numerator_id, start, end)
-            den = self.entries_level(ind.denominator_id, start, end)
+            parts = [
+                self.s.get(Indicator, ind.numerator_id),
+                self.s.get(Indicator, ind.denominator_id),
+            ]
+            if any(part is None or part.measure == "percent" for part in parts):
+                return None
+            num, den = (self.value(part, start, end, latest_from) for part in parts)
             if num is None or not den:
                 return None
             return num / den * 100
         conds = [Entry.indicator_id == ind.id, Entry.unit_id.is_(None), Entry.period_end <= end]
-        if start is not None:
-            conds.append(Entry.period_start >= start)
+        if latest_from is not None:
+            conds.append(Entry.period_start >= latest_from)
         return self.s.scalar(
             select(Entry.value)
             .where(*conds)
@@ -291,7 +300,7 @@ class _Values:
             return self.entries_count(ind, start, end)
         if ind.measure == "level":
             return self.entries_level(ind.id, latest_from, end)
-        return self.entries_percent(ind, latest_from, end)
+        return self.entries_percent(ind, start, end, latest_from)
 
 
 def measure_indicator(

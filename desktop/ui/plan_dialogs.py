@@ -306,8 +306,19 @@ def _split(text: str) -> list[str]:
     return [x.strip() for x in text.replace("，", "、").replace(",", "、").split("、") if x.strip()]
 
 
+NO_PART = "（不设）"
+PART_MEASURES = ("level", "count")
+
+
 class IndicatorDialog(FormDialog):
-    """An indicator: measure, target (whole period, every year, per year, end) and source."""
+    """An indicator: measure, target (whole period, every year, per year, end) and source.
+
+    `parts` lists the plan's other indicators as (code, name, measure); a
+    percent (比率) may then be computed from two of its level or count
+    indicators, chosen in the 分子 / 分母 boxes shown only for a percent.
+    Without `parts` (a draft being reviewed) those boxes stay hidden and the
+    indicator keeps whatever numerator and denominator it had.
+    """
 
     def __init__(
         self,
@@ -317,9 +328,13 @@ class IndicatorDialog(FormDialog):
         last_year: int,
         initial: dict[str, Any] | None = None,
         parent=None,
+        *,
+        parts: list[tuple[str, str, str]] | None = None,
     ) -> None:
         ind = initial or {}
         super().__init__("编辑指标" if initial else "新增指标", save, parent)
+        self._initial = ind
+        self._parts = parts
         self.years = list(range(first_year, last_year + 1))
         self.code = self.add("编号", "code", QLineEdit(ind.get("code") or ""))
         self.code.setPlaceholderText("留空自动编号")
@@ -333,6 +348,14 @@ class IndicatorDialog(FormDialog):
         self.measure = self.add(
             "计量方式", "measure", combo(MEASURE_LABELS, ind.get("measure") or "count")
         )
+        self.numerator = self.add("分子", "numerator", self._part_box(ind.get("numerator")))
+        self.denominator = self.add("分母", "denominator", self._part_box(ind.get("denominator")))
+        self.ratio_note = QLabel(
+            "设定分子、分母后，本指标按 分子 ÷ 分母 × 100% 计算，无需另行填报。"
+        )
+        self.ratio_note.setWordWrap(True)
+        self.ratio_note.setStyleSheet("color: #666;")
+        self.form.addRow("", self.ratio_note)
         self.task = QComboBox()
         self.task.addItem("（全方案）", None)
         for code, title in tasks:
@@ -390,13 +413,33 @@ class IndicatorDialog(FormDialog):
         self.add("原文", "quote", self.quote)
         self.mode.currentIndexChanged.connect(self._update)
         self.source.currentIndexChanged.connect(self._update)
+        self.measure.currentIndexChanged.connect(self._update)
         self._update()
         self.finish_layout()
+
+    def _part_box(self, current: str | None) -> QComboBox:
+        """The plan's other level/count indicators, “（不设）” first."""
+        box = QComboBox()
+        box.addItem(NO_PART, None)
+        own = self._initial.get("code")
+        for code, name, measure in self._parts or []:
+            if measure in PART_MEASURES and code != own:
+                box.addItem(f"{code} {name}", code)
+        if current and box.findData(current) < 0:
+            box.addItem(current, current)  # keep what the indicator had, even if odd
+        box.setCurrentIndex(max(box.findData(current), 0))
+        box.setMinimumWidth(260)
+        return box
 
     def _update(self) -> None:
         per_year = self.mode.currentData() == "per_year"
         self.form.setRowVisible(self.target, not per_year)
         self.form.setRowVisible(self.by_year, per_year)
+        ratio = self._parts is not None and self.measure.currentData() == "percent"
+        for box in (self.numerator, self.denominator):
+            self.form.setRowVisible(box, ratio)
+            box.setEnabled(ratio)
+        self.form.setRowVisible(self.ratio_note, ratio)
         self.rule_box.setVisible(self.source.currentData() == "derived")
         self.adjustSize()
 
@@ -413,6 +456,13 @@ class IndicatorDialog(FormDialog):
                     targets[year] = value
         derived = self.source.currentData() == "derived"
         year = parse_number(self.baseline_year.text(), "基线年份", "baseline_year")
+        percent = self.measure.currentData() == "percent"
+        if self._parts is None:
+            numerator = self._initial.get("numerator") if percent else None
+            denominator = self._initial.get("denominator") if percent else None
+        else:
+            numerator = self.numerator.currentData() if percent else None
+            denominator = self.denominator.currentData() if percent else None
         return {
             "code": self.code.text().strip(),
             "name": self.name.text().strip(),
@@ -435,6 +485,8 @@ class IndicatorDialog(FormDialog):
             }
             if derived
             else None,
+            "numerator": numerator,
+            "denominator": denominator,
             "quote": self.quote.toPlainText().strip(),
         }
 

@@ -66,8 +66,13 @@ LEAD_COLOUR = QColor("#1565c0")
 MUTED_COLOUR = QColor("#607d8b")
 
 
-def indicator_dict(ind: Indicator) -> dict[str, Any]:
-    """An indicator row in the SCHEMA.md shape, for the edit dialog."""
+def indicator_dict(ind: Indicator, codes: dict[int, str] | None = None) -> dict[str, Any]:
+    """An indicator row in the SCHEMA.md shape, for the edit dialog.
+
+    `codes` maps the plan's indicator ids to codes, to name the numerator and
+    denominator of a percent computed from two other indicators.
+    """
+    codes = codes or {}
     return {
         "code": ind.code,
         "name": ind.name,
@@ -82,6 +87,8 @@ def indicator_dict(ind: Indicator) -> dict[str, Any]:
         "baseline_year": ind.baseline_year,
         "source": ind.source,
         "rule": ind.rule,
+        "numerator": codes.get(ind.numerator_id) if ind.numerator_id else None,
+        "denominator": codes.get(ind.denominator_id) if ind.denominator_id else None,
         "quote": ind.quote,
     }
 
@@ -311,8 +318,12 @@ class PlanPage(QWidget):
             s_item.setExpanded(True)
         self._indicators = self.services.plans.indicators(self.plan_id)
         self.table.setRowCount(len(self._indicators))
+        codes = self._codes()
         for row, ind in enumerate(self._indicators):
-            data = indicator_dict(ind)
+            data = indicator_dict(ind, codes)
+            source = SOURCE_LABELS.get(ind.source, ind.source)
+            if data["numerator"] and data["denominator"]:
+                source = f"计算：{data['numerator']} ÷ {data['denominator']}"
             cells = [
                 ind.code,
                 ind.name,
@@ -320,7 +331,7 @@ class PlanPage(QWidget):
                 TARGET_MODE_LABELS.get(ind.target_mode, ind.target_mode),
                 MEASURE_LABELS.get(ind.measure, ind.measure),
                 data["task"] or "全方案",
-                SOURCE_LABELS.get(ind.source, ind.source),
+                source,
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -550,6 +561,13 @@ class PlanPage(QWidget):
     def _tasks(self) -> list[tuple[str, str]]:
         return [(t.code, t.title) for sec in self.plan.sections for t in sec.tasks]
 
+    def _codes(self) -> dict[int, str]:
+        return {i.id: i.code for i in self._indicators}
+
+    def _parts(self, except_id: int | None = None) -> list[tuple[str, str, str]]:
+        """The plan's indicators a percent may be computed from (the dialog keeps level/count)."""
+        return [(i.code, i.name, i.measure) for i in self._indicators if i.id != except_id]
+
     def _select_indicator(self, ident: int) -> None:
         for row in range(self.table.rowCount()):
             if self.table.item(row, 0).data(ITEM_ROLE) == ident:
@@ -566,6 +584,7 @@ class PlanPage(QWidget):
             self.plan.first_year,
             self.plan.last_year,
             parent=self,
+            parts=self._parts(),
         )
         if dialog.exec() and created:
             self._changed()
@@ -581,8 +600,9 @@ class PlanPage(QWidget):
             self._tasks(),
             self.plan.first_year,
             self.plan.last_year,
-            indicator_dict(ind),
+            indicator_dict(ind, self._codes()),
             self,
+            parts=self._parts(ident),
         )
         if dialog.exec():
             self._changed()

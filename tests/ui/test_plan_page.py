@@ -324,3 +324,88 @@ def test_loading_an_edited_file_back_updates_the_plan(
     assert questions.shown[-1] == "已按文件更新方案：新增 0 项、修改 1 项、删除 0 项。"
     assert page.plan_box.count() == 1
     assert find(page, "task", "A1.1").text(0) == "1．开展青少年科普讲座和科学实验"
+
+
+def select_indicator(page: PlanPage, code: str) -> None:
+    rows = range(page.table.rowCount())
+    page.table.selectRow(next(r for r in rows if page.table.item(r, 0).text() == code))
+
+
+def test_coverage_ratio_set_up_in_the_dialog_is_computed_and_guards_its_parts(
+    qtbot, page: PlanPage, plan_services: Services, questions: Questions, data_dir: Path
+):
+    editor, plan_id = plan_services.plan_editor, plan_services.plans.active().id
+    level = {"unit": "个", "measure": "level", "target_mode": "end", "task": None}
+    editor.add_indicator(plan_id, {**level, "code": "R1", "name": "示范社区数", "target": 24})
+    editor.add_indicator(plan_id, {**level, "code": "R2", "name": "社区总数", "target": 40})
+    page.load_plan()
+    seen: dict[str, object] = {}
+
+    def fill(d: IndicatorDialog) -> None:
+        # A count (the default) has no 分子 / 分母.
+        seen["hidden"] = not d.numerator.isVisible() and not d.denominator.isVisible()
+        d.code.setText("R3")
+        d.name.setText("科普示范社区覆盖率")
+        d.uom.setCurrentText("%")
+        d.measure.setCurrentIndex(d.measure.findData("percent"))
+        d.mode.setCurrentIndex(d.mode.findData("end"))
+        d.target.setText("60")
+        seen["shown"] = d.numerator.isVisible() and d.denominator.isEnabled()
+        seen["choices"] = [d.numerator.itemText(i) for i in range(d.numerator.count())]
+        d.numerator.setCurrentIndex(d.numerator.findData("R1"))
+        d.accept()  # no denominator yet: refused, the dialog stays open
+        seen["error"] = d.error.text()
+        d.denominator.setCurrentIndex(d.denominator.findData("R2"))
+        d.grab().save(str(data_dir / "indicator_dialog.png"))
+        d.accept()
+
+    on_dialog(IndicatorDialog, fill)
+    page.add_indicator()
+    assert seen["hidden"] and seen["shown"]
+    # Level and count indicators in plan order; the percent P1 is not offered.
+    assert seen["choices"] == [
+        "（不设）",
+        "C1 农民培训人次",
+        "C2 每年农村妇女培训人次",
+        "L1 注册科技志愿者人数",
+        "D1 青少年科普讲座参加人次",
+        "Y1 科普示范村数",
+        "E1 安全事故次数",
+        "R1 示范社区数",
+        "R2 社区总数",
+    ]
+    assert seen["error"] == (
+        "填写了分子指标“R1”，还应填写分母指标（分子、分母要么都填，要么都不填）。"
+    )
+    assert table_row(page, "R3")[2:] == ["≥ 60%", "期末达到", "比率", "全方案", "计算：R1 ÷ R2"]
+
+    ids = {i.code: i.id for i in plan_services.plans.indicators()}
+    plan_services.entries.set(ids["R1"], "2022", 18)
+    plan_services.entries.set(ids["R2"], "2022", 40)
+    report = plan_services.progress.report(as_of=date(2022, 12, 31))
+    r3 = next(p for p in report.indicators if p.code == "R3")
+    assert r3.actual == pytest.approx(45.0)  # 18 / 40
+    assert r3.completion_pct == pytest.approx(75.0)
+
+    # Editing R3 shows its parts; R3 itself is not offered as its own part.
+    def check(d: IndicatorDialog) -> None:
+        seen["edit"] = (d.numerator.currentData(), d.denominator.currentData())
+        seen["own"] = d.numerator.findData("R3")
+        d.reject()
+
+    select_indicator(page, "R3")
+    on_dialog(IndicatorDialog, check)
+    page.edit_indicator()
+    assert seen["edit"] == ("R1", "R2") and seen["own"] == -1
+
+    # Removing a part is refused with the reason shown; R1 and its figure stay.
+    select_indicator(page, "R1")
+    questions.answers = [QMessageBox.StandardButton.Yes]
+    page.remove_indicator()
+    assert questions.asked[-1] == "删除指标 R1“示范社区数”？"
+    assert questions.shown[-1] == (
+        "指标 R1“示范社区数”是比率指标 R3“科普示范社区覆盖率”的分子，不能删除；"
+        "请先在那个指标中取消或更换分子、分母。"
+    )
+    assert table_row(page, "R1")[1] == "示范社区数"
+    assert len(plan_services.entries.entries(ids["R1"])) == 1
