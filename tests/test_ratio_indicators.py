@@ -397,3 +397,13 @@ def test_templates_json_names_the_keys(capsys: pytest.CaptureFixture[str]):
     templates = json.loads(capsys.readouterr().out)
     for indicator in (i for t in templates for i in t["indicators"]):
         assert (indicator["numerator"], indicator["denominator"]) == (None, None)
+
+
+def test_a_computed_percent_is_not_offered_for_entry_and_refused_if_sent(services: Services):
+    services.plans.create_from_dict(ratio_plan())
+    ids = ind_ids(services)
+    county_rows = [row.code for row in services.entry_grid.grid(None).rows]
+    assert "R3" not in county_rows and {"R1", "R2"} <= set(county_rows)
+    with pytest.raises(ValidationError, match="由分子、分母两项指标计算得出"):
+        services.entries.set(ids["R3"], "2022", 45)
+    assert services.entries.entries(ids["R3"]) == []

@@ -990,6 +990,8 @@ def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[d
                         "baseline_year": None,
                         "source": "derived" if rule else "manual",
                         "rule": rule,
+                        "numerator": None,
+                        "denominator": None,
                         "quote": _quote(sentence),
                     }
                 )
@@ -1128,6 +1130,8 @@ def parse_plan_text(text: str) -> dict[str, Any]:
                 "baseline_year": literacy.baseline_year,
                 "source": "manual",
                 "rule": None,
+                "numerator": None,
+                "denominator": None,
                 "quote": literacy.quote,
             }
         )

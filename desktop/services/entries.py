@@ -28,6 +28,10 @@ def set_entry(
         raise ValidationError(
             f"指标“{indicator.name}”由活动台账自动统计，不能手工填报。", "indicator"
         )
+    if indicator.numerator_id is not None:
+        raise ValidationError(
+            f"指标“{indicator.name}”由分子、分母两项指标计算得出，请填报这两项指标。", "indicator"
+        )
     if value < 0:
         raise ValidationError("填报数值不能为负数。", "value")
     if indicator.measure == "percent" and value > 100:

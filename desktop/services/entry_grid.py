@@ -69,10 +69,15 @@ def unit_indicators(session: Session, unit_id: int | None) -> list[Indicator]:
 
     With no unit (the county as a whole) every manual indicator is listed.
     Percentages are county-wide figures, never summed over units, so they
-    are only offered without a unit.
+    are only offered without a unit; a percent computed from a numerator and
+    a denominator is not offered at all.
     """
     plan = active_plan(session)
-    stmt = select(Indicator).where(Indicator.plan_id == plan.id, Indicator.source == "manual")
+    stmt = select(Indicator).where(
+        Indicator.plan_id == plan.id,
+        Indicator.source == "manual",
+        Indicator.numerator_id.is_(None),  # computed from its parts, never entered
+    )
     if unit_id is None:
         return list(session.scalars(stmt.order_by(Indicator.sort_order, Indicator.id)))
     responsible = select(TaskUnit.task_id).where(TaskUnit.unit_id == unit_id)
