@@ -72,7 +72,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_sqlite(db_path: Path, dest_dir: Path | None = None, label: str = "backup") -> Path:
+def backup_sqlite(db_path: Path, dest_dir: Path | None = None, label: str = "manual") -> Path:
     """Copy a live SQLite database with the backup API (consistent even under WAL)."""
     dest_dir = dest_dir or db_path.parent / "backups"
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -87,12 +87,15 @@ def backup_sqlite(db_path: Path, dest_dir: Path | None = None, label: str = "bac
             dst.close()
     finally:
         src.close()
-    _prune(dest_dir, db_path.stem)
+    _prune(dest_dir, db_path.stem, label)
     return dest
 
 
-def _prune(dest_dir: Path, stem: str) -> None:
-    copies = sorted(dest_dir.glob(f"{stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+def _prune(dest_dir: Path, stem: str, label: str) -> None:
+    """Keep the newest automatic copies of one kind; a backup the user asked for is never removed."""
+    if label == "manual":
+        return
+    copies = sorted(dest_dir.glob(f"{stem}-{label}-*.sqlite3"))  # names sort by their time stamp
     for old in copies[:-BACKUPS_KEPT]:
         old.unlink()
 
@@ -174,7 +177,7 @@ class Database:
         with self._sessions() as session:
             yield session
 
-    def backup(self, dest_dir: Path | None = None, label: str = "backup") -> Path:
+    def backup(self, dest_dir: Path | None = None, label: str = "manual") -> Path:
         if self.path is None:
             raise RuntimeError("只有本地 SQLite 数据库可以在程序内备份。")
         return backup_sqlite(self.path, dest_dir, label)

@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from desktop.db import Database, backup_sqlite, head_revision, is_model_table
+from desktop.db import BACKUPS_KEPT, Database, backup_sqlite, head_revision, is_model_table
 from desktop.models import Base
 from desktop.services import Services
 from desktop.services.activities import ActivityFilter
@@ -57,6 +57,19 @@ def test_reopening_makes_a_daily_backup(tmp_path: Path):
     assert again.last_backup is None
     again.close()
     assert len(list((tmp_path / "backups").glob("*.sqlite3"))) == 1
+
+
+def test_old_automatic_copies_are_pruned_but_never_a_manual_backup(tmp_path: Path):
+    path = tmp_path / "county.sqlite3"
+    Services.open(path).close()
+    folder = tmp_path / "backups"
+    mine = backup_sqlite(path, folder, label="manual")
+    before_import = [backup_sqlite(path, folder, label="pre-import") for _ in range(3)]
+    daily = [backup_sqlite(path, folder, label="auto") for _ in range(BACKUPS_KEPT + 5)]
+    left = set(folder.glob("*.sqlite3"))
+    assert mine in left and set(before_import) <= left  # other kinds are not crowded out
+    assert {p for p in left if "-auto-" in p.name} == set(daily[-BACKUPS_KEPT:])
+    assert len(left) == 1 + 3 + BACKUPS_KEPT
 
 
 def test_postgres_runs_the_same_schema_and_figures(postgres: str, tmp_path: Path, monkeypatch):

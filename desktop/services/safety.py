@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Select, func, select
 
-from desktop.db import Database, backup_sqlite, restore_sqlite
+from desktop.db import BACKUPS_KEPT, Database, backup_sqlite, restore_sqlite
 from desktop.models import AuditRecord
 from desktop.services import audit
 from desktop.services.errors import ServiceError
@@ -129,6 +129,8 @@ class AuditLogService:
 
 class BackupService:
     """Backups of a local SQLite database, kept beside it in backups/."""
+
+    automatic_kept = BACKUPS_KEPT  # per kind; manual backups are never pruned
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -267,7 +267,15 @@ class LocksTab(QWidget):
 
 class BackupsTab(QWidget):
     HEADERS = ["备份时间", "类型", "大小", "文件"]
-    LABELS = {"auto": "每日自动", "manual": "手动", "pre-restore": "恢复前", "backup": "手动"}
+    LABELS = {
+        "auto": "每日自动",
+        "manual": "手动",
+        "backup": "手动",
+        "pre-restore": "恢复前",
+        "pre-import": "导入前",
+        "pre-plan-update": "方案更新前",
+        "pre-plan-import": "方案导入前",
+    }
 
     def __init__(self, services: Services) -> None:
         super().__init__()
@@ -283,7 +291,8 @@ class BackupsTab(QWidget):
         self.restore_button = QPushButton("用所选备份恢复…")
         self.folder_button = QPushButton("打开备份文件夹")
         note = QLabel(
-            "程序每天首次打开数据库时自动备份，升级数据库前也会备份；恢复前会先把当前数据另存一份。"
+            "程序每天首次打开数据库时自动备份，升级数据库、批量导入前也会备份；恢复前会先把当前数据另存一份。"
+            f"自动备份每类保留最近 {services.backups.automatic_kept} 份，“立即备份”所做的备份不会被自动删除。"
         )
         note.setWordWrap(True)
         buttons = QHBoxLayout()
