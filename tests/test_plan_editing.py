@@ -311,6 +311,14 @@ def test_an_edited_plan_file_updates_the_plan_in_place(plan_services: Services, 
         "update",
         "按方案文件更新方案 测试县全民科学素质行动实施方案（2021—2025年）：新增 1 项、修改 4 项、删除 2 项",
     )
+    # The plan as it was before the update is kept in a safety copy.
+    copies = sorted(svc.db.path.parent.joinpath("backups").glob("*-pre-plan-update-*.sqlite3"))
+    assert copies
+    before = Services.open(copies[-1])
+    try:
+        assert task_layout(before) == [("A1", ["A1.1", "A1.2"]), ("P1", ["P1.1"])]
+    finally:
+        before.close()
 
 
 def last_audit(svc: Services, entity: str) -> AuditRecord:

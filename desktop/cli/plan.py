@@ -152,8 +152,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         existing = next((p for p in svc.plans.plans() if p.code == data["id"]), None)
         if existing is not None and args.update:
-            if svc.db.path is not None:
-                svc.db.backup(label="pre-plan-update")
             try:
                 counts = svc.plan_editor.update_from_dict(existing.id, data, confirm=args.confirm)
             except DependentsError as exc:

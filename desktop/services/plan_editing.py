@@ -912,8 +912,11 @@ class PlanEditingService:
         Sections, tasks and indicators keep their rows (so activities stay
         linked and entries stay attached); new codes are added, missing ones
         removed — refused with DependentsError when records depend on them,
-        unless confirmed. One transaction: a refusal changes nothing.
+        unless confirmed. One transaction: a refusal changes nothing. A local
+        database is copied first (backups/, "pre-plan-update").
         """
+        if self.db.path is not None:
+            self.db.backup(label="pre-plan-update")
         with self.db.transaction() as s:
             plan = _get(s, Plan, plan_id, "方案")
             counts = {"added": 0, "changed": 0, "removed": 0}

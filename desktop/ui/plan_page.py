@@ -760,8 +760,6 @@ class PlanPage(QWidget):
             self._changed()
 
     def _update_from(self, plan_id: int, data: dict[str, Any]) -> None:
-        if self.services.db.path is not None:
-            self.services.db.backup(label="pre-plan-update")
         counts = self._run(
             lambda confirm=False: self.editor.update_from_dict(plan_id, data, confirm=confirm),
             "更新方案",
