@@ -182,6 +182,23 @@ def test_errors_are_chinese_and_write_nothing(county: Path, capsys):
     assert table_counts(county) == before
 
 
+def test_usage_mistakes_are_explained_in_chinese(county: Path, capsys):
+    before = table_counts(county)
+    for argv, message in [
+        (["unlock", "--period", "2024"], "缺少必填参数：--reason"),
+        (["frobnicate"], "没有 'frobnicate' 这一项（可选：'templates'"),
+        (["entry", "set", "--indicator", "LIT", "--period", "2024", "--value"], "需要填写一个值"),
+        (["progress", "--jsonn"], "无法识别的参数：--jsonn"),
+    ]:
+        with pytest.raises(SystemExit) as exited:
+            main(["--db", str(county), *argv])
+        err = capsys.readouterr().err
+        assert exited.value.code == 2
+        assert err.startswith("用法：kepu") and message in err
+        assert "required" not in err and "usage" not in err
+    assert table_counts(county) == before
+
+
 def test_lock_refuses_then_unlock_allows(county: Path, capsys):
     db = str(county)
     assert run(capsys, "--db", db, "lock", "--period", "2024")[0] == 0

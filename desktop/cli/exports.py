@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--final", action="store_true", help="作为正式报送记录（报送后可锁定该统计期）")
     p.set_defaults(func=cmd_export_return)
     p = exp.add_parser("summary", help="导出 PDF 年度工作总结")
-    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--year", required=True, type=int, help="年度，如 2024")
     p.add_argument("--out", required=True, help="输出 .pdf 文件")
     p.set_defaults(func=cmd_export_summary)
 

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_activate)
 
     p = plan.add_parser("export", help="导出方案文件（YAML 或 Excel 方案工作簿）")
-    p.add_argument("--format", choices=["yaml", "xlsx"], required=True)
+    p.add_argument("--format", choices=["yaml", "xlsx"], required=True, help="文件格式")
     p.add_argument("--out", required=True, help="输出文件")
     p.add_argument("--plan", metavar="CODE", help="方案编号（默认：当前启用的方案）")
     p.set_defaults(func=cmd_export)
