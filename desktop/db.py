@@ -7,6 +7,8 @@ lose five years of records to a failed migration.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.paths import resource_dir
@@ -72,8 +75,25 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+class UnreadableDatabase(Exception):
+    """The file is not an SQLite database, or is damaged; the message is for the user."""
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    if "not a database" in text:
+        return "它不是数据库文件"
+    if "malformed" in text or "corrupt" in text:
+        return "文件已损坏"
+    return text
+
+
 def backup_sqlite(db_path: Path, dest_dir: Path | None = None, label: str = "manual") -> Path:
-    """Copy a live SQLite database with the backup API (consistent even under WAL)."""
+    """Copy a live SQLite database with the backup API (consistent even under WAL).
+
+    A file SQLite cannot read is copied byte for byte instead, so even a
+    damaged database is kept before anything replaces it.
+    """
     dest_dir = dest_dir or db_path.parent / "backups"
     dest_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -85,6 +105,9 @@ def backup_sqlite(db_path: Path, dest_dir: Path | None = None, label: str = "man
             src.backup(dst)
         finally:
             dst.close()
+    except sqlite3.DatabaseError:
+        dest.unlink(missing_ok=True)
+        shutil.copy2(db_path, dest)
     finally:
         src.close()
     _prune(dest_dir, db_path.stem, label)
@@ -110,8 +133,32 @@ def auto_backup(db_path: Path) -> Path | None:
     return backup_sqlite(db_path, dest_dir, label="auto")
 
 
+def probe_sqlite(path: Path) -> str:
+    """The schema revision of a database file, read without changing it.
+
+    Restoring checks a backup this way: opening it as a Database would migrate
+    it and make copies of it, and a backup must stay as it was made.
+    """
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        reason = _reason(exc) if "no such table" not in str(exc) else "它不是科普台账的数据库"
+        raise UnreadableDatabase(f"“{path.name}”不能用于恢复：{reason}。") from None
+    if row is None:
+        raise UnreadableDatabase(f"“{path.name}”不能用于恢复：它不是科普台账的数据库。")
+    return str(row[0])
+
+
 def restore_sqlite(backup: Path, db_path: Path) -> None:
-    """Replace the database's content with a backup's, again through the backup API."""
+    """Replace the database's content with a backup's, again through the backup API.
+
+    A damaged database cannot be written into; it is replaced by a fresh copy
+    of the backup instead (the caller has already kept the damaged file).
+    """
     src = sqlite3.connect(backup)
     try:
         dst = sqlite3.connect(db_path)
@@ -119,6 +166,17 @@ def restore_sqlite(backup: Path, db_path: Path) -> None:
             src.backup(dst)
         finally:
             dst.close()
+    except sqlite3.DatabaseError:
+        fresh = db_path.with_name(db_path.name + ".restoring")
+        fresh.unlink(missing_ok=True)
+        copy = sqlite3.connect(fresh)
+        try:
+            src.backup(copy)
+        finally:
+            copy.close()
+        for side in ("-wal", "-shm"):
+            Path(f"{db_path}{side}").unlink(missing_ok=True)
+        os.replace(fresh, db_path)
     finally:
         src.close()
 
@@ -150,7 +208,16 @@ class Database:
         self.path = path
         existed = path is not None and path.exists() and path.stat().st_size > 0
         self.engine = make_engine(url)
-        self.last_backup = migrate(self.engine, path)
+        try:
+            self.last_backup = migrate(self.engine, path)
+        except DatabaseError as exc:
+            self.engine.dispose()
+            if path is None:
+                raise
+            raise UnreadableDatabase(
+                f"无法打开数据库“{path}”：{_reason(exc)}。文件未作任何改动。"
+                f"如有备份（在同一文件夹的 backups 中），可用“kepu --db {path.name} restore 备份文件 --yes”恢复。"
+            ) from None
         if existed and path is not None and self.last_backup is None:
             self.last_backup = auto_backup(path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

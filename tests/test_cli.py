@@ -304,3 +304,42 @@ def test_backup_restore_and_check(county: Path, tmp_path: Path, capsys):
     assert table_counts(safety)["entry"] == 1
     code, out, _ = run(capsys, "--db", db, "check")
     assert code == 0 and "检查通过" in out
+
+
+def test_a_damaged_database_is_explained_kept_and_restorable(county: Path, tmp_path: Path, capsys):
+    db = str(county)
+    code, out, _ = run(capsys, "--db", db, "backup", "--out-dir", str(tmp_path / "bk"))
+    assert code == 0
+    backup = next((tmp_path / "bk").glob("*.sqlite3"))
+    backup_bytes = backup.read_bytes()
+
+    not_a_db = tmp_path / "台账.sqlite3"
+    not_a_db.write_text("这不是数据库", encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(not_a_db), "progress")
+    assert code == 1 and "无法打开数据库" in err and "它不是数据库文件" in err
+    assert not_a_db.read_text(encoding="utf-8") == "这不是数据库"
+
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(county.read_bytes()[:3000])
+    code, _, err = run(capsys, "--db", str(damaged), "progress")
+    assert code == 1 and "文件已损坏" in err and "restore" in err
+
+    code, out, err = run(capsys, "--db", str(damaged), "restore", str(backup), "--yes")
+    assert code == 0, err
+    kept = next(tmp_path.joinpath("backups").glob("damaged-pre-restore-*.sqlite3"))
+    assert kept.read_bytes() == county.read_bytes()[:3000]  # the damaged file, as it was
+    assert table_counts(damaged)["plan"] == 1
+    code, out, _ = run(capsys, "--db", str(damaged), "progress", "--json")
+    assert code == 0 and json.loads(out)[0]["code"] == "LIT"
+    # The backup itself is read, never migrated or copied.
+    assert backup.read_bytes() == backup_bytes
+    assert not (tmp_path / "bk" / "backups").exists()
+
+    code, _, err = run(capsys, "--db", db, "restore", str(not_a_db), "--yes")
+    assert code == 1 and "不能用于恢复" in err
+    other = tmp_path / "other.sqlite3"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t (x)")
+    con.close()
+    code, _, err = run(capsys, "--db", db, "restore", str(other), "--yes")
+    assert code == 1 and "它不是科普台账的数据库" in err

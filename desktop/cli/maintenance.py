@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.common import db_target, open_services
-from desktop.db import Database, backup_sqlite, restore_sqlite
+from desktop.db import UnreadableDatabase, backup_sqlite, probe_sqlite, restore_sqlite
 from desktop.services.errors import ServiceError
 
 
@@ -46,8 +46,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backup = Path(args.backup)
     if not backup.is_file():
         raise ServiceError(f"备份文件不存在：{backup}")
-    check = Database.open(backup)
-    check.close()
+    try:
+        probe_sqlite(backup)
+    except UnreadableDatabase as exc:
+        raise ServiceError(str(exc)) from None
     if not args.yes:
         raise ServiceError("恢复会用备份覆盖当前数据库；确认无误后请加 --yes 再运行。")
     safety = backup_sqlite(path, label="pre-restore")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.db import Database
+from desktop.db import Database, UnreadableDatabase
 from desktop.services.activities import ActivityService
 from desktop.services.entries import EntryService
 from desktop.services.entry_grid import EntryGridService
+from desktop.services.errors import ServiceError
 from desktop.services.evidence import EvidenceService
 from desktop.services.imports import ImportService
 from desktop.services.locks import LockService
@@ -51,7 +52,10 @@ class Services:
 
     @classmethod
     def open(cls, target: Path | str) -> Services:
-        return cls(Database.open(target))
+        try:
+            return cls(Database.open(target))
+        except UnreadableDatabase as exc:
+            raise ServiceError(str(exc)) from None
 
     def close(self) -> None:
         self.db.close()

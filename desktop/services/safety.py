@@ -8,7 +8,14 @@ from pathlib import Path
 
 from sqlalchemy import Select, func, select
 
-from desktop.db import BACKUPS_KEPT, Database, backup_sqlite, restore_sqlite
+from desktop.db import (
+    BACKUPS_KEPT,
+    Database,
+    UnreadableDatabase,
+    backup_sqlite,
+    probe_sqlite,
+    restore_sqlite,
+)
 from desktop.models import AuditRecord
 from desktop.services import audit
 from desktop.services.errors import ServiceError
@@ -170,8 +177,10 @@ class BackupService:
             raise ServiceError("只有本地 SQLite 数据库可以在程序内恢复。")
         if not backup.is_file():
             raise ServiceError(f"备份文件不存在：{backup}")
-        probe = Database.open(backup)  # refuses a file that is not one of our databases
-        probe.close()
+        try:
+            probe_sqlite(backup)
+        except UnreadableDatabase as exc:
+            raise ServiceError(str(exc)) from None
         safety = backup_sqlite(self.db.path, label="pre-restore")
         self.db.engine.dispose()
         restore_sqlite(backup, self.db.path)
