@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -343,3 +345,10 @@ def test_a_damaged_database_is_explained_kept_and_restorable(county: Path, tmp_p
     con.close()
     code, _, err = run(capsys, "--db", db, "restore", str(other), "--yes")
     assert code == 1 and "它不是科普台账的数据库" in err
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(county: Path):
+    shell = f'"{sys.executable}" -m desktop --db "{county}" templates --json | head -c 20'  # ~400 KB
+    done = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=120)
+    assert done.stdout.startswith("[") and len(done.stdout) == 20
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
