@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.files import written_in_place
 from desktop.services.periods import Period
 
 TEMPLATE_KIND = "kepu-collection"
@@ -392,7 +393,8 @@ def write_template(spec: TemplateSpec, path: Path | str) -> Path:
     wb[INSTRUCTIONS_SHEET].sheet_view.tabSelected = False
     wb[ACTIVITY_SHEET].sheet_view.tabSelected = True
     out = Path(path)
-    wb.save(out)
+    with written_in_place(out) as tmp:
+        wb.save(tmp)
     return out
 
 

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.files import written_in_place
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
 
 SHEET_META = "方案信息"
@@ -307,4 +308,5 @@ def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
         letter = get_column_letter(col_of[header])
         codes.add(f"{letter}2:{letter}{rows + 200}")
     ws.add_data_validation(codes)
-    wb.save(path)
+    with written_in_place(Path(path)) as tmp:
+        wb.save(tmp)

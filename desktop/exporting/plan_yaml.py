@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from desktop.exporting.files import written_in_place
+
 _HEADER = (
     "# 科普台账 实施方案文件（格式见 resources/templates/SCHEMA.md）\n"
     "# 可用文本编辑器修改后，用“导入方案文件”或 kepu plan import 读回。\n"
@@ -38,4 +40,5 @@ def plan_yaml_text(plan: dict[str, Any]) -> str:
 
 
 def write_plan_yaml(plan: dict[str, Any], path: Path | str) -> None:
-    Path(path).write_text(plan_yaml_text(plan), encoding="utf-8")
+    with written_in_place(Path(path)) as tmp:
+        tmp.write_text(plan_yaml_text(plan), encoding="utf-8")

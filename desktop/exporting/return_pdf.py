@@ -8,7 +8,6 @@ with the header row repeated on every page.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from desktop.exporting.files import written_in_place
 from desktop.exporting.fonts import fonts, markup, plain
 from desktop.exporting.progress_table import build_blocks
 from desktop.exporting.return_workbook import (
@@ -181,23 +181,19 @@ def export_return_pdf(
         canvas.drawCentredString(PAGE[0] / 2, 6 * mm, plain(f"第 {doc.page} 页", fs.song))
         canvas.restoreState()
 
-    tmp = out.with_name(out.name + ".part")
-    doc = SimpleDocTemplate(
-        str(tmp),
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=f"{plan.region}全民科学素质行动实施进展统计表 {period.label}",
-        author=office,
-        initialFontName=fs.song,
-    )
-    try:
+    with written_in_place(out) as tmp:
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=PAGE,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
+            title=f"{plan.region}全民科学素质行动实施进展统计表 {period.label}",
+            author=office,
+            initialFontName=fs.song,
+        )
         doc.build(story, onFirstPage=number, onLaterPages=number)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     if progress is not None:
         progress(3, 3)
     return out

@@ -9,7 +9,6 @@ from the progress report, the same one `kepu progress --json` prints.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.files import written_in_place
 from desktop.exporting.progress_table import Block, build_blocks
 from desktop.exporting.xlsx_style import (
     FONT,
@@ -155,12 +155,8 @@ def export_return(
     data.sheet_state = "hidden"
     steps.advance()
 
-    tmp = out.with_name(out.name + ".part")
-    try:
+    with written_in_place(out) as tmp:
         wb.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     services.submissions.record(period.code, "return", out, final)
     steps.advance()
     return out

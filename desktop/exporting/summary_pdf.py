@@ -14,7 +14,6 @@ few hundred rows, which keeps the build linear in the number of rows.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from desktop.exporting.files import written_in_place
 from desktop.exporting.fonts import FontSet, covers, fonts, markup, plain
 from desktop.exporting.progress_table import cn_number
 from desktop.exporting.return_workbook import ExportCancelled, cn_date, office_name
@@ -220,28 +220,24 @@ def export_summary(
     story += _highlights(st, services, year)
     story += _appendix(st, services, period, ledger_rows)
 
-    tmp = out.with_name(out.name + ".part")
-    doc = SimpleDocTemplate(
-        str(tmp),
-        pagesize=A4,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
-        leftMargin=LEFT,
-        rightMargin=RIGHT,
-        title=title,
-        author=office,
-        subject=f"{year}年度工作总结",
-        creator="科普台账",
-        initialFontName=fs.song,
-    )
-    try:
+    with written_in_place(out) as tmp:
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=A4,
+            topMargin=TOP,
+            bottomMargin=BOTTOM,
+            leftMargin=LEFT,
+            rightMargin=RIGHT,
+            title=title,
+            author=office,
+            subject=f"{year}年度工作总结",
+            creator="科普台账",
+            initialFontName=fs.song,
+        )
         try:
             doc.build(story, onFirstPage=pages.cover, onLaterPages=pages.page)
         except ExportCancelled:
             raise ExportCancelled() from None
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     if record:
         services.submissions.record(str(year), "summary", out)
     return out
