@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -74,10 +75,15 @@ class EvidenceService:
             raise ValidationError(
                 f"不支持的佐证材料类型“{suffix or '无扩展名'}”：请使用图片、PDF、Word、Excel 或视频文件。"
             )
-        size = source.stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationError("佐证材料不能超过 200 MB。")
-        digest = _sha256(source)
+        try:
+            size = source.stat().st_size
+            if size > MAX_BYTES:
+                raise ValidationError("佐证材料不能超过 200 MB。")
+            digest = _sha256(source)
+        except OSError:
+            raise ValidationError(
+                f"无法读取“{source.name}”：文件可能正被其他程序占用，或没有读取权限。"
+            ) from None
         stored = f"{digest}{suffix}"
         target = evidence_dir() / stored
         with self.db.transaction() as s:
@@ -87,8 +93,16 @@ class EvidenceService:
             locks.ensure_writable(s, activity.start_date)
             if not target.exists():
                 tmp = target.with_suffix(target.suffix + ".part")
-                shutil.copyfile(source, tmp)
-                tmp.replace(target)
+                try:
+                    shutil.copyfile(source, tmp)
+                    tmp.replace(target)
+                except OSError:
+                    with suppress(OSError):
+                        tmp.unlink(missing_ok=True)
+                    raise ValidationError(
+                        f"无法把“{source.name}”存入数据文件夹“{target.parent}”："
+                        "请检查磁盘空间和写入权限。"
+                    ) from None
             ev = Evidence(
                 activity_id=activity_id,
                 original_name=source.name[:260],
