@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -25,7 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.exporting.files import written_in_place
-from desktop.services.periods import Period
+
+if TYPE_CHECKING:  # the services import this module: no cycle at run time
+    from desktop.services.periods import Period
 
 TEMPLATE_KIND = "kepu-collection"
 TEMPLATE_VERSION = "1"
