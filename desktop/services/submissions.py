@@ -99,6 +99,17 @@ class SubmissionService:
                 for r in s.scalars(stmt)
             ]
 
+    def identify(self, path: Path) -> list[SubmissionRow]:
+        """The submissions a file on someone's desk is byte for byte (newest first)."""
+        path = Path(path)
+        if not path.is_file():
+            raise ValidationError(f"文件不存在：{path}")
+        try:
+            digest = file_sha256(path)
+        except OSError:
+            raise ValidationError(f"无法读取“{path.name}”。") from None
+        return [row for row in self.list() if row.sha256 == digest]
+
     def verify(self, submission_id: int, path: Path) -> bool:
         """Whether `path` is byte for byte the file recorded as this submission."""
         with self.db.reading() as s:

@@ -12,8 +12,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSize, QStandardPaths, Qt
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import QMarginsF, QSize, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from desktop.services import Services
 from desktop.services.errors import ServiceError
 from desktop.services.periods import Period
 from desktop.services.settings import LABELS
+from desktop.services.submissions import SubmissionRow
 from desktop.ui.widgets import PeriodPicker, page_title, section_label
 from desktop.ui.workers import Task, run_with_progress
 
@@ -121,6 +122,7 @@ class ReportsPage(QWidget):
         self.task: Task | None = None
         self.last_output: Path | None = None
         self.printer: QPrinter | None = None
+        self._history_rows: list[SubmissionRow] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="kepu-print-")
 
         self.period = PeriodPicker(allow_all=False)
@@ -148,17 +150,21 @@ class ReportsPage(QWidget):
             "留空则为“××全民科学素质行动××年度工作总结”"
         )
         self.save_settings_button = QPushButton("保存设置")
+        self.open_file_button = QPushButton("打开文件")
+        self.open_folder_button = QPushButton("打开所在文件夹")
+        self.identify_button = QPushButton("核对文件…")
+        self.identify_button.setToolTip("选择一个文件，查看它是否与某次导出的文件完全一致（按 SHA-256）")
 
         returns = QGroupBox("Excel 报表")
         grid = QGridLayout(returns)
         grid.addWidget(QLabel("统计期"), 0, 0)
         grid.addWidget(self.period, 0, 1)
-        grid.addWidget(self.final, 1, 0, 1, 2)
+        grid.addWidget(self.final, 1, 0, 1, 3)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_return_button)
         buttons.addWidget(self.print_return_button)
         buttons.addStretch(1)
-        grid.addLayout(buttons, 2, 0, 1, 2)
+        grid.addLayout(buttons, 2, 0, 1, 3)
         grid.setColumnStretch(2, 1)
 
         summary = QGroupBox("年度工作总结")
@@ -169,7 +175,7 @@ class ReportsPage(QWidget):
         buttons.addWidget(self.export_summary_button)
         buttons.addWidget(self.print_summary_button)
         buttons.addStretch(1)
-        grid.addLayout(buttons, 1, 0, 1, 2)
+        grid.addLayout(buttons, 1, 0, 1, 3)
         grid.setColumnStretch(2, 1)
 
         settings = QGroupBox("报表设置（表头与落款）")
@@ -192,12 +198,23 @@ class ReportsPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(section_label("报送记录"))
         layout.addWidget(self.history, 1)
+        history_buttons = QHBoxLayout()
+        for button in (self.open_file_button, self.open_folder_button):
+            history_buttons.addWidget(button)
+        history_buttons.addStretch(1)
+        history_buttons.addWidget(self.identify_button)
+        layout.addLayout(history_buttons)
 
         self.export_return_button.clicked.connect(self._ask_return)
         self.print_return_button.clicked.connect(self.print_return)
         self.export_summary_button.clicked.connect(self._ask_summary)
         self.print_summary_button.clicked.connect(self.print_summary)
         self.save_settings_button.clicked.connect(self.save_settings)
+        self.open_file_button.clicked.connect(lambda: self._open_selected(folder=False))
+        self.open_folder_button.clicked.connect(lambda: self._open_selected(folder=True))
+        self.history.doubleClicked.connect(lambda _index: self._open_selected(folder=False))
+        self.history.itemSelectionChanged.connect(self._update_history_buttons)
+        self.identify_button.clicked.connect(self._ask_identify)
         self.refresh()
 
     # ---- state
@@ -221,6 +238,7 @@ class ReportsPage(QWidget):
 
     def refresh_history(self) -> None:
         rows = self.services.submissions.list()
+        self._history_rows = rows
         self.history.setRowCount(len(rows))
         for i, r in enumerate(rows):
             values = [
@@ -239,6 +257,53 @@ class ReportsPage(QWidget):
                 if col == 5:
                     item.setToolTip(r.sha256)
                 self.history.setItem(i, col, item)
+        self._update_history_buttons()
+
+    def _selected_submission(self) -> SubmissionRow | None:
+        rows = {index.row() for index in self.history.selectionModel().selectedRows()}
+        return self._history_rows[min(rows)] if rows else None
+
+    def _update_history_buttons(self) -> None:
+        chosen = self._selected_submission() is not None
+        self.open_file_button.setEnabled(chosen)
+        self.open_folder_button.setEnabled(chosen)
+
+    def _open_selected(self, folder: bool) -> None:
+        row = self._selected_submission()
+        if row is None:
+            return
+        path = Path(row.file_name)
+        target = path.parent if folder else path
+        if not target.exists():
+            QMessageBox.warning(self, "报送记录", f"找不到{'文件夹' if folder else '文件'}：{target}")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+    def _ask_identify(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "核对文件", str(self._default_dir()), "报表与总结 (*.xlsx *.pdf);;所有文件 (*)"
+        )
+        if path:
+            self.identify(Path(path))
+
+    def identify(self, path: Path) -> None:
+        """Say which export a file is, byte for byte, or that it matches none."""
+        try:
+            matches = self.services.submissions.identify(path)
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            return
+        if not matches:
+            self.status.setText(
+                f"“{path.name}”与任何一次导出的文件都不一致：它可能是导出后又被修改过的副本。"
+            )
+            return
+        first = matches[0]
+        self.status.setText(
+            f"“{path.name}”与 {first.created_at:%Y-%m-%d %H:%M} 由{first.operator}导出的"
+            f"{first.period} {first.kind_label}{'（正式报送）' if first.final else ''}完全一致。"
+        )
+        self.history.selectRow(self._history_rows.index(first))
 
     def save_settings(self) -> None:
         values = {k: e.text().strip() for k, e in self.settings_edits.items()}

@@ -81,6 +81,38 @@ def test_summary_export_from_the_page(
     assert page.history.item(0, 3).text() == ""
 
 
+def test_a_file_from_someones_desk_is_identified_by_its_hash(
+    qtbot: QtBot, plan_services: Services, tmp_path: Path
+) -> None:
+    build(plan_services)
+    page = make_page(qtbot, plan_services)
+    assert not page.open_file_button.isEnabled()
+    page.year.setValue(2024)
+    first = tmp_path / "总结一.pdf"
+    page.export_summary_to(first)
+    qtbot.waitUntil(lambda: page.history.rowCount() == 1, timeout=60_000)
+    page.period.set_period("2024")
+    second = tmp_path / "报表.xlsx"
+    page.export_return_to(second)
+    qtbot.waitUntil(lambda: page.history.rowCount() == 2, timeout=60_000)
+    wait_idle(qtbot, page)
+
+    copy = tmp_path / "市里收到的.pdf"
+    copy.write_bytes(first.read_bytes())
+    page.identify(copy)
+    assert "“市里收到的.pdf”与" in page.status.text()
+    assert "2024 年度工作总结完全一致" in page.status.text()
+    assert page.history.selectionModel().selectedRows()[0].row() == 1  # the summary, older
+    assert page.open_file_button.isEnabled() and page.open_folder_button.isEnabled()
+
+    edited = tmp_path / "改过的.xlsx"
+    edited.write_bytes(second.read_bytes() + b"\0")
+    page.identify(edited)
+    assert "与任何一次导出的文件都不一致" in page.status.text()
+    page.identify(tmp_path / "没有这个文件.pdf")
+    assert page.status.text().startswith("文件不存在")
+
+
 def test_settings_are_saved_through_the_service(qtbot: QtBot, plan_services: Services) -> None:
     page = make_page(qtbot, plan_services)
     page.settings_edits["form_number"].setText("科素年报1表")
