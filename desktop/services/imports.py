@@ -480,6 +480,14 @@ def _import_file(
     return out
 
 
+class _NotWritten(Exception):
+    """Rolls the checked import back; carries what the check found."""
+
+    def __init__(self, outcomes: list[FileOutcome]) -> None:
+        super().__init__()
+        self.outcomes = outcomes
+
+
 class ImportService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -556,21 +564,21 @@ class ImportService:
         written. With it, the valid rows are written and the rest reported.
         """
         parsed, failed = self.read(paths)
-        with self.db.reading() as s:
-            outcomes = self._run(s, parsed, progress)
-            any_problem = bool(failed) or any(o.problems for o in outcomes)
-            writes = sum(o.activities + o.entries for o in outcomes)
-            s.rollback()
-        for outcome in outcomes:
-            outcome.batch_id = None  # rolled back: no batch exists
-        result = ImportResult(failed + outcomes, written=False)
-        if dry_run or writes == 0 or (any_problem and not valid_only):
-            return result
-        parsed, failed = self.read(paths)
-        result.backup = self.db.backup(label="pre-import") if self.db.path is not None else None
-        with self.db.transaction() as s:
-            outcomes = self._run(s, parsed, progress)
-        return ImportResult(failed + outcomes, written=True, backup=result.backup)
+        try:
+            with self.db.transaction() as s:
+                outcomes = self._run(s, parsed, progress)
+                any_problem = bool(failed) or any(o.problems for o in outcomes)
+                writes = sum(o.activities + o.entries for o in outcomes)
+                if dry_run or writes == 0 or (any_problem and not valid_only):
+                    raise _NotWritten(outcomes)
+                # The copy reads the last committed state (WAL), i.e. the data
+                # as it was before this import, which commits right after.
+                backup = self.db.backup(label="pre-import") if self.db.path is not None else None
+        except _NotWritten as kept:
+            for outcome in kept.outcomes:
+                outcome.batch_id = None  # rolled back: no batch exists
+            return ImportResult(failed + kept.outcomes, written=False)
+        return ImportResult(failed + outcomes, written=True, backup=backup)
 
     def _run(
         self, s: Session, parsed: list[CollectionFile], progress: Report | None
