@@ -56,6 +56,8 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], bool]
 TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
 TEXT_WIDTH = A4[0] - LEFT - RIGHT
+# Two featured activities, each with its photo, fit on one page.
+PHOTO_HEIGHT = 50 * mm
 BODY_SIZE, BODY_LEADING = 16, 28
 TABLE_SIZE, TABLE_LEADING = 10.5, 14
 APPENDIX_CHUNK = 250
@@ -587,7 +589,7 @@ def _highlights(st: Styles, services: Services, year: int) -> list[Flowable]:
             ),
         ]
         if h.image is not None:
-            img = _image(services.evidence.path(h.image), TEXT_WIDTH * 0.8, 85 * mm)
+            img = _image(services.evidence.path(h.image), TEXT_WIDTH * 0.7, PHOTO_HEIGHT)
             if img is not None:
                 block += [img, _p(f"图　{_short(h.title, 30)}", st.caption)]
         story.append(KeepTogether(block))
