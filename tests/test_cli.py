@@ -348,7 +348,32 @@ def test_a_damaged_database_is_explained_kept_and_restorable(county: Path, tmp_p
 
 
 def test_output_cut_short_by_a_pipe_is_not_an_error(county: Path):
-    shell = f'"{sys.executable}" -m desktop --db "{county}" templates --json | head -c 20'  # ~400 KB
+    shell = (
+        f'"{sys.executable}" -m desktop --db "{county}" templates --json | head -c 20'  # ~400 KB
+    )
     done = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=120)
     assert done.stdout.startswith("[") and len(done.stdout) == 20
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_submissions_are_listed_and_a_file_is_identified(county: Path, tmp_path: Path, capsys):
+    db = str(county)
+    out = tmp_path / "2024年报表.xlsx"
+    code, _, err = run(
+        capsys, "--db", db, "export", "return", "--period", "2024", "--out", str(out), "--final"
+    )
+    assert code == 0, err
+    code, out_text, _ = run(capsys, "--db", db, "submissions", "--json")
+    [row] = json.loads(out_text)
+    assert (row["period"], row["kind"], row["final"]) == ("2024", "return", True)
+    assert row["file"] == str(out.resolve())
+
+    desk_copy = tmp_path / "市里收到的.xlsx"
+    desk_copy.write_bytes(out.read_bytes())
+    code, text, _ = run(capsys, "--db", db, "submissions", "--identify", str(desk_copy))
+    assert code == 0 and "2024  Excel 报表（正式报送）" in text and row["sha256"] in text
+    desk_copy.write_bytes(out.read_bytes() + b"\0")
+    code, text, _ = run(capsys, "--db", db, "submissions", "--identify", str(desk_copy))
+    assert code == 1 and "与任何一次导出的文件都不一致" in text
+    code, _, err = run(capsys, "--db", db, "submissions", "--identify", str(tmp_path / "无.xlsx"))
+    assert code == 1 and "文件不存在" in err

@@ -1,8 +1,10 @@
-"""Commands: export return / summary; every export is recorded as a submission."""
+"""Commands: export return / summary; every export is recorded as a submission,
+and `submissions` lists them or says which one a file is."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from desktop.cli.common import open_services
@@ -23,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", required=True, type=int, help="年度，如 2024")
     p.add_argument("--out", required=True, help="输出 .pdf 文件")
     p.set_defaults(func=cmd_export_summary)
+    p = sub.add_parser("submissions", help="报送记录：列出导出过的文件，或核对一个文件")
+    p.add_argument("--identify", metavar="FILE", help="核对这个文件与哪一次导出完全一致")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_submissions)
 
 
 def _out(path: str, suffix: str) -> Path:
@@ -64,3 +70,45 @@ def cmd_export_summary(args: argparse.Namespace) -> int:
     print(f"已导出 {args.year} 年度工作总结：{out}")
     print(f"SHA-256：{latest.sha256}")
     return 0
+
+
+def cmd_submissions(args: argparse.Namespace) -> int:
+    svc = open_services(args)
+    try:
+        rows = (
+            svc.submissions.identify(Path(args.identify))
+            if args.identify
+            else svc.submissions.list()
+        )
+    finally:
+        svc.close()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "period": r.period,
+                        "kind": r.kind,
+                        "final": r.final,
+                        "file": r.file_name,
+                        "sha256": r.sha256,
+                        "operator": r.operator,
+                        "exported_at": r.created_at.isoformat(),
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif args.identify and not rows:
+        print(f"“{Path(args.identify).name}”与任何一次导出的文件都不一致。")
+    else:
+        for r in rows:
+            final = "（正式报送）" if r.final else ""
+            print(
+                f"{r.created_at:%Y-%m-%d %H:%M}  {r.period}  {r.kind_label}{final}  "
+                f"{r.operator}  {r.file_name}  SHA-256 {r.sha256}"
+            )
+    return 1 if args.identify and not rows else 0
