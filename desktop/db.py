@@ -208,19 +208,24 @@ class Database:
         self.path = path
         existed = path is not None and path.exists() and path.stat().st_size > 0
         self.engine = make_engine(url)
+        if path is not None:
+            self._ensure_readable(path)
+        self.last_backup = migrate(self.engine, path)
+        if existed and path is not None and self.last_backup is None:
+            self.last_backup = auto_backup(path)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _ensure_readable(self, path: Path) -> None:
+        """Refuse a file SQLite cannot read before anything (a migration) touches it."""
         try:
-            self.last_backup = migrate(self.engine, path)
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
         except DatabaseError as exc:
             self.engine.dispose()
-            if path is None:
-                raise
             raise UnreadableDatabase(
                 f"无法打开数据库“{path}”：{_reason(exc)}。文件未作任何改动。"
                 f"如有备份（在同一文件夹的 backups 中），可用“kepu --db {path.name} restore 备份文件 --yes”恢复。"
             ) from None
-        if existed and path is not None and self.last_backup is None:
-            self.last_backup = auto_backup(path)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, target: Path | str) -> Database:
