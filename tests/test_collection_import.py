@@ -269,6 +269,7 @@ def test_row_problems_block_the_file_unless_valid_only(
     assert code == 1
     assert "没有导入任何数据" in err and "--valid-only" in err
     assert fingerprint(db) == before
+    assert not list((db.parent / "backups").glob("*pre-import*"))  # nothing written, no copy kept
     expected = [
         "问题表.xlsx，工作表“活动”，第 5 行，“开始日期”列：无法识别的日期“5月18日”",
         "问题表.xlsx，工作表“活动”，第 6 行，“开始日期”列：日期“2024/2/30”不存在",
@@ -293,6 +294,8 @@ def test_row_problems_block_the_file_unless_valid_only(
     assert "已导入：活动 1 条，指标数据 0 条" in out
     counts = fingerprint(db)[0]
     assert counts["activity"] == 1 and counts["import_batch"] == 1
+    [copy] = (db.parent / "backups").glob("*pre-import*")
+    assert fingerprint(copy) == before
 
 
 def test_conflicting_entry_is_reported_not_overwritten(

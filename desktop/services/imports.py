@@ -564,6 +564,11 @@ class ImportService:
         written. With it, the valid rows are written and the rest reported.
         """
         parsed, failed = self.read(paths)
+        # Copied before the check-and-write pass, since whether it writes is
+        # known only inside it; dropped again when nothing was written.
+        backup = None
+        if not dry_run and parsed and self.db.path is not None:
+            backup = self.db.backup(label="pre-import")
         try:
             with self.db.transaction() as s:
                 outcomes = self._run(s, parsed, progress)
@@ -571,13 +576,14 @@ class ImportService:
                 writes = sum(o.activities + o.entries for o in outcomes)
                 if dry_run or writes == 0 or (any_problem and not valid_only):
                     raise _NotWritten(outcomes)
-                # The copy reads the last committed state (WAL), i.e. the data
-                # as it was before this import, which commits right after.
-                backup = self.db.backup(label="pre-import") if self.db.path is not None else None
-        except _NotWritten as kept:
-            for outcome in kept.outcomes:
+        except BaseException as exc:
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+            if not isinstance(exc, _NotWritten):
+                raise
+            for outcome in exc.outcomes:
                 outcome.batch_id = None  # rolled back: no batch exists
-            return ImportResult(failed + kept.outcomes, written=False)
+            return ImportResult(failed + exc.outcomes, written=False)
         return ImportResult(failed + outcomes, written=True, backup=backup)
 
     def _run(
