@@ -267,10 +267,15 @@ class EntriesPage(QWidget):
                     self.services.entries.delete(cell.entry_id)
                     message = f"已删除 {grid.unit_name} {row.name} {period.label}的数值。"
             else:
+                # A leading minus is read here, so a negative figure gets the
+                # service's own refusal instead of "not a number".
+                negative = text[0] in "-－"
                 try:
-                    value = float(parse_number(text))
+                    value = float(parse_number(text[1:].strip() if negative else text))
                 except ValueError:
                     raise ServiceError(f"“{text}”不是数字。") from None
+                if negative:
+                    value = -value
                 self.services.entries.set(
                     row.indicator_id, period.code, value, unit_id=grid.unit_id
                 )

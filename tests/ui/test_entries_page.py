@@ -120,3 +120,16 @@ def test_county_wide_view_offers_the_literacy_percentage(main_window):
     names = [page.table.item(r, 1).text() for r in range(page.table.rowCount())]
     assert "公民具备科学素质的比例" in names
     assert page.status.text().startswith("全县（不分单位）")
+
+
+def test_a_negative_figure_is_refused_as_negative_not_as_not_a_number(
+    qtbot, main_window, demo_services, ref, answer
+):
+    page = _page(main_window)
+    page.set_view("quarter", 2025)
+    answer.next("OK")
+    page.table.item(0, 6).setText("-5")
+    qtbot.waitUntil(lambda: bool(answer.texts))
+    assert answer.texts == ["填报数值不能为负数。"]
+    assert page.table.item(0, 6).text() == ""
+    assert _values(demo_services, "I07", ref(demo_services, "units")[UNIT]) == {}
