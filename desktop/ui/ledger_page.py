@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.services import Services
 from desktop.services.activities import ActivityFilter, DeletedActivity, Totals
 from desktop.services.errors import ServiceError
-from desktop.ui.activity_dialog import ActivityDialog
+from desktop.ui.activity_dialog import ActivityDialog, _month_locked
 from desktop.ui.activity_model import ActivityTableModel
 from desktop.ui.widgets import (
     MUTED,
@@ -373,6 +373,13 @@ class LedgerPage(QWidget):
         if activity_id is None:
             return
         row = self.model.row_data(self.model.row_of(activity_id) or 0)
+        if _month_locked(self.services, row.start_date):  # refuse before asking, not after
+            self.notice.show_message(
+                f"不能删除：{row.start_date.year}年已报送并锁定，不能修改其数据；"
+                "如确需修改，请先解锁该统计期。",
+                error=True,
+            )
+            return
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "删除活动",

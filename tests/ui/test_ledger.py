@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.services.activities import ActivityFilter
 from desktop.ui.activity_model import COLUMNS
@@ -232,7 +233,7 @@ def test_delete_asks_then_undo_restores(qtbot, demo_services, settled, answer):
 
 
 def test_deleting_in_a_locked_year_is_refused_with_the_reason(
-    qtbot, demo_services, settled, answer
+    qtbot, demo_services, settled, monkeypatch
 ):
     page = LedgerPage(demo_services)
     qtbot.addWidget(page)
@@ -242,8 +243,15 @@ def test_deleting_in_a_locked_year_is_refused_with_the_reason(
         page.period.year.setCurrentIndex(page.period.year.findData(2023))
     count = page.model.total
     page.table.selectRow(0)
-    answer.next("删除")
+    asked: list[str] = []
+
+    def ask(box: QMessageBox) -> int:
+        asked.append(box.text())
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", ask)
     page.delete_button.click()
+    assert asked == []  # refused at once: no "确定删除" first, then a refusal
     assert page.model.total == count
     assert "2023年已报送并锁定" in page.notice.label.text()
     assert not page.notice.action.isVisible()
