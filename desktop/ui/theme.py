@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -32,8 +33,27 @@ _PREFERRED_FAMILIES = [
 ]
 
 
+_translators: list[QTranslator] = []  # kept alive for as long as the program runs
+
+
+def install_chinese(app: QApplication) -> None:
+    """Qt's own words in Chinese: message-box buttons (确定, 是, 否, 取消), calendars, menus.
+
+    Without this every QMessageBox says OK / Yes / No, whatever the Windows language.
+    """
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    if _translators:
+        return
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+        _translators.append(translator)
+
+
 def apply_theme(app: QApplication) -> None:
-    """Pick a font that has Chinese glyphs, so no label shows boxes."""
+    """Pick a font that has Chinese glyphs, so no label shows boxes; Qt's own words in Chinese."""
+    install_chinese(app)
     families = set(QFontDatabase.families())
     for family in _PREFERRED_FAMILIES:
         if family in families:

@@ -48,7 +48,7 @@ def test_generate_templates_for_checked_units(qtbot, demo_services, tmp_path, an
     chosen = [u.id for u in units[:3]]
     dialog.units.set_checked(chosen)
     dialog.folder.setText(str(tmp_path))
-    answer.next("OK")
+    answer.next("确定")
     dialog.generate.click()
     qtbot.waitUntil(lambda: len(dialog.written) == 3, timeout=60_000)
     assert answer.texts and "已生成 3 个采集表" in answer.texts[0]
@@ -80,7 +80,7 @@ def test_review_lists_every_problem_and_takes_only_valid_rows(
     # Checking wrote nothing.
     assert demo_services.activities.count(ActivityFilter()) == before
 
-    answer.next("OK")
+    answer.next("确定")
     review.valid_only.click()
     qtbot.waitUntil(lambda: flow.result is not None, timeout=30_000)
     assert flow.result.written and flow.result.activities == 1
@@ -124,7 +124,7 @@ def test_batches_dialog_undoes_a_whole_batch(qtbot, demo_services, tmp_path, ans
     dialog.table.selectRow(0)
     assert dialog.undo_button.isEnabled()
     answer.next("撤销批次")
-    answer.next("OK")
+    answer.next("确定")
     dialog.undo_button.click()
     qtbot.waitUntil(lambda: len(answer.texts) == 2)
     assert "将删除它导入的活动 1 条" in answer.texts[0]

@@ -105,7 +105,7 @@ def test_bad_text_is_refused_with_a_message_and_nothing_saved(
 ):
     page = _page(main_window)
     page.set_view("quarter", 2025)
-    answer.next("OK")
+    answer.next("确定")
     page.table.item(0, 6).setText("约一千人")
     qtbot.waitUntil(lambda: bool(answer.texts))
     assert answer.texts == ["“约一千人”不是数字。"]
@@ -127,7 +127,7 @@ def test_a_negative_figure_is_refused_as_negative_not_as_not_a_number(
 ):
     page = _page(main_window)
     page.set_view("quarter", 2025)
-    answer.next("OK")
+    answer.next("确定")
     page.table.item(0, 6).setText("-5")
     qtbot.waitUntil(lambda: bool(answer.texts))
     assert answer.texts == ["填报数值不能为负数。"]

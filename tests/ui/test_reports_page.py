@@ -36,7 +36,7 @@ def test_export_final_return_records_history_and_locks(
     page.period.set_period("2024Q3")
     page.final.setChecked(True)
     out = tmp_path / "三季度.xlsx"
-    answer.next("&Yes")
+    answer.next("是(&Y)")
     page.export_return_to(out)
     qtbot.waitUntil(lambda: plan_services.locks.is_locked(parse_period("2024Q3")), timeout=60_000)
     wait_idle(qtbot, page)
@@ -59,7 +59,7 @@ def test_declining_the_lock_leaves_the_period_open(
     page = make_page(qtbot, plan_services)
     page.period.set_period("2024")
     page.final.setChecked(True)
-    answer.next("&No")
+    answer.next("否(&N)")
     page.export_return_to(tmp_path / "r.xlsx")
     qtbot.waitUntil(lambda: bool(answer.texts), timeout=60_000)
     wait_idle(qtbot, page)

@@ -46,7 +46,7 @@ def test_locks_tab_locks_and_unlocks_with_reason(qtbot, plan_services: Services,
     assert page.locks.table.item(0, 0).text() == "2022年第2季度"
     assert page.locks.table.item(0, 1).text() == "已锁定"
 
-    answer.next("OK")
+    answer.next("确定")
     assert not page.locks.unlock("2022Q2", "")
     assert answer.texts == ["解锁必须填写原因。"]
     assert page.locks.unlock("2022Q2", "数据更正")
@@ -59,7 +59,7 @@ def test_backup_then_restore_brings_back_the_old_data(qtbot, plan_services: Serv
     page = SafetyPage(svc)
     qtbot.addWidget(page)
     page.tabs.setCurrentWidget(page.backups)
-    answer.next("OK")
+    answer.next("确定")
     page.backups.backup_now()
     assert page.backups.table.rowCount() == 1
     assert page.backups.table.item(0, 1).text() == "手动"
@@ -69,7 +69,7 @@ def test_backup_then_restore_brings_back_the_old_data(qtbot, plan_services: Serv
     svc.entries.set(c1, "2022", 500)
     assert len(svc.entries.entries(c1)) == 1
 
-    answer.next("OK")
+    answer.next("确定")
     assert page.backups.restore(backup)
     assert svc.entries.entries(c1) == []
     kinds = {b.label for b in svc.backups.backups()}

@@ -86,7 +86,7 @@ def test_locked_headcounts_cannot_be_removed(qtbot, main_window, demo_services, 
     page.history.selectRow(0)  # 2025-12-31, open
     assert page.delete_count_button.isEnabled()
     answer.next("删除")
-    answer.next("OK")
+    answer.next("确定")
     name = page.teams.item(0, 0).text()
     page.delete_button.click()
     qtbot.waitUntil(lambda: len(answer.texts) == 2)
