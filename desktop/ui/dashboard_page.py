@@ -379,10 +379,18 @@ class DashboardPage(QWidget):
 
     # --- data ---------------------------------------------------------------
 
+    def _plan_key(self) -> tuple[object, ...] | None:
+        """What the year list and title were filled from: they go stale when it changes."""
+        if not self.services.plans.has_active():
+            return None
+        plan = self.services.plans.active()
+        return (plan.id, plan.name, plan.first_year, plan.last_year)
+
     def _fill_years(self) -> None:
         """Plan years; default the latest year with activities, not after this year."""
         self.year.blockSignals(True)
         self.year.clear()
+        self._filled_for = self._plan_key()
         if self.services.plans.has_active():
             plan = self.services.plans.active()
             self.plan_label.setText(plan.name)
@@ -409,7 +417,8 @@ class DashboardPage(QWidget):
         return min(max(today, date(year, 1, 1)), date(year, 12, 31))
 
     def refresh(self) -> None:
-        if self.year.count() == 0:
+        # Another plan made active, or this one renamed or its years changed (实施方案).
+        if self.year.count() == 0 or self._plan_key() != getattr(self, "_filled_for", None):
             self._fill_years()
         year = self.selected_year()
         if year is None:

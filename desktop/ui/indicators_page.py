@@ -268,6 +268,7 @@ class IndicatorsPage(QWidget):
         self.loader = Loader(self)
         self.report: ProgressReport | None = None
         self._indicators: dict[int, Indicator] = {}
+        self._filled_for: tuple[object, ...] | None = None  # the plan the controls show
         self._quiet = False
         self._wanted: str | None = None
         self._build()
@@ -395,8 +396,28 @@ class IndicatorsPage(QWidget):
         layout.addLayout(controls)
         layout.addWidget(splitter, 1)
 
+    def _plan_key(self) -> tuple[object, ...]:
+        plan = self.services.plans.active()
+        return (plan.id, plan.first_year, plan.last_year)
+
+    def _sync_plan(self) -> None:
+        """Follow changes made on 实施方案: another plan, other years, edited sections or indicators."""
+        if self._plan_key() != self._filled_for:
+            self._fill_controls()
+            return
+        self._indicators = {i.id: i for i in self.services.plans.indicators()}
+        keep = self.section.currentData()
+        self.section.blockSignals(True)  # the report about to load refilters
+        self.section.clear()
+        self.section.addItem("全部行动/工程", None)
+        for sec in self.services.plans.active().sections:
+            self.section.addItem(sec.title, sec.code)
+        self.section.setCurrentIndex(max(self.section.findData(keep), 0))
+        self.section.blockSignals(False)
+
     def _fill_controls(self) -> None:
         self._quiet = True
+        self._filled_for = None
         self.section.clear()
         self.section.addItem("全部行动/工程", None)
         if self.services.plans.has_active():
@@ -408,6 +429,7 @@ class IndicatorsPage(QWidget):
             self.period.set_years(range(plan.first_year, plan.last_year + 1), year)
             self._indicators = {i.id: i for i in self.services.plans.indicators()}
             self.as_of.setDate(self._default_as_of(self.period.period()))
+            self._filled_for = self._plan_key()
         self._quiet = False
 
     @staticmethod
@@ -445,8 +467,7 @@ class IndicatorsPage(QWidget):
             self.model.set_items([])
             self.shown_label.setText("还没有启用的实施方案。")
             return
-        if not self._indicators:
-            self._fill_controls()
+        self._sync_plan()
         as_of, period = self.as_of.date().toPython(), self.period.period()
         self.shown_label.setText("正在计算……")
         self.loader.run(
