@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 Report = Callable[[int, int], bool]
@@ -45,6 +45,7 @@ class Task(QObject):
 
     done = Signal(object)
     error = Signal(object)
+    progressed = Signal(int, int)  # emitted on the GUI thread: slots may touch widgets
 
     def __init__(self, job: Job, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +55,10 @@ class Task(QObject):
         self._thread.started.connect(self._worker.run)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
-        self.progressed = self._worker.progressed
+        # Through a slot of this GUI-thread object, so the connection is queued: a
+        # plain function connected to the worker's signal would run on the worker
+        # thread and drive the progress dialog from there (Qt warnings, then a crash).
+        self._worker.progressed.connect(self._on_progressed)
 
     def start(self) -> None:
         self._thread.start()
@@ -72,6 +76,10 @@ class Task(QObject):
     def _stop_thread(self) -> None:
         self._thread.quit()
         self._thread.wait()
+
+    @Slot(int, int)
+    def _on_progressed(self, done: int, total: int) -> None:
+        self.progressed.emit(done, total)
 
     def _on_finished(self, result: object) -> None:
         self._stop_thread()
