@@ -44,7 +44,7 @@ from desktop.services.activities import ActivityInput, ActivityRow
 from desktop.services.errors import LockedError, ServiceError, ValidationError
 from desktop.services.evidence import ALLOWED_SUFFIXES
 from desktop.services.periods import parse_period
-from desktop.ui.widgets import CheckList
+from desktop.ui.widgets import CheckList, fit_to_screen
 
 ERROR_STYLE = "color: #c62828;"
 MAX_COUNT = 100_000_000
@@ -77,7 +77,7 @@ class ActivityDialog(QDialog):
         self._inputs: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self.plan = services.plans.active() if services.plans.has_active() else None
-        self.resize(1060, 720)
+        fit_to_screen(self, 1060, 720)
         self._build()
         if activity_id is None:
             self._new_defaults()

@@ -34,6 +34,7 @@ from desktop.services import Services
 from desktop.services.errors import ServiceError
 from desktop.templates import load_template, template_ids
 from desktop.ui.plan_parse_dialog import PlanTextWidget
+from desktop.ui.widgets import fit_to_screen
 
 OFFICE, SOURCE, TEMPLATE, FILE, TEXT = range(5)
 OFFICE_FIELDS = [
@@ -245,7 +246,7 @@ class FirstRunWizard(QWizard):
         self.plan_id: int | None = None
         self.setWindowTitle("科普台账 — 首次使用")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
         self.office = OfficePage(services)
         self.source = SourcePage()
         self.template_page = TemplatePage()

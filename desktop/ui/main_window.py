@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services import Services
+from desktop.ui.widgets import fit_to_screen
 
 # (navigation label, module under desktop.ui, page class). A page takes the
 # Services and has refresh(), called whenever it is shown.
@@ -36,7 +37,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.services = services
         self.setWindowTitle("科普台账 — 全民科学素质行动工作台账")
-        self.resize(1280, 800)
+        fit_to_screen(self, 1280, 800)
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)

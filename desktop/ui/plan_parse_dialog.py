@@ -49,6 +49,7 @@ from desktop.ui.plan_dialogs import (
     UnitLinkDialog,
 )
 from desktop.ui.plan_page import target_text
+from desktop.ui.widgets import fit_to_screen
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 SECTION_FILL = QColor("#e3f2fd")
@@ -577,7 +578,7 @@ class PlanParseDialog(QDialog):
         self.services = services
         self.saved_plan_id: int | None = None
         self.setWindowTitle("从文本识别实施方案")
-        self.resize(1180, 760)
+        fit_to_screen(self, 1180, 760)
         layout = QVBoxLayout(self)
         self.widget = PlanTextWidget(services)
         layout.addWidget(self.widget, 1)

@@ -43,7 +43,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.periods import Period
 from desktop.services.settings import LABELS
 from desktop.services.submissions import SubmissionRow
-from desktop.ui.widgets import PeriodPicker, page_title, section_label
+from desktop.ui.widgets import PeriodPicker, fit_to_screen, page_title, section_label
 from desktop.ui.workers import Task, run_with_progress
 
 SETTING_KEYS = (
@@ -448,7 +448,7 @@ class ReportsPage(QWidget):
         self.printer = pdf_printer(pdf, title)
         dialog = QPrintPreviewDialog(self.printer, self)
         dialog.setWindowTitle(f"打印预览 — {title}")
-        dialog.resize(1000, 800)
+        fit_to_screen(dialog, 1000, 800)
         dialog.paintRequested.connect(lambda p: render_pdf(pdf, p))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         return dialog

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QShowEvent
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -81,6 +81,25 @@ def ui_font(point_delta: float = 0, bold: bool = False) -> QFont:
     font.setPointSizeF(max(6.0, size + point_delta))
     font.setBold(bold)
     return font
+
+
+# Room left for the window frame and title bar, which resize() does not include.
+FRAME_ALLOWANCE = (16, 40)
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize to (width, height), but no larger than the screen's free area.
+
+    A 1366×768 laptop has about 1366×728 above the taskbar: a dialog made
+    taller than that opens with its 保存/取消 buttons under the taskbar.
+    """
+    parent = widget.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    if screen is not None:
+        free = screen.availableGeometry()
+        width = min(width, free.width() - FRAME_ALLOWANCE[0])
+        height = min(height, free.height() - FRAME_ALLOWANCE[1])
+    widget.resize(width, height)
 
 
 def page_title(text: str) -> QLabel:
