@@ -55,12 +55,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from desktop.importing.plan_text import parse_plan_text, read_plan_document
 
     path = Path(args.file)
-    if not path.is_file():
-        raise ValidationError(f"文件不存在：{args.file}")
     try:
         text = read_plan_document(path)
-    except (OSError, ValueError) as exc:
-        raise ValidationError(f"无法读取“{path.name}”：{exc}") from None
+    except ServiceError as exc:
+        raise ValidationError(f"无法读取“{args.file}”：{exc}") from None
     draft = parse_plan_text(text)
     if args.json:
         print(json.dumps(draft, ensure_ascii=False, indent=2, default=str))
