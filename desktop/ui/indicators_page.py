@@ -269,6 +269,7 @@ class IndicatorsPage(QWidget):
         self.report: ProgressReport | None = None
         self._indicators: dict[int, Indicator] = {}
         self._filled_for: tuple[object, ...] | None = None  # the plan the controls show
+        self._plan_end = QDate(2100, 12, 31)
         self._quiet = False
         self._wanted: str | None = None
         self._build()
@@ -428,9 +429,19 @@ class IndicatorsPage(QWidget):
             year = min(max(today.year, plan.first_year), plan.last_year)
             self.period.set_years(range(plan.first_year, plan.last_year + 1), year)
             self._indicators = {i.id: i for i in self.services.plans.indicators()}
+            self._plan_end = QDate(plan.last_year, 12, 31)
+            self._limit_as_of()
             self.as_of.setDate(self._default_as_of(self.period.period()))
             self._filled_for = self._plan_key()
         self._quiet = False
+
+    def _limit_as_of(self) -> None:
+        """截至 lies in the period or after it, within the plan: an earlier date would show
+        the whole period's 本期 beside an empty 累计, a later one another plan's years."""
+        period = self.period.period()
+        if period is not None:
+            start = QDate(period.start.year, period.start.month, period.start.day)
+            self.as_of.setDateRange(start, max(start, self._plan_end))
 
     @staticmethod
     def _default_as_of(period: Period | None) -> QDate:
@@ -447,6 +458,7 @@ class IndicatorsPage(QWidget):
         """Show a period (2024, 2024Q3, 202407), as of its end unless told otherwise."""
         self._quiet = True
         self.period.set_period(code)
+        self._limit_as_of()
         day = as_of or parse_period(code).end
         self.as_of.setDate(QDate(day.year, day.month, day.day))
         self._quiet = False
@@ -456,6 +468,7 @@ class IndicatorsPage(QWidget):
         if self._quiet:
             return
         self._quiet = True
+        self._limit_as_of()
         self.as_of.setDate(self._default_as_of(self.period.period()))
         self._quiet = False
         self.refresh()

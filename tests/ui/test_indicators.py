@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 
 from desktop.ui.indicators_page import COL_STATUS, IndicatorsPage
 from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
@@ -144,3 +144,21 @@ def test_demo_lagging_indicator_in_the_main_window(qtbot, main_window, settled):
     )
     lagging = {p.code for p in page.report.lagging()}
     assert {p.code for p in page.visible_items()[: len(lagging)]} == lagging
+
+
+def test_as_of_date_stays_within_the_period_and_the_plan(qtbot, main_window, settled):
+    """截至 2021-01-01 for 2025 showed 2025's whole 本期 beside 无数据 everywhere."""
+    page = main_window.show_page("指标进度")
+    settled(page)
+    page.set_period("2025")
+    settled(page)
+    page.as_of.setDate(QDate(2021, 1, 1))
+    settled(page)
+    assert page.as_of.date() == QDate(2025, 1, 1)
+    page.as_of.setDate(QDate(2030, 6, 1))
+    settled(page)
+    assert page.as_of.date() == QDate(2025, 12, 31)
+    page.period.year.setCurrentIndex(page.period.year.findData(2023))
+    settled(page)
+    assert page.as_of.date() == QDate(2023, 12, 31)
+    assert page.as_of.minimumDate() == QDate(2023, 1, 1)
