@@ -622,7 +622,8 @@ class PlanEditingService:
             if counts["activities"] or counts["entries"] or cooperations:
                 raise ServiceError(
                     f"单位“{unit.name}”已有 {counts['activities'] + (cooperations or 0)} 条活动、"
-                    f"{counts['entries']} 条填报数据，不能删除；如该单位已撤并，可改名或停用。"
+                    f"{counts['entries']} 条填报数据，不能删除；"
+                    "如该单位已撤并，可改名（原名称保留为别名）。"
                 )
             if counts["links"] and not confirm:
                 raise DependentsError(

@@ -409,3 +409,19 @@ def test_coverage_ratio_set_up_in_the_dialog_is_computed_and_guards_its_parts(
     )
     assert table_row(page, "R1")[1] == "示范社区数"
     assert len(plan_services.entries.entries(ids["R1"])) == 1
+
+
+def test_a_unit_with_activities_is_not_deleted_and_no_missing_action_is_advised(
+    qtbot, demo_services, answer
+):
+    """The refusal told the user to 停用 the unit, which nothing in the program can do."""
+    from desktop.ui.plan_dialogs import UnitsDialog
+
+    dialog = UnitsDialog(demo_services)
+    qtbot.addWidget(dialog)
+    row = next(i for i in range(dialog.units.count()) if dialog.units.item(i).text() == "市科协")
+    dialog.units.setCurrentRow(row)
+    answer.next("确定")
+    dialog.remove_unit()
+    assert "市科协" in [u.name for u in demo_services.reference.units()]
+    assert "不能删除" in answer.texts[0] and "停用" not in answer.texts[0]
