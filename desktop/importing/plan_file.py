@@ -11,6 +11,7 @@ columns are found by their header, so an office may reorder or widen them.
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Callable
@@ -54,6 +55,7 @@ from desktop.services.plans import RATIO_KEYS, ratio_problems
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
 
 MAX_SHOWN = 30
+MAX_XLSX_UNPACKED = 300 * 1024 * 1024  # the parts of a workbook, unpacked
 LEVELS = ("county", "city")
 KINDS = ("action", "project")
 METRICS = tuple(METRIC_LABELS)
@@ -155,7 +157,8 @@ BAD = _Bad()
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A real, finite number (not True/False, not NaN or infinity)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_year(value: Any) -> bool:
@@ -196,7 +199,9 @@ class _Checker:
         value = obj.get(key)
         if value is BAD:
             return
-        if value not in allowed:
+        if value is None or value == "":
+            self.bad((*path, key), f"“{FIELD_LABELS.get(key, key)}”不能为空。")
+        elif not isinstance(value, str) or value not in allowed:
             self.bad(
                 (*path, key),
                 f"“{FIELD_LABELS.get(key, key)}”的值“{value}”无效，应为 {' / '.join(allowed)}。",
@@ -416,7 +421,9 @@ class _Checker:
             if ind.get("source") is not None:
                 self.choice(ind, "source", p, SOURCES)
             task = ind.get("task")
-            if task not in (None, "", BAD) and task not in tasks:
+            if task not in (None, "", BAD) and not isinstance(task, str):
+                self.bad((*p, "task"), f"“所属任务”应为任务编号（文字），现为“{task}”。")
+            elif task not in (None, "", BAD) and task not in tasks:
                 self.bad((*p, "task"), f"所属任务“{task}”在方案中不存在。")
             mode = ind.get("target_mode")
             percent = ind.get("measure") == "percent"
@@ -532,6 +539,8 @@ def check_plan(data: dict[str, Any], source: str = "方案") -> dict[str, Any]:
 
 def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
     """Defaults filled in, so a checked dict has every key SCHEMA.md names."""
+    for key in ("units", "sections", "indicators"):
+        data[key] = data.get(key) or []
     if isinstance(data.get("plan"), dict):
         data["plan"]["level"] = data["plan"].get("level") or "county"
     for sec in data.get("sections") or []:
@@ -567,7 +576,7 @@ def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
 def fill_codes(data: dict[str, Any]) -> None:
     """Give blank section, task and indicator codes the next free code."""
     sections = [s for s in data.get("sections") or [] if isinstance(s, dict)]
-    used = {s.get("code") for s in sections}
+    used = {s.get("code") for s in sections if isinstance(s.get("code"), str)}
     for sec in sections:
         if not sec.get("code") and sec.get("kind") in KINDS:
             prefix = "A" if sec["kind"] == "action" else "P"
@@ -578,9 +587,9 @@ def fill_codes(data: dict[str, Any]) -> None:
             used.add(sec["code"])
     for sec in sections:
         tasks = [t for t in sec.get("tasks") or [] if isinstance(t, dict)]
-        if not sec.get("code") or sec["code"] is BAD:
+        if not isinstance(sec.get("code"), str) or not sec["code"]:
             continue
-        task_codes = {t.get("code") for t in tasks}
+        task_codes = {t.get("code") for t in tasks if isinstance(t.get("code"), str)}
         for j, task in enumerate(tasks, start=1):
             if not task.get("code"):
                 n = j
@@ -589,7 +598,7 @@ def fill_codes(data: dict[str, Any]) -> None:
                 task["code"] = f"{sec['code']}.{n}"
                 task_codes.add(task["code"])
     indicators = [i for i in data.get("indicators") or [] if isinstance(i, dict)]
-    ind_codes = {i.get("code") for i in indicators}
+    ind_codes = {i.get("code") for i in indicators if isinstance(i.get("code"), str)}
     n = 1
     for ind in indicators:
         if not ind.get("code"):
@@ -654,24 +663,175 @@ def yaml_locator(data: Any) -> Locator:
     return locate
 
 
-def read_plan_yaml(path: Path) -> dict[str, Any]:
-    source = f"方案文件“{path.name}”"
+MAX_YAML_NODES = 2_000_000  # a plan with 10,000 indicators has some 400,000
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# PyYAML's reasons, in the words an office user can act on.
+_YAML_REASONS = [
+    ("cannot start any token", "出现了不能用在这里的字符"),
+    ("mapping values are not allowed", "这里不能出现“:”（缩进不对，或文字中的英文冒号没有加引号）"),
+    ("could not find expected ':'", "缺少“:”（每一项应写成“名称: 内容”）"),
+    ("expected <block end>", "缩进不一致"),
+    ("expected <block mapping start>", "缩进不一致"),
+    ("did not find expected key", "缩进不一致，或一行中有多余的内容"),
+    ("did not find expected '-'", "列表项缩进不一致"),
+    ("found undefined alias", "引用（*）了没有定义的锚点（&）"),
+    (
+        "could not determine a constructor",
+        "含有不允许的 YAML 标签（!!…），方案文件中只能有文字、数字、列表和表",
+    ),
+    ("found another document", "文件中有多份文档（---），只能有一份"),
+    ("maximum nesting depth", "嵌套层数太多"),
+    ("unexpected end of stream", "文件在引号或括号未结束处中断（引号、括号没有配对）"),
+    ("unknown escape character", "双引号内有无效的转义符“\\”（路径等请用单引号）"),
+    ("control characters are not allowed", "含有不允许的控制字符"),
+    ("found unacceptable character", "含有不允许的控制字符"),
+    ("expected a comment or a line break", "一行的末尾有多余的内容"),
+    ("found duplicate anchor", "锚点（&）重名"),
+    ("found unhashable key", "表的键不能是列表或表"),
+]
+
+
+class _PlanYamlError(Exception):
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(message)
+        self.where = where
+        self.message = message
+
+
+def _mark_words(mark: Any) -> str:
+    return f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else "文件"
+
+
+class _PlanLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing repeated keys (an edit slip: which one counts?)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        raise _PlanYamlError(
+                            _mark_words(key_node.start_mark),
+                            f"键“{key_node.value}”在同一层重复出现，应只写一次。",
+                        )
+                    seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(root: Any) -> int:
+    """Nodes the document stands for once every alias (*) is expanded;
+    MAX_YAML_NODES + 1 for more, or for a node that contains itself."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+    too_many = MAX_YAML_NODES + 1
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in busy:
+            return too_many
+        busy.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = []
+        for child in children:
+            total += size(child)
+            if total > MAX_YAML_NODES:
+                total = too_many
+                break
+        busy.discard(key)
+        sizes[key] = total
+        return total
+
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 5000))  # the composer allows 1,000 levels
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
-    except UnicodeDecodeError:
-        raise PlanFileError(source, [Problem("文件", "不是 UTF-8 编码的文本。")]) from None
+        return size(root)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
+
+
+def _load_yaml(text: str) -> Any:
+    loader = _PlanLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_YAML_NODES:
+            raise _PlanYamlError(
+                "文件",
+                "内容展开后过于庞大（大量或循环的锚点 & / 引用 *），不是一份方案文件。",
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def read_plan_yaml(path: Path) -> dict[str, Any]:
+    from desktop.importing.plan_text import (
+        PlanDocumentError,
+        decode_text,
+        foreign_format,
+        read_file_bytes,
+    )
+
+    source = f"方案文件“{path.name}”"
+    text = ""
+    try:
+        raw = read_file_bytes(path)
+        foreign = foreign_format(raw)
+        if foreign or raw.startswith(b"PK\x03\x04"):
+            raise PlanDocumentError(
+                foreign
+                or "这是 Office 文件（.docx / .xlsx），不是 YAML 文本；"
+                "方案工作簿请把扩展名改回 .xlsx。"
+            )
+        text = decode_text(raw)
+        if not text.strip():
+            raise PlanDocumentError("文件是空的。")
+        data = _load_yaml(text)
+    except PlanDocumentError as exc:
+        raise PlanFileError(source, [Problem("文件", str(exc))]) from None
+    except _PlanYamlError as exc:
+        raise PlanFileError(source, [Problem(exc.where, exc.message)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "文件"
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise PlanFileError(source, [Problem(where, f"YAML 格式错误（{reason}）。")]) from None
+        english = f"{getattr(exc, 'problem', None) or ''} {exc}"
+        reason = next((zh for en, zh in _YAML_REASONS if en in english), None)
+        if reason == "出现了不能用在这里的字符" and _char_at(text, mark) == "\t":
+            reason = "用了 Tab 键缩进；YAML 只能用空格缩进"
+        reason = reason or "不符合 YAML 格式"
+        raise PlanFileError(
+            source, [Problem(_mark_words(mark), f"YAML 格式错误：{reason}。")]
+        ) from None
+    except RecursionError:
+        raise PlanFileError(source, [Problem("文件", "YAML 嵌套层数太多。")]) from None
     if isinstance(data, dict):
         fill_codes(data)
         if data.get("id") is None and isinstance(data.get("plan"), dict):
             data["id"] = _default_id(data["plan"])
     problems = (
-        validate_plan(data) if isinstance(data, dict) else [Problem("文件", "内容不是一个方案。")]
+        validate_plan(data)
+        if isinstance(data, dict)
+        else [Problem("文件", "内容不是一个方案（应以 id:、plan:、sections: 等各项开头）。")]
     )
     if problems:
         raise PlanFileError(source, problems)
@@ -766,6 +926,8 @@ class _WorkbookReader:
         try:
             number = float(str(value).strip().replace(",", "").replace("，", ""))
         except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
             self.bad(spot, f"“{value}”不是数字。")
             return BAD
         return int(number) if number.is_integer() else number
@@ -804,19 +966,67 @@ class _WorkbookReader:
 
     @staticmethod
     def rows(ws: Worksheet) -> list[tuple[int, tuple[Cell, ...]]]:
-        out = []
-        for row in ws.iter_rows(min_row=2):
-            if any(c.value not in (None, "") for c in row):
-                out.append((row[0].row, row))
-        return out
+        """The rows below the header that hold anything, each as wide as the header.
+
+        Only cells that exist are looked at: one stray entry in cell XFD1048576
+        makes the sheet's dimensions 17 billion cells, which must not be walked.
+        """
+        filled: set[int] = set()
+        for (row, _col), cell in ws._cells.items():  # noqa: SLF001
+            if row >= 2 and cell.value not in (None, ""):
+                filled.add(row)
+        headers = [
+            col
+            for (row, col), cell in ws._cells.items()  # noqa: SLF001
+            if row == 1 and cell.value not in (None, "")
+        ]
+        width = max([2, *headers])
+        return [(r, tuple(ws.cell(r, c) for c in range(1, width + 1))) for r in sorted(filled)]
 
     def read(self) -> dict[str, Any]:
         source = f"方案工作簿“{self.path.name}”"
+        from desktop.importing.plan_text import PlanDocumentError, foreign_format, read_file_bytes
+
+        damaged = (
+            "不是有效的 Excel 工作簿（.xlsx），文件可能已损坏；请在 Excel / WPS 中打开后重新保存。"
+        )
         try:
+            raw = read_file_bytes(self.path)
+            if not raw.strip():
+                raise PlanDocumentError("文件是空的。")
+            foreign = foreign_format(raw)
+            if foreign:
+                raise PlanDocumentError(foreign)
+            if not raw.startswith(b"PK"):
+                raise PlanDocumentError(damaged)
+            with zipfile.ZipFile(self.path) as archive:
+                names = archive.namelist()
+                if "word/document.xml" in names:
+                    raise PlanDocumentError(
+                        "这是 Word 文档，不是 Excel 工作簿；方案原文请用“从文本识别”"
+                        "（kepu plan parse）。"
+                    )
+                if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
+                    raise PlanDocumentError("工作簿解压后太大，不像是一份方案工作簿。")
             wb = load_workbook(self.path)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except PlanDocumentError as exc:
+            raise PlanFileError(source, [Problem("文件", str(exc))]) from None
+        except (
+            InvalidFileException,
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            KeyError,
+            ValueError,
+            TypeError,
+            IndexError,
+            AttributeError,
+            EOFError,
+            SyntaxError,  # ElementTree's ParseError
+        ):
+            raise PlanFileError(source, [Problem("文件", damaged)]) from None
+        except OSError as exc:
             raise PlanFileError(
-                source, [Problem("文件", f"不是有效的 Excel 工作簿（.xlsx）：{exc}")]
+                source, [Problem("文件", f"系统无法读取这个文件（错误号 {exc.errno}）。")]
             ) from None
         required = [SHEET_META, SHEET_TREE, SHEET_LINKS, SHEET_INDICATORS]
         missing = [name for name in required if name not in wb.sheetnames]
