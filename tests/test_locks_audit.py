@@ -13,6 +13,7 @@ from desktop.models import Activity, ActivityType, AuditRecord, SectionUnit, Tas
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.errors import LockedError, ValidationError
+from desktop.services.periods import parse_period
 from desktop.services.safety import ACTION_LABELS, ENTITY_LABELS
 
 
@@ -93,8 +94,25 @@ def test_activity_validation(any_plan_services: Services, kw, message):
 
 
 def test_activity_outside_plan_years_is_refused(any_plan_services: Services):
+    svc = any_plan_services
     with pytest.raises(ValidationError, match="不在实施方案期限"):
-        any_plan_services.activities.add(_input(any_plan_services, date(2019, 5, 1)))
+        svc.activities.add(_input(svc, date(2019, 5, 1)))
+    # A range that runs past the plan's last year (2025) is refused at its end date.
+    with pytest.raises(ValidationError, match="结束日期 2026-01-03 晚于实施方案期限（2025年底）"):
+        svc.activities.add(_input(svc, date(2025, 12, 30), end_date=date(2026, 1, 3)))
+    svc.activities.add(_input(svc, date(2025, 12, 30), end_date=date(2025, 12, 31)))
+
+
+def test_only_periods_of_the_plan_can_be_locked(any_plan_services: Services):
+    svc = any_plan_services
+    before = _audit_count(svc)
+    for code in ("2019", "2030Q1", "202601"):
+        with pytest.raises(ValidationError, match="不在实施方案期限（2021—2025年）内"):
+            svc.locks.lock(code)
+    assert svc.locks.locks() == []
+    assert _audit_count(svc) == before
+    svc.locks.lock("2025Q4")
+    assert svc.locks.is_locked(parse_period("2025Q4"))
 
 
 def test_every_audited_kind_and_action_has_a_chinese_label() -> None:

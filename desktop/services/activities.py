@@ -226,6 +226,11 @@ def validate(session: Session, data: ActivityInput) -> None:
             f"活动日期 {data.start_date.isoformat()} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
             "start_date",
         )
+    if plan is not None and data.end_date and data.end_date.year > plan.last_year:
+        raise ValidationError(
+            f"结束日期 {data.end_date.isoformat()} 晚于实施方案期限（{plan.last_year}年底）。",
+            "end_date",
+        )
 
 
 def _apply(session: Session, activity: Activity, data: ActivityInput) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import PeriodLock
+from desktop.models import PeriodLock, Plan
 from desktop.services import audit
 from desktop.services.errors import LockedError, ServiceError, ValidationError
 from desktop.services.periods import Period, parse_period
@@ -67,6 +67,12 @@ class LockService:
     def lock(self, period_code: str) -> PeriodLock:
         period = parse_period(period_code)
         with self.db.transaction() as s:
+            plan = s.scalar(select(Plan).where(Plan.is_active.is_(True)))
+            if plan is not None and not plan.first_year <= period.year <= plan.last_year:
+                raise ValidationError(
+                    f"统计期 {period.label} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
+                    "period",
+                )
             existing = s.scalar(
                 select(PeriodLock).where(
                     PeriodLock.period == period.code, PeriodLock.unlocked_at.is_(None)
