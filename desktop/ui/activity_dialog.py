@@ -354,9 +354,9 @@ class ActivityDialog(QDialog):
 
     def _update_mode(self) -> None:
         editing = self.activity_id is not None
-        self.setWindowTitle("修改活动" if editing else "新增活动")
-        self.save_new_button.setVisible(not editing)
         locked = editing and getattr(self, "_locked", False)
+        self.setWindowTitle("查看活动（已锁定）" if locked else "修改活动" if editing else "新增活动")
+        self.save_new_button.setVisible(not editing)
         if locked:
             self.lock_banner.setText(
                 "该活动所在的统计期已报送并锁定，只能查看，不能修改。如确需修改，请先解锁该统计期。"
@@ -368,6 +368,8 @@ class ActivityDialog(QDialog):
             self.media_edit.setPlaceholderText("")
             self.summary_edit.setPlaceholderText("")
         self.save_button.setEnabled(not locked)
+        self.save_button.setVisible(not locked)
+        self.cancel_button.setText("关闭" if locked else "取消")
         self.add_evidence_button.setEnabled(not locked)
         self._update_evidence_buttons()
 

@@ -110,9 +110,10 @@ def test_locked_activity_opens_read_only(demo_services, dialog_for):
         ActivityFilter(start=date(2023, 1, 1), end=date(2023, 12, 31)), 0, 1
     )[0]
     dialog = dialog_for(demo_services, locked.id)
-    assert dialog.windowTitle() == "修改活动"
+    assert dialog.windowTitle() == "查看活动（已锁定）"
     assert dialog.lock_banner.isVisible() and "已报送并锁定" in dialog.lock_banner.text()
-    assert not dialog.save_button.isEnabled()
+    assert not dialog.save_button.isEnabled() and not dialog.save_button.isVisible()
+    assert dialog.cancel_button.text() == "关闭"  # nothing to cancel in a view-only record
     assert not dialog.add_evidence_button.isEnabled()
     assert dialog.title_edit.text() == locked.title
     assert not dialog.title_edit.isEnabled() and not dialog.participants.isEnabled()

@@ -46,7 +46,7 @@ def test_export_final_return_records_history_and_locks(
     assert ws["I2"].value.startswith("统计期：2024年第3季度")
     assert page.history.rowCount() == 1
     cells = [page.history.item(0, c).text() for c in range(page.history.columnCount())]
-    assert cells[1:5] == ["2024Q3", "Excel 报表", "是", "三季度.xlsx"]
+    assert cells[1:5] == ["2024年第3季度", "Excel 报表", "是", "三季度.xlsx"]
     assert page.history.item(0, 5).toolTip() == file_sha256(out)
     assert "已锁定 2024年第3季度" in page.status.text()
     page.grab().save(str(tmp_path / "reports_page.png"))
@@ -101,7 +101,7 @@ def test_a_file_from_someones_desk_is_identified_by_its_hash(
     copy.write_bytes(first.read_bytes())
     page.identify(copy)
     assert "“市里收到的.pdf”与" in page.status.text()
-    assert "2024 年度工作总结完全一致" in page.status.text()
+    assert "2024年的年度工作总结完全一致" in page.status.text()
     assert page.history.selectionModel().selectedRows()[0].row() == 1  # the summary, older
     assert page.open_file_button.isEnabled() and page.open_folder_button.isEnabled()
 
