@@ -127,6 +127,27 @@ def test_plan_info_is_checked(plan_services: Services):
     assert plan_services.plans.to_dict()["plan"]["last_year"] == 2025
 
 
+def test_plan_years_cannot_shrink_past_recorded_data(plan_services: Services):
+    svc, editor = plan_services, plan_services.plan_editor
+    plan_id = svc.plans.active().id
+    add_lecture(svc, date(2024, 6, 1), [])
+    add_lecture(svc, date(2025, 3, 1), [])
+    c1 = next(i.id for i in svc.plans.indicators() if i.code == "C1")
+    svc.entries.set(c1, "2025Q1", 30)
+    with pytest.raises(ValidationError, match="已有2 条活动、1 条填报数据落在方案期限之外"):
+        editor.update_plan(plan_id, {"last_year": 2023})
+    with pytest.raises(ValidationError, match="已有1 条活动、1 条填报数据落在方案期限之外"):
+        editor.update_plan(plan_id, {"last_year": 2024})
+    assert svc.plans.to_dict()["plan"]["last_year"] == 2025
+    edited = svc.plans.to_dict()
+    edited["plan"]["last_year"] = 2024  # the same, through an edited plan file
+    with pytest.raises(ValidationError, match="已有1 条活动、1 条填报数据落在方案期限之外"):
+        editor.update_from_dict(plan_id, edited)
+    assert svc.plans.to_dict()["plan"]["last_year"] == 2025
+    editor.update_plan(plan_id, {"first_year": 2022, "last_year": 2026})  # nothing falls outside
+    assert (svc.plans.active().first_year, svc.plans.active().last_year) == (2022, 2026)
+
+
 def test_indicators_with_targets_by_year_and_checks(plan_services: Services):
     svc, editor = plan_services, plan_services.plan_editor
     plan_id = svc.plans.active().id

@@ -158,6 +158,41 @@ def _refuse(what: str, deps: Dependents, consequence: str) -> None:
     )
 
 
+def _check_records_within_years(s: Session, plan: Plan) -> None:
+    """Refuse new plan years that would leave recorded data outside the plan.
+
+    Activities belong to whichever plan is active, so they count only for the
+    active plan; entries always belong to this plan's indicators.
+    """
+    start, end = date(plan.first_year, 1, 1), date(plan.last_year, 12, 31)
+    activities = 0
+    if plan.is_active:
+        activities = s.scalar(
+            select(func.count(Activity.id)).where(
+                (Activity.start_date < start) | (Activity.start_date > end)
+            )
+        )
+    entries = s.scalar(
+        select(func.count(Entry.id))
+        .join(Indicator, Indicator.id == Entry.indicator_id)
+        .where(
+            Indicator.plan_id == plan.id,
+            (Entry.period_start < start) | (Entry.period_end > end),
+        )
+    )
+    outside = "、".join(
+        text
+        for n, text in ((activities, f"{activities} 条活动"), (entries, f"{entries} 条填报数据"))
+        if n
+    )
+    if outside:
+        raise ValidationError(
+            f"改为 {plan.first_year}—{plan.last_year} 年后，已有{outside}落在方案期限之外；"
+            "请先修改或删除这些记录，或保留原来的年份。",
+            "last_year",
+        )
+
+
 class PlanEditingService:
     """Add, edit, reorder and remove the parts of a plan."""
 
@@ -223,6 +258,8 @@ class PlanEditingService:
             plan.region = _title(plan.region, "地区", 50)
             if plan.last_year < plan.first_year:
                 raise ValidationError("结束年份早于起始年份。", "last_year")
+            if (plan.first_year, plan.last_year) != (before["first_year"], before["last_year"]):
+                _check_records_within_years(s, plan)
             for key in ("literacy_baseline", "literacy_target"):
                 value = getattr(plan, key)
                 if value is not None and not 0 <= value <= 100:
@@ -934,11 +971,14 @@ class PlanEditingService:
             gone_indicators = [i for code, i in indicators.items() if code not in wanted_indicators]
             self._check_removals(s, gone_tasks, gone_indicators, confirm)
 
+            years = (plan.first_year, plan.last_year)
             for key in PLAN_FIELDS:
                 value = data["plan"].get(key)
                 if key == "issue_date" and isinstance(value, str):
                     value = date.fromisoformat(value)
                 setattr(plan, key, value if key != "level" else value or "county")
+            if (plan.first_year, plan.last_year) != years:
+                _check_records_within_years(s, plan)
             for unit in data.get("units") or []:
                 ensure_unit(s, unit["name"], unit.get("aliases") or [])
             for task in gone_tasks:
