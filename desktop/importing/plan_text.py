@@ -982,14 +982,21 @@ def _blank_titles(text: str) -> str:
     return re.sub(r"《[^《》]*》", lambda m: "《" + "□" * (len(m.group(0)) - 2) + "》", text)
 
 
+# How far around a number a clause or a "每年" is looked for: a real sentence
+# is far shorter; a "sentence" of a whole table without punctuation must not
+# cost time that grows with the square of its length.
+_WINDOW = 400
+
+
 def _local_clause(sentence: str, match: QuantityMatch) -> str:
     """The clause holding a number, up to it: "…，每年组织2次" → "每年组织"."""
-    return re.split(r"[，,：:]", sentence[: match.start])[-1]
+    start = max(0, match.start - _WINDOW)
+    return re.split(r"[，,：:]", sentence[start : match.start])[-1]
 
 
 def _object_after(sentence: str, match: QuantityMatch) -> str:
     """The noun a classifier counts ("10辆科普大篷车" → "科普大篷车"), else ""."""
-    rest = sentence[match.end :]
+    rest = sentence[match.end : match.end + _WINDOW]
     if not rest or not re.match(r"[\u4e00-\u9fff“]", rest):
         return ""
     return re.sub(r"^[的为]", "", re.split(r"[，,。；;、和及]", rest)[0])
@@ -1004,7 +1011,8 @@ def _indicator_name(sentence: str, match: QuantityMatch) -> str:
             break
         clause = trimmed
     clause = _TRAILING_COMPARATOR_RE.sub("", _FILLER_RE.sub("", clause)).strip()
-    return (clause + _object_after(sentence, match)).strip() or sentence[: match.end]
+    fallback = sentence[max(0, match.end - _WINDOW) : match.end]
+    return (clause + _object_after(sentence, match)).strip() or fallback
 
 
 def _split_rate_list(name: str) -> list[str]:
@@ -1051,7 +1059,7 @@ def _annual_scope(sentence: str, match: QuantityMatch) -> bool:
     "每年培训农民2万人次，举办专题讲座10场" holds 10 场 every year as well;
     a clause that names its own time ("到2025年…", "累计…") ends the scope.
     """
-    before = sentence[: match.start]
+    before = sentence[max(0, match.start - _WINDOW) : match.start]
     annuals = list(_ANNUAL_RE.finditer(before))
     return bool(annuals) and not _OWN_TIME_RE.search(before[annuals[-1].end() :])
 
@@ -1127,6 +1135,11 @@ def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[d
             if mode == "period" and _annual_scope(sentence, match):
                 mode = "annual"
             rule = _rule(quantity, measure, clause, passage.task, passage.section)
+            quote = _quote(
+                sentence
+                if len(sentence) <= 2 * _WINDOW
+                else sentence[max(0, match.start - _WINDOW) : match.end + _WINDOW]
+            )
             for each in _split_rate_list(name) if measure == "percent" else [name]:
                 found.append(
                     {
@@ -1145,7 +1158,7 @@ def _indicators_from(passage: _Passage, pid: int, literacy: _Literacy) -> list[d
                         "rule": rule,
                         "numerator": None,
                         "denominator": None,
-                        "quote": _quote(sentence),
+                        "quote": quote,
                     }
                 )
     return found
