@@ -340,3 +340,59 @@ def test_parse_long_sentence_full_of_numbers_is_quick(capsys, tmp_path):
     assert code == 0, err
     assert time.monotonic() - started < 8
     assert max(len(ind["name"]) for ind in __import__("json").loads(out)["indicators"]) < 500
+
+
+# ------------------------------------------------------------ other arguments
+
+ACTIVITY = ["activity", "add", "--title", "讲座", "--type", "科普讲座", "--unit", "市科协"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        # was ValueError: cannot convert float NaN to integer (a traceback)
+        (
+            [*ACTIVITY, "--date", "2024-05-01", "--funding", "nan"],
+            "参数 --funding：“nan”不是有效的数值",
+        ),
+        # was saved as infinity hours
+        ([*ACTIVITY, "--date", "2024-05-01", "--volunteer-hours", "inf"], "“inf”不是有效的数值"),
+        # was OverflowError: Python int too large to convert to SQLite INTEGER
+        ([*ACTIVITY, "--date", "2024-05-01", "--participants", "9" * 23], "超出范围"),
+        # was an SQLAlchemy traceback
+        (
+            ["entry", "set", "--indicator", "LIT", "--period", "2024", "--value", "nan"],
+            "“nan”不是有效的数值",
+        ),
+    ],
+)
+def test_numbers_on_the_command_line(county, capsys, argv, expected):
+    before = table_counts(county)
+    with pytest.raises(SystemExit) as exit_info:  # argparse's usage error
+        main(["--db", str(county), *argv])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and expected in err and "Traceback" not in err
+    assert table_counts(county) == before
+
+
+def test_backup_into_a_file(county, capsys, tmp_path):
+    """--out-dir naming a file: was FileExistsError with a traceback."""
+    target = tmp_path / "note.txt"
+    target.write_text("x", encoding="utf-8")
+    assert "是一个文件，不是文件夹" in refused(capsys, county, "backup", "--out-dir", str(target))
+
+
+def test_collection_import_missing_file_and_folder(county, capsys, tmp_path):
+    """Was "无法打开文件：No such file or directory"."""
+    err = refused(capsys, county, "collection", "import", str(tmp_path / "no.xlsx"))
+    assert "文件不存在" in err and "No such" not in err
+    assert "是一个文件夹" in refused(capsys, county, "collection", "import", str(tmp_path))
+
+
+def test_import_code_empty_or_too_long(county, capsys, tmp_path, plan_yaml):
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan_yaml, encoding="utf-8")
+    assert "不能为空" in refused(capsys, county, "plan", "import", str(path), "--code", " ")
+    assert "方案编号太长" in refused(
+        capsys, county, "plan", "import", str(path), "--code", "x" * 100
+    )

@@ -86,6 +86,11 @@ def _report(result: ImportResult) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    for name in args.files:
+        if Path(name).is_dir():
+            raise ValidationError(f"“{name}”是一个文件夹，不是采集表文件。")
+        if not Path(name).exists():
+            raise ValidationError(f"文件不存在：{name}")
     svc = open_services(args)
     try:
         result = svc.imports.import_files(

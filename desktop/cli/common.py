@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -41,6 +42,32 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：参数错误：{message}\n")
+
+
+MAX_COUNT = 2_000_000_000  # SQLite INTEGER holds more; no county counts this many
+MAX_AMOUNT = 1e15
+
+
+def count_arg(text: str) -> int:
+    """An argparse type: a whole number from 0 to MAX_COUNT, told in Chinese."""
+    try:
+        value = int(text.strip().replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
+    if not 0 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"“{text}”超出范围（0—{MAX_COUNT}）")
+    return value
+
+
+def amount_arg(text: str) -> float:
+    """An argparse type: a finite number (not nan / inf), at most 10^15 in size."""
+    try:
+        value = float(text.strip().replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是数字") from None
+    if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的数值")
+    return value
 
 
 def fail(message: str, code: int = 1) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop.cli.common import db_target, open_services
+from desktop.cli.common import amount_arg, count_arg, db_target, open_services
 from desktop.models import Task
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
@@ -56,13 +56,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--group", action="append", default=[], help="重点人群，可重复")
     p.add_argument("--cooperator", action="append", default=[], help="配合单位，可重复")
     p.add_argument("--place", help="地点（镇/街道）")
-    p.add_argument("--participants", type=int, default=0, help="参加人次")
-    p.add_argument("--female", type=int, help="其中女性人次")
-    p.add_argument("--rural", type=int, help="其中农村人次")
-    p.add_argument("--sessions", type=int, default=1, help="场次/期数（默认 1）")
-    p.add_argument("--volunteers", type=int, default=0, help="志愿者人数")
-    p.add_argument("--volunteer-hours", type=float, default=0.0, help="志愿服务时长（小时）")
-    p.add_argument("--funding", type=float, default=0.0, help="经费（元）")
+    p.add_argument("--participants", type=count_arg, default=0, help="参加人次")
+    p.add_argument("--female", type=count_arg, help="其中女性人次")
+    p.add_argument("--rural", type=count_arg, help="其中农村人次")
+    p.add_argument("--sessions", type=count_arg, default=1, help="场次/期数（默认 1）")
+    p.add_argument("--volunteers", type=count_arg, default=0, help="志愿者人数")
+    p.add_argument("--volunteer-hours", type=amount_arg, default=0.0, help="志愿服务时长（小时）")
+    p.add_argument("--funding", type=amount_arg, default=0.0, help="经费（元）")
     p.add_argument("--summary", default="", help="活动简介")
     p.set_defaults(func=cmd_activity_add)
 
@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ent.add_parser("set", help="填报或修改一个数值")
     p.add_argument("--indicator", required=True, help="指标编号")
     p.add_argument("--period", required=True, help="统计期：2024、2024Q3 或 202407")
-    p.add_argument("--value", required=True, type=float, help="数值")
+    p.add_argument("--value", required=True, type=amount_arg, help="数值")
     p.add_argument("--unit", help="填报单位")
     p.add_argument("--place", help="地点")
     p.add_argument("--note", default="", help="备注")

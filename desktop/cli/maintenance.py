@@ -36,6 +36,8 @@ def _local_path(args: argparse.Namespace) -> Path:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     path = _local_path(args)
+    if args.out_dir and Path(args.out_dir).exists() and not Path(args.out_dir).is_dir():
+        raise ServiceError(f"备份目录“{args.out_dir}”是一个文件，不是文件夹。")
     dest = backup_sqlite(path, Path(args.out_dir) if args.out_dir else None, label="manual")
     print(f"已备份到：{dest}")
     return 0

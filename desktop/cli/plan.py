@@ -141,8 +141,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.importing.plan_file import read_plan_file
+    from desktop.importing.plan_file import MAX_LENGTHS, read_plan_file
 
+    if args.code is not None:
+        args.code = args.code.strip()
+        if not args.code:
+            raise ValidationError("--code 后应填写新方案的编号，不能为空。")
+        if len(args.code) > MAX_LENGTHS["id"]:
+            raise ValidationError(
+                f"方案编号太长（{len(args.code)} 字，最多 {MAX_LENGTHS['id']} 字）。"
+            )
     data = read_plan_file(args.file)
     if args.code:
         data["id"] = args.code
