@@ -56,3 +56,16 @@ def test_a_file_held_open_by_excel_gets_the_office_reason() -> None:
     assert message.startswith("无法写入“2024年报表.xlsx”：文件可能正在被 Excel 或 WPS 打开")
     full = OSError(errno.ENOSPC, "No space left on device")
     assert write_problem(Path("x.pdf"), full) == "无法写入“x.pdf”：磁盘空间不足。"
+
+
+@pytest.mark.parametrize("kind", ["return", "summary"])
+def test_a_period_outside_the_plan_is_not_exported(
+    plan_services: Services, tmp_path: Path, kind: str
+) -> None:
+    out = tmp_path / ("2030.xlsx" if kind == "return" else "1800.pdf")
+    with pytest.raises(ServiceError, match="不在实施方案期限（2021—2025年）内"):
+        if kind == "return":
+            export_return(plan_services, parse_period("2030"), out)
+        else:
+            export_summary(plan_services, 1800, out)
+    assert not out.exists() and plan_services.submissions.list() == []

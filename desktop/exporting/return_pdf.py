@@ -54,6 +54,7 @@ def export_return_pdf(
 ) -> Path:
     """Write the printable 进展统计表 of `period` to `out`; not recorded as a submission."""
     out = Path(out)
+    services.plans.check_period(period)
     fs = fonts()
     plan = services.plans.active()
     report = services.progress.report(period=period)

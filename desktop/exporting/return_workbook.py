@@ -124,6 +124,7 @@ def export_return(
 ) -> Path:
     """Write the return for `period` to `out` (atomically) and record the submission."""
     out = Path(out)
+    services.plans.check_period(period)
     plan = services.plans.active()
     report = services.progress.report(period=period)
     blocks = build_blocks(report, services.plans.tasks(), services.reports.task_stats(period))

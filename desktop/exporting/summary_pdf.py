@@ -200,6 +200,7 @@ def export_summary(
     fs = fonts()
     st = make_styles(fs)
     period = year_period(year)
+    services.plans.check_period(period)
     plan = services.plans.active()
     report = services.progress.report(period=period)
     totals = services.activities.totals(ActivityFilter(start=period.start, end=period.end))

@@ -10,6 +10,7 @@ from desktop.models import Entry, Indicator, Plan, Unit
 from desktop.services import audit, locks
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.periods import parse_period
+from desktop.services.plans import check_period_in_plan
 
 
 def set_entry(
@@ -38,11 +39,7 @@ def set_entry(
         raise ValidationError("百分比不能超过 100。", "value")
     plan = session.get(Plan, indicator.plan_id)
     assert plan is not None
-    if not plan.first_year <= period.year <= plan.last_year:
-        raise ValidationError(
-            f"统计期 {period.label} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
-            "period",
-        )
+    check_period_in_plan(plan, period)
     locks.ensure_writable(session, period.start, period.end)
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     who = f"（{unit.name}）" if unit is not None else ""

@@ -12,6 +12,7 @@ from desktop.models import PeriodLock, Plan
 from desktop.services import audit
 from desktop.services.errors import LockedError, ServiceError, ValidationError
 from desktop.services.periods import Period, parse_period
+from desktop.services.plans import check_period_in_plan
 
 
 def active_locks(session: Session) -> list[PeriodLock]:
@@ -68,11 +69,8 @@ class LockService:
         period = parse_period(period_code)
         with self.db.transaction() as s:
             plan = s.scalar(select(Plan).where(Plan.is_active.is_(True)))
-            if plan is not None and not plan.first_year <= period.year <= plan.last_year:
-                raise ValidationError(
-                    f"统计期 {period.label} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
-                    "period",
-                )
+            if plan is not None:
+                check_period_in_plan(plan, period)
             existing = s.scalar(
                 select(PeriodLock).where(
                     PeriodLock.period == period.code, PeriodLock.unlocked_at.is_(None)

@@ -27,6 +27,7 @@ from desktop.models import (
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.services import audit
 from desktop.services.errors import NotFoundError, ServiceError, ValidationError
+from desktop.services.periods import Period
 from desktop.services.reference import ensure_unit, group_by_name, seed_reference
 
 RATIO_KEYS = ("numerator", "denominator")
@@ -311,6 +312,16 @@ def plan_to_dict(session: Session, plan: Plan) -> dict[str, Any]:
     }
 
 
+def check_period_in_plan(plan: Plan, period: Period) -> None:
+    """A period outside the plan's years has no targets: nothing may be recorded,
+    locked or reported for it."""
+    if not plan.first_year <= period.year <= plan.last_year:
+        raise ValidationError(
+            f"统计期 {period.label} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
+            "period",
+        )
+
+
 def active_plan(session: Session) -> Plan:
     plan = session.scalar(select(Plan).where(Plan.is_active.is_(True)))
     if plan is None:
@@ -351,6 +362,11 @@ class PlanService:
             if plan is None:
                 raise NotFoundError("还没有启用的实施方案，请先新建或导入方案。")
             return plan
+
+    def check_period(self, period: Period) -> None:
+        """Raise unless `period` lies within the active plan's years."""
+        with self.db.reading() as s:
+            check_period_in_plan(active_plan(s), period)
 
     def has_active(self) -> bool:
         with self.db.reading() as s:
