@@ -12,21 +12,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.services import Services
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def table_counts(path: Path) -> dict[str, int]:
-    con = sqlite3.connect(path)
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        con.close()
+from tests.cli_run import run, table_counts
 
 
 @pytest.fixture

@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from desktop.cli import main
+from tests.cli_run import SEEDS, run, table_counts
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 INDICATOR_KEYS = {"code", "name", "measure", "unit", "target_mode", "target", "comparator"}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def table_counts(path: Path) -> dict[str, int]:
-    con = sqlite3.connect(path)
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        con.close()
 
 
 @pytest.fixture
