@@ -226,18 +226,7 @@ def _read_docx(path: Path) -> str:
                             lines.append(cell.text)
     except PlanDocumentError:
         raise
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        OpcError,
-        LxmlError,
-        KeyError,
-        ValueError,
-        IndexError,
-        AttributeError,
-        NotImplementedError,
-        EOFError,
-    ):
+    except (zipfile.BadZipFile, OpcError, LxmlError, KeyError, ValueError, EOFError):
         raise PlanDocumentError(damaged) from None
     except OSError as exc:
         raise PlanDocumentError(f"系统无法读取这个文件（错误号 {exc.errno}）。") from None
