@@ -11,6 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop.services import Services  # noqa: E402
+from tests.cli_run import run  # noqa: E402
 from tests.postgres_server import create_database, postgres_cluster  # noqa: E402
 
 SMALL_PLAN = {
@@ -154,6 +155,39 @@ SMALL_PLAN = {
     ],
 }
 
+# 科普示范社区覆盖率 (R3) computed from 示范社区数 (R1) over 社区总数 (R2).
+RATIO_INDICATORS: list[dict] = [
+    {
+        "code": "R1",
+        "name": "示范社区数",
+        "unit": "个",
+        "measure": "level",
+        "task": "P1.1",
+        "target_mode": "end",
+        "target": 24,
+    },
+    {
+        "code": "R2",
+        "name": "社区总数",
+        "unit": "个",
+        "measure": "level",
+        "task": None,
+        "target_mode": "end",
+        "target": 40,
+    },
+    {
+        "code": "R3",
+        "name": "科普示范社区覆盖率",
+        "unit": "%",
+        "measure": "percent",
+        "task": "P1.1",
+        "target_mode": "end",
+        "target": 60,
+        "numerator": "R1",
+        "denominator": "R2",
+    },
+]
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -192,3 +226,11 @@ def any_plan_services(request: pytest.FixtureRequest, data_dir: Path) -> Iterato
     svc.plans.create_from_dict(SMALL_PLAN)
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def zhongwei_db(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A database file made by `kepu init` from the 中卫 template, for command-line tests."""
+    db = data_dir / "county.sqlite3"
+    assert run(capsys, "--db", str(db), "init", "--plan", "zhongwei-2021-2025")[0] == 0
+    return db

@@ -15,15 +15,6 @@ from desktop.cli import main
 from tests.cli_run import SEEDS, run, table_counts
 
 
-@pytest.fixture
-def county(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("KEPU_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("KEPU_USER", "测试员")
-    db = tmp_path / "county.sqlite3"
-    assert run(capsys, "--db", str(db), "init", "--plan", "zhongwei-2021-2025")[0] == 0
-    return db
-
-
 def refused(capsys, db: Path, *argv: str) -> str:
     """Run a command that must fail: Chinese on stderr, no traceback, db untouched."""
     before = table_counts(db)
@@ -57,14 +48,16 @@ def seed_text() -> str:
         ("plan.md", "一、总体要求".encode(), "不支持“.md”文件"),
     ],
 )
-def test_parse_refuses_what_is_not_a_plan_text(county, capsys, tmp_path, name, content, expected):
+def test_parse_refuses_what_is_not_a_plan_text(
+    zhongwei_db, capsys, tmp_path, name, content, expected
+):
     path = tmp_path / name
     path.write_bytes(content)
-    err = refused(capsys, county, "plan", "parse", str(path))
+    err = refused(capsys, zhongwei_db, "plan", "parse", str(path))
     assert name in err and expected in err
 
 
-def test_parse_damaged_docx(county, capsys, tmp_path):
+def test_parse_damaged_docx(zhongwei_db, capsys, tmp_path):
     from docx import Document
 
     good = tmp_path / "good.docx"
@@ -84,28 +77,28 @@ def test_parse_damaged_docx(county, capsys, tmp_path):
                 data = data[: len(data) // 2]
             dst.writestr(info, data)
     for path in (cut, no_body, broken_xml):
-        err = refused(capsys, county, "plan", "parse", str(path))
+        err = refused(capsys, zhongwei_db, "plan", "parse", str(path))
         assert path.name in err and "不是有效的 Word 文档" in err
 
 
-def test_parse_docx_without_text_and_workbook_named_docx(county, capsys, tmp_path):
+def test_parse_docx_without_text_and_workbook_named_docx(zhongwei_db, capsys, tmp_path):
     from docx import Document
     from openpyxl import Workbook
 
     empty = tmp_path / "blank.docx"
     Document().save(str(empty))
-    assert "文件中没有文字" in refused(capsys, county, "plan", "parse", str(empty))
+    assert "文件中没有文字" in refused(capsys, zhongwei_db, "plan", "parse", str(empty))
     book = tmp_path / "book.docx"
     Workbook().save(book)
-    assert "这是 Excel 工作簿" in refused(capsys, county, "plan", "parse", str(book))
+    assert "这是 Excel 工作簿" in refused(capsys, zhongwei_db, "plan", "parse", str(book))
 
 
-def test_parse_missing_file_and_folder(county, capsys, tmp_path):
-    assert "文件不存在" in refused(capsys, county, "plan", "parse", str(tmp_path / "no.txt"))
-    assert "文件夹" in refused(capsys, county, "plan", "parse", str(tmp_path))
+def test_parse_missing_file_and_folder(zhongwei_db, capsys, tmp_path):
+    assert "文件不存在" in refused(capsys, zhongwei_db, "plan", "parse", str(tmp_path / "no.txt"))
+    assert "文件夹" in refused(capsys, zhongwei_db, "plan", "parse", str(tmp_path))
 
 
-def test_parse_unreadable_file(county, capsys, tmp_path, monkeypatch):
+def test_parse_unreadable_file(zhongwei_db, capsys, tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("一、总体要求", encoding="utf-8")
 
@@ -113,7 +106,7 @@ def test_parse_unreadable_file(county, capsys, tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(Path, "read_bytes", denied)
-    err = refused(capsys, county, "plan", "parse", str(path))
+    err = refused(capsys, zhongwei_db, "plan", "parse", str(path))
     assert "没有读取这个文件的权限" in err and "Permission" not in err
 
 
@@ -134,20 +127,40 @@ def test_parse_reads_chinese_windows_encodings(capsys, tmp_path, encoding):
 
 
 @pytest.fixture
-def plan_yaml(county, capsys, tmp_path) -> str:
+def plan_yaml(zhongwei_db, capsys, tmp_path) -> str:
     out = tmp_path / "plan.yaml"
     assert (
-        run(capsys, "--db", str(county), "plan", "export", "--format", "yaml", "--out", str(out))[0]
+        run(
+            capsys,
+            "--db",
+            str(zhongwei_db),
+            "plan",
+            "export",
+            "--format",
+            "yaml",
+            "--out",
+            str(out),
+        )[0]
         == 0
     )
     return out.read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def plan_xlsx(county, capsys, tmp_path) -> Path:
+def plan_xlsx(zhongwei_db, capsys, tmp_path) -> Path:
     out = tmp_path / "plan.xlsx"
     assert (
-        run(capsys, "--db", str(county), "plan", "export", "--format", "xlsx", "--out", str(out))[0]
+        run(
+            capsys,
+            "--db",
+            str(zhongwei_db),
+            "plan",
+            "export",
+            "--format",
+            "xlsx",
+            "--out",
+            str(out),
+        )[0]
         == 0
     )
     return out
@@ -166,27 +179,31 @@ def plan_xlsx(county, capsys, tmp_path) -> Path:
         ("cut.xlsx", b"PK\x03\x04" + b"\0" * 100, "不是有效的 Excel 工作簿"),
     ],
 )
-def test_import_refuses_what_is_not_a_plan_file(county, capsys, tmp_path, name, content, expected):
+def test_import_refuses_what_is_not_a_plan_file(
+    zhongwei_db, capsys, tmp_path, name, content, expected
+):
     path = tmp_path / name
     path.write_bytes(content)
-    err = refused(capsys, county, "plan", "import", str(path), "--code", "NEW")
+    err = refused(capsys, zhongwei_db, "plan", "import", str(path), "--code", "NEW")
     assert f"“{name}”" in err and expected in err
     assert "zip" not in err.lower()
 
 
-def test_import_docx_named_xlsx(county, capsys, tmp_path):
+def test_import_docx_named_xlsx(zhongwei_db, capsys, tmp_path):
     from docx import Document
 
     path = tmp_path / "plan.xlsx"
     Document().save(str(path))
-    assert "这是 Word 文档" in refused(capsys, county, "plan", "import", str(path))
+    assert "这是 Word 文档" in refused(capsys, zhongwei_db, "plan", "import", str(path))
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
-def test_import_yaml_saved_by_notepad(county, capsys, tmp_path, plan_yaml, encoding):
+def test_import_yaml_saved_by_notepad(zhongwei_db, capsys, tmp_path, plan_yaml, encoding):
     path = tmp_path / f"plan-{encoding}.yaml"
     path.write_bytes(plan_yaml.encode(encoding))
-    code, out, err = run(capsys, "--db", str(county), "plan", "import", str(path), "--code", "NEW")
+    code, out, err = run(
+        capsys, "--db", str(zhongwei_db), "plan", "import", str(path), "--code", "NEW"
+    )
     assert code == 0, err
     assert "已导入方案" in out
 
@@ -208,22 +225,22 @@ def test_import_yaml_saved_by_notepad(county, capsys, tmp_path, plan_yaml, encod
         (("plan:\n  region", "plan:\n\tregion"), "用了 Tab 键缩进"),
     ],
 )
-def test_import_yaml_with_wrong_types(county, capsys, tmp_path, plan_yaml, edit, expected):
+def test_import_yaml_with_wrong_types(zhongwei_db, capsys, tmp_path, plan_yaml, edit, expected):
     old, new = edit
     assert old in plan_yaml
     path = tmp_path / "bad.yaml"
     path.write_text(plan_yaml.replace(old, new, 1), encoding="utf-8")
-    err = refused(capsys, county, "plan", "import", str(path), "--code", "NEW")
+    err = refused(capsys, zhongwei_db, "plan", "import", str(path), "--code", "NEW")
     assert "“bad.yaml”" in err and expected in err
 
 
-def test_import_yaml_messages_are_chinese(county, capsys, tmp_path, plan_yaml):
+def test_import_yaml_messages_are_chinese(zhongwei_db, capsys, tmp_path, plan_yaml):
     path = tmp_path / "tag.yaml"
     path.write_text('!!python/object/apply:os.system ["echo hi"]\n', encoding="utf-8")
-    err = refused(capsys, county, "plan", "import", str(path))
+    err = refused(capsys, zhongwei_db, "plan", "import", str(path))
     assert "第 1 行第 1 列" in err and "YAML 标签" in err and "constructor" not in err
     path.write_text(plan_yaml + "\n---\nid: x\n", encoding="utf-8")
-    err = refused(capsys, county, "plan", "import", str(path), "--code", "NEW")
+    err = refused(capsys, zhongwei_db, "plan", "import", str(path), "--code", "NEW")
     assert "多份文档" in err and "document" not in err
 
 
@@ -239,10 +256,10 @@ h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
 """
 
 
-def test_import_yaml_bombs(county, capsys, tmp_path, plan_yaml):
+def test_import_yaml_bombs(zhongwei_db, capsys, tmp_path, plan_yaml):
     path = tmp_path / "bomb.yaml"
     path.write_text(BOMB + "id: x\nsections: *h\n", encoding="utf-8")
-    assert "过于庞大" in refused(capsys, county, "plan", "import", str(path))
+    assert "过于庞大" in refused(capsys, zhongwei_db, "plan", "import", str(path))
     # a plan that contains itself
     path.write_text(
         plan_yaml.replace("  region: 中卫市\n", "  region: 中卫市\n  self: *p\n").replace(
@@ -250,16 +267,16 @@ def test_import_yaml_bombs(county, capsys, tmp_path, plan_yaml):
         ),
         encoding="utf-8",
     )
-    assert "过于庞大" in refused(capsys, county, "plan", "import", str(path), "--code", "NEW")
+    assert "过于庞大" in refused(capsys, zhongwei_db, "plan", "import", str(path), "--code", "NEW")
 
 
-def test_import_huge_yaml(county, capsys, tmp_path, plan_yaml):
+def test_import_huge_yaml(zhongwei_db, capsys, tmp_path, plan_yaml):
     path = tmp_path / "huge.yaml"
     path.write_text(plan_yaml + 'note: "' + "x" * (21 * 1024 * 1024) + '"\n', encoding="utf-8")
-    assert "文件太大" in refused(capsys, county, "plan", "import", str(path), "--code", "NEW")
+    assert "文件太大" in refused(capsys, zhongwei_db, "plan", "import", str(path), "--code", "NEW")
 
 
-def test_import_unreadable_yaml(county, capsys, tmp_path, plan_yaml, monkeypatch):
+def test_import_unreadable_yaml(zhongwei_db, capsys, tmp_path, plan_yaml, monkeypatch):
     path = tmp_path / "locked.yaml"
     path.write_text(plan_yaml, encoding="utf-8")
 
@@ -267,23 +284,23 @@ def test_import_unreadable_yaml(county, capsys, tmp_path, plan_yaml, monkeypatch
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(Path, "read_bytes", denied)
-    err = refused(capsys, county, "plan", "import", str(path), "--code", "NEW")
+    err = refused(capsys, zhongwei_db, "plan", "import", str(path), "--code", "NEW")
     assert "没有读取这个文件的权限" in err and "Permission" not in err
 
 
-def test_import_plan_without_indicators(county, capsys, tmp_path):
+def test_import_plan_without_indicators(zhongwei_db, capsys, tmp_path):
     """A plan file with no indicators list at all: was imported, then a KeyError."""
     path = tmp_path / "bare.yaml"
     path.write_text(
         "id: bare\nplan: {region: 测试县, name: 测试县方案, first_year: 2021, last_year: 2025}\n",
         encoding="utf-8",
     )
-    code, out, err = run(capsys, "--db", str(county), "plan", "import", str(path))
+    code, out, err = run(capsys, "--db", str(zhongwei_db), "plan", "import", str(path))
     assert code == 0, err
     assert "0 个行动/工程、0 项任务、0 个指标" in out
 
 
-def test_import_workbook_with_not_a_number(county, capsys, tmp_path, plan_xlsx):
+def test_import_workbook_with_not_a_number(zhongwei_db, capsys, tmp_path, plan_xlsx):
     from openpyxl import load_workbook
 
     wb = load_workbook(plan_xlsx)
@@ -292,19 +309,19 @@ def test_import_workbook_with_not_a_number(county, capsys, tmp_path, plan_xlsx):
     ws.cell(2, col).value = "nan"
     ws.cell(3, col).value = "1e999"
     wb.save(plan_xlsx)
-    err = refused(capsys, county, "plan", "import", str(plan_xlsx), "--code", "NEW")
+    err = refused(capsys, zhongwei_db, "plan", "import", str(plan_xlsx), "--code", "NEW")
     assert "工作表“指标”第 2 行" in err and "“nan”不是数字" in err
     assert "工作表“指标”第 3 行" in err and "“1e999”不是数字" in err
 
 
-def test_import_workbook_with_a_stray_far_cell(county, capsys, tmp_path, plan_xlsx):
+def test_import_workbook_with_a_stray_far_cell(zhongwei_db, capsys, tmp_path, plan_xlsx):
     """One entry in XFD1048576: the reader walked 17 billion cells (a hang)."""
     from openpyxl import load_workbook
 
     wb = load_workbook(plan_xlsx)
     wb["指标"].cell(1048576, 16384).value = "x"
     wb.save(plan_xlsx)
-    err = refused(capsys, county, "plan", "import", str(plan_xlsx), "--code", "NEW")
+    err = refused(capsys, zhongwei_db, "plan", "import", str(plan_xlsx), "--code", "NEW")
     assert "工作表“指标”第 1048576 行" in err and "“目标类型”不能为空" in err
 
 
@@ -349,33 +366,35 @@ ACTIVITY = ["activity", "add", "--title", "讲座", "--type", "科普讲座", "-
         ),
     ],
 )
-def test_numbers_on_the_command_line(county, capsys, argv, expected):
-    before = table_counts(county)
+def test_numbers_on_the_command_line(zhongwei_db, capsys, argv, expected):
+    before = table_counts(zhongwei_db)
     with pytest.raises(SystemExit) as exit_info:  # argparse's usage error
-        main(["--db", str(county), *argv])
+        main(["--db", str(zhongwei_db), *argv])
     err = capsys.readouterr().err
     assert exit_info.value.code == 2 and expected in err and "Traceback" not in err
-    assert table_counts(county) == before
+    assert table_counts(zhongwei_db) == before
 
 
-def test_backup_into_a_file(county, capsys, tmp_path):
+def test_backup_into_a_file(zhongwei_db, capsys, tmp_path):
     """--out-dir naming a file: was FileExistsError with a traceback."""
     target = tmp_path / "note.txt"
     target.write_text("x", encoding="utf-8")
-    assert "是一个文件，不是文件夹" in refused(capsys, county, "backup", "--out-dir", str(target))
+    assert "是一个文件，不是文件夹" in refused(
+        capsys, zhongwei_db, "backup", "--out-dir", str(target)
+    )
 
 
-def test_collection_import_missing_file_and_folder(county, capsys, tmp_path):
+def test_collection_import_missing_file_and_folder(zhongwei_db, capsys, tmp_path):
     """Was "无法打开文件：No such file or directory"."""
-    err = refused(capsys, county, "collection", "import", str(tmp_path / "no.xlsx"))
+    err = refused(capsys, zhongwei_db, "collection", "import", str(tmp_path / "no.xlsx"))
     assert "文件不存在" in err and "No such" not in err
-    assert "是一个文件夹" in refused(capsys, county, "collection", "import", str(tmp_path))
+    assert "是一个文件夹" in refused(capsys, zhongwei_db, "collection", "import", str(tmp_path))
 
 
-def test_import_code_empty_or_too_long(county, capsys, tmp_path, plan_yaml):
+def test_import_code_empty_or_too_long(zhongwei_db, capsys, tmp_path, plan_yaml):
     path = tmp_path / "plan.yaml"
     path.write_text(plan_yaml, encoding="utf-8")
-    assert "不能为空" in refused(capsys, county, "plan", "import", str(path), "--code", " ")
+    assert "不能为空" in refused(capsys, zhongwei_db, "plan", "import", str(path), "--code", " ")
     assert "方案编号太长" in refused(
-        capsys, county, "plan", "import", str(path), "--code", "x" * 100
+        capsys, zhongwei_db, "plan", "import", str(path), "--code", "x" * 100
     )

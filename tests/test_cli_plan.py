@@ -6,20 +6,10 @@ import json
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from tests.cli_run import SEEDS, run, table_counts
 
 INDICATOR_KEYS = {"code", "name", "measure", "unit", "target_mode", "target", "comparator"}
-
-
-@pytest.fixture
-def county(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("KEPU_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("KEPU_USER", "测试员")
-    db = tmp_path / "county.sqlite3"
-    assert run(capsys, "--db", str(db), "init", "--plan", "zhongwei-2021-2025")[0] == 0
-    return db
 
 
 def assert_plan_object(obj: dict) -> None:
@@ -80,8 +70,8 @@ def test_plan_parse_summary_and_missing_file(capsys, tmp_path: Path):
     assert code == 1 and "文件不存在" in err
 
 
-def test_export_import_list_and_activate(county: Path, tmp_path: Path, capsys):
-    db = str(county)
+def test_export_import_list_and_activate(zhongwei_db: Path, tmp_path: Path, capsys):
+    db = str(zhongwei_db)
     code, out, _ = run(capsys, "--db", db, "plan", "list")
     assert code == 0 and out.splitlines()[0].startswith("* zhongwei-2021-2025")
 
@@ -114,15 +104,17 @@ def test_export_import_list_and_activate(county: Path, tmp_path: Path, capsys):
     assert code == 1 and "没有编号为“nope”的方案" in err
 
 
-def test_import_with_activate_and_a_bad_file_writes_nothing(county: Path, tmp_path: Path, capsys):
-    db = str(county)
+def test_import_with_activate_and_a_bad_file_writes_nothing(
+    zhongwei_db: Path, tmp_path: Path, capsys
+):
+    db = str(zhongwei_db)
     xlsx = tmp_path / "plan.xlsx"
     run(capsys, "--db", db, "plan", "export", "--format", "xlsx", "--out", str(xlsx))
     wb = openpyxl.load_workbook(xlsx)
     wb["责任单位"]["D2"] = "领导"
     wb["指标"]["H3"] = "一万"
     wb.save(xlsx)
-    before = table_counts(county)
+    before = table_counts(zhongwei_db)
     code, out, err = run(
         capsys, "--db", db, "plan", "import", str(xlsx), "--code", "x", "--activate"
     )
@@ -130,18 +122,18 @@ def test_import_with_activate_and_a_bad_file_writes_nothing(county: Path, tmp_pa
     assert "有 2 处问题，未导入任何内容" in err
     assert "工作表“责任单位”第 2 行 D 列（角色）：角色“领导”无效" in err
     assert "工作表“指标”第 3 行 H 列（目标值）：“一万”不是数字。" in err
-    assert table_counts(county) == before
+    assert table_counts(zhongwei_db) == before
 
     run(capsys, "--db", db, "plan", "export", "--format", "xlsx", "--out", str(xlsx))
     code, out, _ = run(capsys, "--db", db, "plan", "import", str(xlsx), "--code", "x", "--activate")
     assert code == 0 and out.strip().endswith("，已设为当前方案")
 
 
-def test_export_refuses_wrong_suffix(county: Path, tmp_path: Path, capsys):
+def test_export_refuses_wrong_suffix(zhongwei_db: Path, tmp_path: Path, capsys):
     code, _, err = run(
         capsys,
         "--db",
-        str(county),
+        str(zhongwei_db),
         "plan",
         "export",
         "--format",
@@ -152,8 +144,8 @@ def test_export_refuses_wrong_suffix(county: Path, tmp_path: Path, capsys):
     assert code == 1 and "输出文件应以 .yaml 或 .yml 结尾" in err
 
 
-def test_import_update_edits_the_plan_in_place(county: Path, tmp_path: Path, capsys):
-    db = str(county)
+def test_import_update_edits_the_plan_in_place(zhongwei_db: Path, tmp_path: Path, capsys):
+    db = str(zhongwei_db)
     xlsx = tmp_path / "plan.xlsx"
     run(capsys, "--db", db, "plan", "export", "--format", "xlsx", "--out", str(xlsx))
     code, _, _ = run(

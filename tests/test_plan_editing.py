@@ -13,6 +13,7 @@ from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.plan_editing import DependentsError
+from tests.conftest import RATIO_INDICATORS
 
 
 def audit_rows(svc: Services, entity: str) -> list[tuple[str, str]]:
@@ -357,17 +358,7 @@ def test_a_percent_computed_from_two_levels_is_checked_audited_and_guarded(
     level = {"unit": "个", "measure": "level", "target_mode": "end", "task": None}
     r1 = editor.add_indicator(plan_id, {**level, "code": "R1", "name": "示范社区数", "target": 24})
     r2 = editor.add_indicator(plan_id, {**level, "code": "R2", "name": "社区总数", "target": 40})
-    ratio = {
-        "code": "R3",
-        "name": "科普示范社区覆盖率",
-        "unit": "%",
-        "measure": "percent",
-        "task": "P1.1",
-        "target_mode": "end",
-        "target": 60,
-        "numerator": "R1",
-        "denominator": "R2",
-    }
+    ratio = dict(RATIO_INDICATORS[-1])
     before = len(svc.plans.indicators())
     refusals = [
         ({"denominator": None}, "denominator", "填写了分子指标“R1”，还应填写分母指标"),

@@ -20,7 +20,7 @@ from desktop.importing.plan_file import PlanFileError, read_plan_file
 from desktop.models import Indicator, Unit
 from desktop.services import Services
 from desktop.services.errors import ValidationError
-from tests.conftest import SMALL_PLAN
+from tests.conftest import RATIO_INDICATORS, SMALL_PLAN
 
 # What an office writes by hand: 18 of its 40 communities are 科普示范社区.
 PLAN_YAML = """\
@@ -68,37 +68,7 @@ indicators:
 def ratio_plan() -> dict:
     """The small plan plus 示范社区数 (R1), 社区总数 (R2) and their ratio (R3)."""
     data = copy.deepcopy(SMALL_PLAN)
-    data["indicators"] += [
-        {
-            "code": "R1",
-            "name": "示范社区数",
-            "unit": "个",
-            "measure": "level",
-            "task": "P1.1",
-            "target_mode": "end",
-            "target": 24,
-        },
-        {
-            "code": "R2",
-            "name": "社区总数",
-            "unit": "个",
-            "measure": "level",
-            "task": None,
-            "target_mode": "end",
-            "target": 40,
-        },
-        {
-            "code": "R3",
-            "name": "科普示范社区覆盖率",
-            "unit": "%",
-            "measure": "percent",
-            "task": "P1.1",
-            "target_mode": "end",
-            "target": 60,
-            "numerator": "R1",
-            "denominator": "R2",
-        },
-    ]
+    data["indicators"] += copy.deepcopy(RATIO_INDICATORS)
     return data
 
 
