@@ -7,7 +7,6 @@ same photo attached twice is stored once.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from contextlib import suppress
 from pathlib import Path
@@ -19,6 +18,7 @@ from desktop.models import Activity, Evidence
 from desktop.paths import data_dir
 from desktop.services import audit, locks
 from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.submissions import file_sha256
 
 MAX_BYTES = 200 * 1024 * 1024
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
@@ -39,14 +39,6 @@ def evidence_dir() -> Path:
     path = data_dir() / "evidence"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class EvidenceService:
@@ -79,7 +71,7 @@ class EvidenceService:
             size = source.stat().st_size
             if size > MAX_BYTES:
                 raise ValidationError("佐证材料不能超过 200 MB。")
-            digest = _sha256(source)
+            digest = file_sha256(source)
         except OSError:
             raise ValidationError(
                 f"无法读取“{source.name}”：文件可能正被其他程序占用，或没有读取权限。"

@@ -17,6 +17,7 @@ from desktop.db import Database
 from desktop.models import Submission
 from desktop.services import audit
 from desktop.services.errors import ValidationError
+from desktop.services.periods import parse_period
 
 KINDS = {"return": "Excel 报表", "summary": "年度工作总结", "return_pdf": "报表打印稿"}
 
@@ -43,6 +44,10 @@ class SubmissionRow:
     @property
     def kind_label(self) -> str:
         return KINDS.get(self.kind, self.kind)
+
+    @property
+    def period_label(self) -> str:
+        return parse_period(self.period).label
 
 
 class SubmissionService:
@@ -79,11 +84,15 @@ class SubmissionService:
             )
             return row.id
 
-    def list(self, period_code: str | None = None) -> list[SubmissionRow]:
+    def list(
+        self, period_code: str | None = None, sha256: str | None = None
+    ) -> list[SubmissionRow]:
         """Newest first."""
         stmt = select(Submission).order_by(Submission.created_at.desc(), Submission.id.desc())
         if period_code:
             stmt = stmt.where(Submission.period == period_code)
+        if sha256:
+            stmt = stmt.where(Submission.sha256 == sha256)
         with self.db.reading() as s:
             return [
                 SubmissionRow(
@@ -108,7 +117,7 @@ class SubmissionService:
             digest = file_sha256(path)
         except OSError:
             raise ValidationError(f"无法读取“{path.name}”。") from None
-        return [row for row in self.list() if row.sha256 == digest]
+        return self.list(sha256=digest)
 
     def verify(self, submission_id: int, path: Path) -> bool:
         """Whether `path` is byte for byte the file recorded as this submission."""

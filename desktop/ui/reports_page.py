@@ -40,7 +40,7 @@ from desktop.exporting.return_workbook import ExportCancelled, export_return
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
 from desktop.services.errors import ServiceError
-from desktop.services.periods import Period, parse_period
+from desktop.services.periods import Period
 from desktop.services.settings import LABELS
 from desktop.services.submissions import SubmissionRow
 from desktop.ui.widgets import PeriodPicker, fit_to_screen, page_title, section_label
@@ -243,7 +243,7 @@ class ReportsPage(QWidget):
         for i, r in enumerate(rows):
             values = [
                 r.created_at.strftime("%Y-%m-%d %H:%M"),
-                parse_period(r.period).label,
+                r.period_label,
                 r.kind_label,
                 "是" if r.final else "",
                 Path(r.file_name).name,
@@ -301,7 +301,7 @@ class ReportsPage(QWidget):
         first = matches[0]
         self.status.setText(
             f"“{path.name}”与 {first.created_at:%Y-%m-%d %H:%M} 由{first.operator}导出的"
-            f"{parse_period(first.period).label}的{first.kind_label}{'（正式报送）' if first.final else ''}完全一致。"
+            f"{first.period_label}的{first.kind_label}{'（正式报送）' if first.final else ''}完全一致。"
         )
         self.history.selectRow(self._history_rows.index(first))
 
