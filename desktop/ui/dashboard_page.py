@@ -244,6 +244,7 @@ class DashboardPage(QWidget):
         self.services = services
         self.data: DashboardData | None = None
         self.loader = Loader(self)
+        self._filled_for: tuple[object, ...] | None = None  # the plan the year list shows
         self._build()
         self._fill_years()
         self.refresh()
@@ -418,7 +419,7 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         # Another plan made active, or this one renamed or its years changed (实施方案).
-        if self.year.count() == 0 or self._plan_key() != getattr(self, "_filled_for", None):
+        if self.year.count() == 0 or self._plan_key() != self._filled_for:
             self._fill_years()
         year = self.selected_year()
         if year is None:
