@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from tests.paths import PLAN_TEXTS
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = PLAN_TEXTS
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop.services import Services  # noqa: E402
 from tests.cli_run import run  # noqa: E402
+from tests.modal_guard import ModalGuard  # noqa: E402
 from tests.postgres_server import create_database, postgres_cluster  # noqa: E402
 
 SMALL_PLAN = {
@@ -187,6 +188,16 @@ RATIO_INDICATORS: list[dict] = [
         "denominator": "R2",
     },
 ]
+
+
+@pytest.fixture(autouse=True)
+def modals(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModalGuard]:
+    """Every blocking dialog fails the test at once unless the test answers it."""
+    guard = ModalGuard()
+    guard.install(monkeypatch)
+    yield guard
+    if guard.unanswered:
+        pytest.fail("测试未应答的对话框：" + "；".join(guard.unanswered), pytrace=False)
 
 
 @pytest.fixture

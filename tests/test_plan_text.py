@@ -20,8 +20,9 @@ import pytest
 from desktop.importing.plan_text import clean_lines, parse_plan_text, read_plan_document, unwrap
 from desktop.importing.units import UnitMatcher
 from desktop.templates import load_template
+from tests.paths import PLAN_TEXTS
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = PLAN_TEXTS
 SEED_IDS = [
     "anqiu-2021-2025",
     "zhongwei-2021-2025",

@@ -1,6 +1,6 @@
 """The built-in 安丘市 2021–2025 template against counts taken by hand from the seed text.
 
-Every expected number below was counted by reading shared/seeds/anqiu-2021-2025.txt,
+Every expected number below was counted by reading tests/data/plans/anqiu-2021-2025.txt,
 not computed from the template, so a lost task, a mis-split unit list or a
 dropped continuation line makes these tests fail.
 """
@@ -8,13 +8,13 @@ dropped continuation line makes these tests fail.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from desktop.templates import load_template
+from tests.paths import PLAN_TEXTS
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "anqiu-2021-2025.txt"
+SEED = PLAN_TEXTS / "anqiu-2021-2025.txt"
 
 # (code, kind, title, target group, number of —— tasks, task-unit links), in document order
 SECTIONS = [

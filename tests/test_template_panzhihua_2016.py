@@ -1,7 +1,7 @@
 """The built-in 攀枝花市 2016–2020 实施方案 template against counts taken by hand.
 
 Every expected number below was counted by reading
-shared/seeds/panzhihua-2016-2020.txt (三、职责分工: ten 行动/工程, three numbered
+tests/data/plans/panzhihua-2016-2020.txt (三、职责分工: ten 行动/工程, three numbered
 measures each, a 牵头部门 and a 配合部门 line per section), not computed from the
 template, so a lost task, a mis-split unit list or a dropped continuation
 line makes these tests fail.
@@ -10,13 +10,13 @@ line makes these tests fail.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from desktop.templates import load_template
+from tests.paths import PLAN_TEXTS
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "panzhihua-2016-2020.txt"
+SEED = PLAN_TEXTS / "panzhihua-2016-2020.txt"
 
 # (code, kind, title, target group, 牵头部门 in order, number of 配合部门), in document order.
 SECTIONS = [

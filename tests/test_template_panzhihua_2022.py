@@ -1,7 +1,7 @@
 """The built-in 攀枝花市 2022–2025 推进方案 template against counts taken by hand.
 
 Every expected number below was counted by reading
-shared/seeds/panzhihua-2022-2025.txt (the 28 numbered tasks and their
+tests/data/plans/panzhihua-2022-2025.txt (the 28 numbered tasks and their
 〔责任单位：…〕 lists), not computed from the template, so a lost task, a
 mis-split unit list, a page number left inside a text or a dropped
 continuation line makes these tests fail.
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from desktop.templates import load_template
+from tests.paths import PLAN_TEXTS
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "panzhihua-2022-2025.txt"
+SEED = PLAN_TEXTS / "panzhihua-2022-2025.txt"
 
 # (code, kind, title, target group, task numbers as printed), in document order:
 # the ten （一）…（十） headings under 二、主要任务和责任分工.

@@ -1,5 +1,5 @@
 """The 玉溪市 2016–2020 template against figures counted by hand from
-shared/seeds/yuxi-2016-2020.txt (not computed from the YAML)."""
+tests/data/plans/yuxi-2016-2020.txt (not computed from the YAML)."""
 
 from __future__ import annotations
 

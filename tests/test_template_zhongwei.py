@@ -1,19 +1,19 @@
 """The built-in 中卫市 2021–2025 template against counts taken by hand from the seed text.
 
-Every expected number below was counted by reading shared/seeds/zhongwei-2021-2025.txt,
+Every expected number below was counted by reading tests/data/plans/zhongwei-2021-2025.txt,
 not computed from the template.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from desktop.templates import load_template
+from tests.paths import PLAN_TEXTS
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "zhongwei-2021-2025.txt"
+SEED = PLAN_TEXTS / "zhongwei-2021-2025.txt"
 
 # (code, kind, title, target group, tasks, 牵头部门 count, 配合部门 count), in document order
 SECTIONS = [

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop.paths import default_db_path
 from desktop.services import Services
 from desktop.services.errors import ServiceError
-from desktop.ui import gc_guard
+from desktop.ui import gc_guard, workers
 from desktop.ui.theme import apply_theme
 
 
@@ -19,6 +19,7 @@ def run_gui(db_target: str | None) -> int:
     app.setOrganizationName("KepuLedger")
     apply_theme(app)
     gc_guard.install(app)
+    workers.install(app)
     try:
         services = Services.open(db_target or default_db_path())
     except (ServiceError, OSError) as exc:

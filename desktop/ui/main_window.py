@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services import Services
+from desktop.ui import workers
 from desktop.ui.widgets import fit_to_screen
 
 # (navigation label, module under desktop.ui, page class). A page takes the
@@ -91,6 +93,11 @@ class MainWindow(QMainWindow):
         index = [p[0] for p in PAGES].index(label)
         self.nav.setCurrentRow(index)
         return self.pages[label]
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        """Background jobs are cancelled and waited for: none may outlive the window."""
+        workers.stop_all()
+        super().closeEvent(event)
 
     def refresh_all(self) -> None:
         for page in self.pages.values():

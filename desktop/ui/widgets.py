@@ -6,13 +6,10 @@ a clerk who learns to read a completion bar on one page can read it on all.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
-    QEventLoop,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -443,9 +440,6 @@ class Loader(QObject):
         super().__init__(parent)
         self._generation = 0
         self._tasks: set[Task] = set()
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.wait)
 
     @property
     def busy(self) -> bool:
@@ -463,7 +457,6 @@ class Loader(QObject):
 
         def finish(handler: Callable[[Any], None], value: object) -> None:
             self._tasks.discard(task)
-            task.deleteLater()
             if generation == self._generation:
                 handler(value)
 
@@ -471,9 +464,3 @@ class Loader(QObject):
         task.error.connect(lambda exc: finish(on_error, exc))
         self._tasks.add(task)
         task.start()
-
-    def wait(self) -> None:
-        """Let running queries end (on quit, so no thread outlives the window)."""
-        deadline = time.monotonic() + 120
-        while self._tasks and time.monotonic() < deadline:
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)

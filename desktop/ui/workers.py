@@ -3,29 +3,40 @@
 A job is a plain function `job(report) -> result`, where `report(done, total)`
 returns False once the user has pressed cancel; the job then stops at its
 next check. Services stay Qt-free: they only ever see that callable.
+
+Every running job is kept in one registry until its thread has ended, so no
+QThread is ever destroyed while it runs (Qt aborts the program when one is):
+a job outlives the widget that started it — the widget's closing only cancels
+it and drops its result — and `stop_all` cancels and waits for every job
+when the main window closes and when the application quits.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 Report = Callable[[int, int], bool]
 Job = Callable[[Report], Any]
 
+_running: set[Task] = set()
 
-class _Worker(QObject):
+
+class _JobThread(QThread):
+    """Runs one job and keeps its result or failure for the GUI thread to collect."""
+
     progressed = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(object)
 
     def __init__(self, job: Job) -> None:
         super().__init__()
         self._job = job
         self.cancelled = False
+        self.result: object = None
+        self.failure: BaseException | None = None
 
     def run(self) -> None:
         def report(done: int, total: int) -> bool:
@@ -33,61 +44,100 @@ class _Worker(QObject):
             return not self.cancelled
 
         try:
-            result = self._job(report)
+            self.result = self._job(report)
         except Exception as exc:  # the GUI shows it; nothing may escape a thread
-            self.failed.emit(exc)
-        else:
-            self.finished.emit(result)
+            self.failure = exc
 
 
 class Task(QObject):
-    """Runs one job in a QThread; emits `done(result)` or `error(exception)`."""
+    """Runs one job in its own thread; emits `done(result)` or `error(exception)` on the GUI thread.
+
+    `owner` is the widget (or other object) the job works for: once it is
+    destroyed the job is cancelled and its result is not delivered.
+    """
 
     done = Signal(object)
     error = Signal(object)
     progressed = Signal(int, int)  # emitted on the GUI thread: slots may touch widgets
 
-    def __init__(self, job: Job, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._thread = QThread()
-        self._worker = _Worker(job)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        # Through a slot of this GUI-thread object, so the connection is queued: a
-        # plain function connected to the worker's signal would run on the worker
-        # thread and drive the progress dialog from there (Qt warnings, then a crash).
-        self._worker.progressed.connect(self._on_progressed)
+    def __init__(self, job: Job, owner: QObject | None = None) -> None:
+        super().__init__()
+        self._orphaned = False
+        self._thread = _JobThread(job)
+        # Through slots of this GUI-thread object, so the connections are queued:
+        # a plain function connected to the thread's signal would run on the
+        # worker thread and drive widgets from there (Qt warnings, then a crash).
+        self._thread.progressed.connect(self._on_progressed)
+        self._thread.finished.connect(self._on_finished)
+        if owner is not None:
+            owner.destroyed.connect(self._on_owner_destroyed)
 
     def start(self) -> None:
+        _running.add(self)
         self._thread.start()
 
     def cancel(self) -> None:
-        self._worker.cancelled = True
+        self._thread.cancelled = True
 
     @property
     def cancelled(self) -> bool:
-        return self._worker.cancelled
+        return self._thread.cancelled
+
+    @property
+    def running(self) -> bool:
+        return self in _running
 
     def wait(self, ms: int = 60_000) -> bool:
+        """Block until the thread has ended; its result is delivered by the event loop after."""
         return self._thread.wait(ms)
 
-    def _stop_thread(self) -> None:
-        self._thread.quit()
-        self._thread.wait()
+    @Slot()
+    def _on_owner_destroyed(self) -> None:
+        self._orphaned = True
+        self.cancel()
 
     @Slot(int, int)
     def _on_progressed(self, done: int, total: int) -> None:
-        self.progressed.emit(done, total)
+        if not self._orphaned:
+            self.progressed.emit(done, total)
 
-    def _on_finished(self, result: object) -> None:
-        self._stop_thread()
-        self.done.emit(result)
+    @Slot()
+    def _on_finished(self) -> None:
+        self._thread.wait()  # `finished` is sent just before run() returns
+        _running.discard(self)
+        if self._orphaned:
+            return
+        if self._thread.failure is not None:
+            self.error.emit(self._thread.failure)
+        else:
+            self.done.emit(self._thread.result)
 
-    def _on_failed(self, exc: object) -> None:
-        self._stop_thread()
-        self.error.emit(exc)
+
+def running_tasks() -> list[Task]:
+    return list(_running)
+
+
+def stop_all(timeout_s: float = 120.0) -> bool:
+    """Cancel every running job and wait for each thread to end (on close and on quit).
+
+    Events keep flowing while it waits, so results already on their way are
+    delivered in order. Returns False if a job did not end in time.
+    """
+    for task in list(_running):
+        task.cancel()
+    deadline = time.monotonic() + timeout_s
+    while _running and time.monotonic() < deadline:
+        for task in list(_running):
+            task.wait(20)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    return not _running
+
+
+def install(app: QCoreApplication) -> None:
+    """No thread may outlive the application: wait for them all when it quits."""
+    if not app.property("kepu_workers_installed"):
+        app.setProperty("kepu_workers_installed", True)
+        app.aboutToQuit.connect(stop_all)
 
 
 def run_with_progress(

@@ -17,20 +17,27 @@ from desktop.db import Database
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.demo import build_demo
-from desktop.ui import gc_guard
+from desktop.ui import gc_guard, workers
 from desktop.ui.main_window import MainWindow
 from desktop.ui.theme import apply_theme
 from desktop.ui.widgets import Loader
+from tests.modal_guard import ModalGuard
 
 DEMO_ACTIVITIES = 300
 
 
 @pytest.fixture(autouse=True)
-def themed(qapp: QApplication) -> QApplication:
-    """The real program's font, style and garbage collection, as users run it."""
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """The real program's font, style, garbage collection and worker lifetimes, as users run it.
+
+    After each test every background job is cancelled and waited for, as the
+    main window does when it closes: no thread outlives its test.
+    """
     apply_theme(qapp)
     gc_guard.install(qapp)
-    return qapp
+    workers.install(qapp)
+    yield qapp
+    assert workers.stop_all(), "a background job did not end within two minutes"
 
 
 @pytest.fixture(scope="session")
@@ -79,10 +86,13 @@ def main_window(qtbot: QtBot, demo_services: Services) -> Iterator[MainWindow]:
 class MessageBoxAnswerer:
     """Clicks a button on the next message box once it is shown (it runs its own loop)."""
 
-    def __init__(self) -> None:
+    def __init__(self, guard: ModalGuard) -> None:
         self.texts: list[str] = []
+        self._guard = guard
 
     def next(self, button_text: str) -> None:
+        self._guard.permit()
+
         def click() -> None:
             for widget in QApplication.topLevelWidgets():
                 if isinstance(widget, QMessageBox) and widget.isVisible():
@@ -97,8 +107,8 @@ class MessageBoxAnswerer:
 
 
 @pytest.fixture
-def answer() -> MessageBoxAnswerer:
-    return MessageBoxAnswerer()
+def answer(modals: ModalGuard) -> MessageBoxAnswerer:
+    return MessageBoxAnswerer(modals)
 
 
 def ref_ids(services: Services, kind: str) -> dict[str, int]:

@@ -18,8 +18,10 @@ def _buttons_of_next_box(seen: list[list[str]]) -> None:
     QTimer.singleShot(0, look)
 
 
-def test_message_boxes_and_button_boxes_speak_chinese(qtbot, main_window):
+def test_message_boxes_and_button_boxes_speak_chinese(qtbot, main_window, modals):
     seen: list[list[str]] = []
+    modals.permit()
+    modals.permit()
     _buttons_of_next_box(seen)
     QMessageBox.warning(main_window, "数据填报", "“abc”不是数字。")
     _buttons_of_next_box(seen)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWizard
 
 from desktop.exporting.plan_workbook import write_plan_workbook
@@ -14,8 +13,10 @@ from desktop.services import Services
 from desktop.templates import load_template
 from desktop.ui.app import run_gui
 from desktop.ui.first_run import FILE, TEMPLATE, TEXT, FirstRunWizard
+from tests.modal_guard import when_shown
+from tests.paths import PLAN_TEXTS
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = PLAN_TEXTS
 
 
 @pytest.fixture
@@ -111,15 +112,11 @@ def test_cancelling_the_wizard_exits_without_a_plan(qapp: QApplication, data_dir
     db = data_dir / "new.sqlite3"
     seen: list[str] = []
 
-    def cancel() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, FirstRunWizard) and widget.isVisible():
-                seen.append(widget.windowTitle())
-                widget.reject()
-                return
-        QTimer.singleShot(20, cancel)
+    def cancel(wizard: FirstRunWizard) -> None:
+        seen.append(wizard.windowTitle())
+        wizard.reject()
 
-    QTimer.singleShot(0, cancel)
+    when_shown(FirstRunWizard, cancel)
     assert run_gui(str(db)) == 0
     assert seen == ["科普台账 — 首次使用"]
     svc = Services.open(db)

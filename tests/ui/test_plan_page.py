@@ -3,31 +3,18 @@ guarded removal; several plans with one active; plan files in and out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTreeWidgetItem
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QTreeWidgetItem
 
 from desktop.services import Services
 from desktop.templates import load_template
 from desktop.ui.plan_dialogs import IndicatorDialog, SectionDialog, TaskDialog, UnitLinkDialog
 from desktop.ui.plan_page import PlanPage
-
-
-def on_dialog(cls: type, act: Callable) -> None:
-    """Run `act(dialog)` once a dialog of this class is shown (it runs its own event loop)."""
-
-    def poll() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, cls) and widget.isVisible():
-                act(widget)
-                return
-        QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(0, poll)
+from tests.modal_guard import when_shown
 
 
 class Questions:
@@ -130,7 +117,7 @@ def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_serv
         d.title_edit.setText("科普信息化工程")
         d.accept()
 
-    on_dialog(SectionDialog, section)
+    when_shown(SectionDialog, section)
     page.add_section()
     assert texts(page.tree.currentItem())[:3] == ["科普信息化工程", "P2", "重点工程"]
 
@@ -140,7 +127,7 @@ def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_serv
         d.text.setPlainText("建设县级科普网站并每周更新。")
         d.accept()
 
-    on_dialog(TaskDialog, task)
+    when_shown(TaskDialog, task)
     page.add_task()
     assert texts(page.tree.currentItem())[:3] == ["1．建设县级科普网站", "P2.1", "任务"]
 
@@ -149,7 +136,7 @@ def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_serv
         d.role.setCurrentIndex(d.role.findData("lead"))
         d.accept()
 
-    on_dialog(UnitLinkDialog, unit)
+    when_shown(UnitLinkDialog, unit)
     page.add_unit()
     assert texts(page.tree.currentItem())[:3] == ["县融媒体中心", "", "牵头"]
     p2 = plan_services.plans.to_dict()["sections"][2]
@@ -170,7 +157,7 @@ def test_a_refused_edit_keeps_the_dialog_and_the_input(page: PlanPage, plan_serv
         d.reject()
 
     select(page, "task", "A1.1")
-    on_dialog(TaskDialog, empty_title)
+    when_shown(TaskDialog, empty_title)
     page.edit_item()
     assert seen == {"error": "任务标题不能为空。", "open": True, "text": "每年开展青少年科普讲座。"}
     assert plan_services.plans.to_dict()["sections"][0]["tasks"][0]["title"] == "开展青少年科普讲座"
@@ -228,7 +215,7 @@ def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services
         seen["error"] = d.error.text()
         d.reject()
 
-    on_dialog(IndicatorDialog, bad)
+    when_shown(IndicatorDialog, bad)
     page.edit_indicator()
     assert seen["error"] == "“目标值”应为数字，现为“很多”。"
 
@@ -236,7 +223,7 @@ def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services
         d.target.setText("12,000")
         d.accept()
 
-    on_dialog(IndicatorDialog, good)
+    when_shown(IndicatorDialog, good)
     page.edit_indicator()
     assert table_row(page, "C1")[2] == "≥ 12000人次"
     assert plan_services.plans.to_dict()["indicators"][0]["target"] == 12000
@@ -359,7 +346,7 @@ def test_coverage_ratio_set_up_in_the_dialog_is_computed_and_guards_its_parts(
         d.grab().save(str(data_dir / "indicator_dialog.png"))
         d.accept()
 
-    on_dialog(IndicatorDialog, fill)
+    when_shown(IndicatorDialog, fill)
     page.add_indicator()
     assert seen["hidden"] and seen["shown"]
     # Level and count indicators in plan order; the percent P1 is not offered.
@@ -394,7 +381,7 @@ def test_coverage_ratio_set_up_in_the_dialog_is_computed_and_guards_its_parts(
         d.reject()
 
     select_indicator(page, "R3")
-    on_dialog(IndicatorDialog, check)
+    when_shown(IndicatorDialog, check)
     page.edit_indicator()
     assert seen["edit"] == ("R1", "R2") and seen["own"] == -1
 

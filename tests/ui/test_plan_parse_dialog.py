@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem
+from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 
 from desktop.services import Services
 from desktop.ui.plan_dialogs import IndicatorDialog, PlanInfoDialog, UnitLinkDialog
 from desktop.ui.plan_parse_dialog import PlanParseDialog
+from tests.modal_guard import when_shown
+from tests.paths import PLAN_TEXTS
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = PLAN_TEXTS
 SHORT_PLAN = (
     "一、青少年科学素质提升行动\n"
     "1．开展科普讲座。每年举办科普讲座不少于4次。〔责任单位：县科协、县教体局〕\n"
     "2．建设科技志愿者队伍。到2025年科技志愿者达到500人。〔责任单位：县科协〕\n"
 )
 
-
-def on_dialog(cls: type, act: Callable) -> None:
-    def poll() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, cls) and widget.isVisible():
-                act(widget)
-                return
-        QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 @pytest.fixture
@@ -94,7 +82,7 @@ def test_seed_document_is_reviewed_fixed_and_saved(dialog: PlanParseDialog, serv
         d.role.setCurrentIndex(d.role.findData("lead"))
         d.accept()
 
-    on_dialog(UnitLinkDialog, lead_role)
+    when_shown(UnitLinkDialog, lead_role)
     editor.edit_item()
 
     # … and adds a unit the document forgot
@@ -105,7 +93,7 @@ def test_seed_document_is_reviewed_fixed_and_saved(dialog: PlanParseDialog, serv
         d.role.setCurrentIndex(d.role.findData("cooperating"))
         d.accept()
 
-    on_dialog(UnitLinkDialog, add)
+    when_shown(UnitLinkDialog, add)
     editor.add_unit()
     assert editor.problems.text() == ""
 
@@ -142,7 +130,7 @@ def test_a_draft_without_plan_info_is_not_saved_until_fixed(
         d.last.setValue(2025)
         d.accept()
 
-    on_dialog(PlanInfoDialog, fill)
+    when_shown(PlanInfoDialog, fill)
     editor.edit_plan_info()
     assert editor.problems.text() == ""
 
@@ -154,7 +142,7 @@ def test_a_draft_without_plan_info_is_not_saved_until_fixed(
         d.target.setText("6")
         d.accept()
 
-    on_dialog(IndicatorDialog, target)
+    when_shown(IndicatorDialog, target)
     editor.edit_indicator()
     assert editor.table.item(0, 3).text() == "≥ 6次"
 
