@@ -45,6 +45,15 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the program can open (and upgrade from)."""
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+# Tables every revision of our schema has: a file without them is not ours.
+CORE_TABLES = frozenset({"plan", "section", "task", "unit", "indicator", "entry", "activity"})
+
+
 def is_model_table(name: str | None, type_: str, _parent: object = None) -> bool:
     """Alembic filter: the FTS index tables are SQLite's own, not the models'."""
     return not (type_ == "table" and name is not None and name.startswith("activity_fts"))
@@ -77,6 +86,52 @@ def current_revision(engine: Engine) -> str | None:
 
 class UnreadableDatabase(Exception):
     """The file is not an SQLite database, or is damaged; the message is for the user."""
+
+
+class NewerDatabase(UnreadableDatabase):
+    """The file was written by a newer version of the program (a schema revision unknown here)."""
+
+
+def newer_message(name: str, revision: str) -> str:
+    return (
+        f"数据库“{name}”是由更新版本的科普台账写入的（数据结构版本 {revision}），"
+        "当前版本无法打开。请安装该版本或更新版本的科普台账后再打开。文件未作任何改动。"
+    )
+
+
+def refuse_unknown(revision: str | None, name: str) -> None:
+    """Opening, migrating or restoring a newer database would damage it: refuse it first."""
+    if revision is not None and revision not in known_revisions():
+        raise NewerDatabase(newer_message(name, revision))
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file or leave anything beside it.
+
+    A WAL database opened read-only gets -wal and -shm files that a read-only
+    connection cannot remove again. When no -wal file exists the database is
+    wholly checkpointed and nobody has it open, so it is read as immutable:
+    no locks, no side files.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
+def sqlite_revision(path: Path) -> str | None:
+    """The schema revision stamped in a database file, read without changing it; None if unstamped."""
+    con = _read_only(path)
+    try:
+        has_table = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        if not has_table:
+            return None
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if row is None else str(row[0])
+    finally:
+        con.close()
 
 
 def _reason(exc: BaseException) -> str:
@@ -134,23 +189,39 @@ def auto_backup(db_path: Path) -> Path | None:
 
 
 def probe_sqlite(path: Path) -> str:
-    """The schema revision of a database file, read without changing it.
+    """Check a backup before it may replace the database; return its schema revision.
 
-    Restoring checks a backup this way: opening it as a Database would migrate
-    it and make copies of it, and a backup must stay as it was made.
+    Read without changing it: opening it as a Database would migrate it and
+    make copies of it, and a backup must stay as it was made. It must pass
+    SQLite's own integrity check, hold this program's tables, and carry a
+    revision this version knows (an older one is upgraded after the restore).
     """
+    refused = f"“{path.name}”不能用于恢复："
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = _read_only(path)
         try:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            check = con.execute("PRAGMA integrity_check").fetchone()
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            row = (
+                con.execute("SELECT version_num FROM alembic_version").fetchone()
+                if "alembic_version" in tables
+                else None
+            )
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        reason = _reason(exc) if "no such table" not in str(exc) else "它不是科普台账的数据库"
-        raise UnreadableDatabase(f"“{path.name}”不能用于恢复：{reason}。") from None
-    if row is None:
-        raise UnreadableDatabase(f"“{path.name}”不能用于恢复：它不是科普台账的数据库。")
-    return str(row[0])
+        raise UnreadableDatabase(f"{refused}{_reason(exc)}。") from None
+    if check is None or check[0] != "ok":
+        raise UnreadableDatabase(f"{refused}文件已损坏（完整性检查未通过）。")
+    if row is None or not CORE_TABLES.issubset(tables):
+        raise UnreadableDatabase(f"{refused}它不是科普台账的数据库。")
+    revision = str(row[0])
+    if revision not in known_revisions():
+        raise NewerDatabase(
+            f"{refused}它是由更新版本的科普台账写入的（数据结构版本 {revision}）。"
+            "请安装该版本或更新版本的科普台账后再恢复。当前数据库未作任何改动。"
+        )
+    return revision
 
 
 def restore_sqlite(backup: Path, db_path: Path) -> None:
@@ -190,6 +261,7 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
     head = head_revision()
     if current == head:
         return None
+    refuse_unknown(current, str(db_path.name if db_path else engine.url.database))
     backup = None
     if current is not None and db_path is not None and db_path.exists():
         backup = backup_sqlite(db_path, label=f"pre-migrate-{current}")
@@ -198,6 +270,28 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return backup
+
+
+def restore_database(backup: Path, db_path: Path, engine: Engine | None = None) -> Path:
+    """Check a backup, keep the current data as a safety copy, replace, then upgrade.
+
+    The one home of the restore rule, for the window and the command line:
+    a refused backup leaves the current database exactly as it was; an
+    accepted one written by an older version is brought to this version's
+    schema at once (with the usual pre-migration copy). Returns the safety copy.
+    """
+    probe_sqlite(backup)
+    safety = backup_sqlite(db_path, label="pre-restore")
+    if engine is not None:
+        engine.dispose()
+    restore_sqlite(backup, db_path)
+    upgrade = engine or make_engine(sqlite_url(db_path))
+    try:
+        migrate(upgrade, db_path)
+    finally:
+        if engine is None:
+            upgrade.dispose()
+    return safety
 
 
 class Database:
@@ -209,11 +303,22 @@ class Database:
         existed = path is not None and path.exists() and path.stat().st_size > 0
         self.engine = make_engine(url)
         if path is not None:
+            if existed:
+                self._refuse_newer(path)
             self._ensure_readable(path)
         self.last_backup = migrate(self.engine, path)
         if existed and path is not None and self.last_backup is None:
             self.last_backup = auto_backup(path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @staticmethod
+    def _refuse_newer(path: Path) -> None:
+        """Before any connection of ours touches the file: a newer one stays byte for byte as it is."""
+        try:
+            revision = sqlite_revision(path)
+        except sqlite3.DatabaseError:
+            return  # unreadable: _ensure_readable explains it
+        refuse_unknown(revision, path.name)
 
     def _ensure_readable(self, path: Path) -> None:
         """Refuse a file SQLite cannot read before anything (a migration) touches it."""

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.common import db_target, open_services
-from desktop.db import UnreadableDatabase, backup_sqlite, probe_sqlite, restore_sqlite
+from desktop.db import UnreadableDatabase, backup_sqlite, probe_sqlite, restore_database
 from desktop.services.errors import ServiceError
 
 
@@ -54,8 +54,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise ServiceError(str(exc)) from None
     if not args.yes:
         raise ServiceError("恢复会用备份覆盖当前数据库；确认无误后请加 --yes 再运行。")
-    safety = backup_sqlite(path, label="pre-restore")
-    restore_sqlite(backup, path)
+    try:
+        safety = restore_database(backup, path)
+    except UnreadableDatabase as exc:
+        raise ServiceError(str(exc)) from None
     print(f"已从 {backup} 恢复；恢复前的数据已另存为 {safety}")
     return 0
 

@@ -12,9 +12,7 @@ from desktop.db import (
     BACKUPS_KEPT,
     Database,
     UnreadableDatabase,
-    backup_sqlite,
-    probe_sqlite,
-    restore_sqlite,
+    restore_database,
 )
 from desktop.models import AuditRecord
 from desktop.services import audit
@@ -178,12 +176,9 @@ class BackupService:
         if not backup.is_file():
             raise ServiceError(f"备份文件不存在：{backup}")
         try:
-            probe_sqlite(backup)
+            safety = restore_database(backup, self.db.path, self.db.engine)
         except UnreadableDatabase as exc:
             raise ServiceError(str(exc)) from None
-        safety = backup_sqlite(self.db.path, label="pre-restore")
-        self.db.engine.dispose()
-        restore_sqlite(backup, self.db.path)
         with self.db.transaction() as s:
             audit.record(
                 s, "restore", "database", None, f"从备份 {backup.name} 恢复数据", reason=str(safety)
