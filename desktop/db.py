@@ -201,7 +201,9 @@ def probe_sqlite(path: Path) -> str:
         con = _read_only(path)
         try:
             check = con.execute("PRAGMA integrity_check").fetchone()
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             row = (
                 con.execute("SELECT version_num FROM alembic_version").fetchone()
                 if "alembic_version" in tables
@@ -294,6 +296,43 @@ def restore_database(backup: Path, db_path: Path, engine: Engine | None = None) 
     return safety
 
 
+class ChangeWatch:
+    """Notices commits that other programs (the command line, a script) made to an SQLite file.
+
+    SQLite's `PRAGMA data_version` changes on a connection whenever another
+    connection has committed. This program's own commits change it too; they
+    are counted through the engine, and a look that sees only our own commits
+    reports nothing, since the view that wrote has already refreshed itself.
+    """
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._conn.execute("PRAGMA busy_timeout = 2000")
+        self._own_commits = 0
+        event.listen(engine, "commit", self._on_own_commit)
+        self._seen_own = 0
+        self._version = self._data_version()
+
+    def _on_own_commit(self, _conn: object) -> None:
+        self._own_commits += 1
+
+    def _data_version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        try:
+            version = self._data_version()
+        except sqlite3.OperationalError:  # busy past the timeout: look again next time
+            return False
+        own = self._own_commits
+        changed = version != self._version and own == self._seen_own
+        self._version, self._seen_own = version, own
+        return changed
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 class Database:
     """An open, migrated database: the one object services are built on."""
 
@@ -310,6 +349,7 @@ class Database:
         if existed and path is not None and self.last_backup is None:
             self.last_backup = auto_backup(path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._watch: ChangeWatch | None = None
 
     @staticmethod
     def _refuse_newer(path: Path) -> None:
@@ -359,5 +399,17 @@ class Database:
             raise RuntimeError("只有本地 SQLite 数据库可以在程序内备份。")
         return backup_sqlite(self.path, dest_dir, label)
 
+    def changed_elsewhere(self) -> bool:
+        """Whether another program has committed since the last call (SQLite files only)."""
+        if self.path is None:
+            return False
+        if self._watch is None:
+            self._watch = ChangeWatch(self.path, self.engine)
+            return False
+        return self._watch.changed_elsewhere()
+
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         self.engine.dispose()

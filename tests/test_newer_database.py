@@ -105,7 +105,9 @@ def test_restore_refuses_what_is_not_a_whole_database_of_ours(capsys, data_dir: 
         assert reason in err, (backup.name, err)
         assert "Traceback" not in err + out
         assert _digest(current) == before
-    assert not (data_dir / "backups").exists() or not list((data_dir / "backups").glob("*pre-restore*"))
+    assert not (data_dir / "backups").exists() or not list(
+        (data_dir / "backups").glob("*pre-restore*")
+    )
 
 
 def test_restore_of_an_older_backup_upgrades_it_at_once(capsys, data_dir: Path):
@@ -116,7 +118,9 @@ def test_restore_of_an_older_backup_upgrades_it_at_once(capsys, data_dir: Path):
     assert code == 0, err
     con = sqlite3.connect(current)
     try:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+        assert (
+            con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+        )
         assert con.execute("SELECT count(*) FROM activity").fetchone()[0] == 3
     finally:
         con.close()
@@ -124,4 +128,7 @@ def test_restore_of_an_older_backup_upgrades_it_at_once(capsys, data_dir: Path):
     assert any("pre-restore" in name for name in backups)
     assert any("pre-migrate-0001" in name for name in backups)
     # The backup itself stays as it was made.
-    assert sqlite3.connect(old).execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert (
+        sqlite3.connect(old).execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        == "0001"
+    )

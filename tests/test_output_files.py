@@ -69,3 +69,31 @@ def test_a_period_outside_the_plan_is_not_exported(
         else:
             export_summary(plan_services, 1800, out)
     assert not out.exists() and plan_services.submissions.list() == []
+
+
+def test_leftovers_of_killed_processes_are_removed_by_the_next_write(
+    plan_services: Services, tmp_path: Path
+) -> None:
+    """A process killed mid-write leaves its hidden temporary file; only a dead one's is removed."""
+    import os
+    import subprocess
+    import sys
+
+    from desktop.exporting.files import PART_SUFFIX, _host
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = tmp_path / f".报表.xlsx.{_host()}-{gone.stdout.strip()}{PART_SUFFIX}"
+    alive = tmp_path / f".总结.pdf.{_host()}-{os.getpid()}{PART_SUFFIX}"
+    elsewhere = tmp_path / f".总结.pdf.another-pc-{gone.stdout.strip()}{PART_SUFFIX}"
+    for leftover in (dead, alive, elsewhere):
+        leftover.write_bytes(b"PK\x03\x04half")
+    export_return(plan_services, parse_period("2024"), tmp_path / "报表.xlsx")
+    assert not dead.exists()
+    assert alive.exists()  # still being written by a running process (here: this one)
+    assert elsewhere.exists()  # another computer's process: cannot be checked from here
+    assert (tmp_path / "报表.xlsx").is_file()

@@ -36,27 +36,99 @@ SECTIONS = [
 
 # Units in each task's 〔责任单位：…〕, counted by hand, task 1 … task 28
 # (各县（区）人民政府 and 钒钛高新区管委会 count as units).
-UNITS_PER_TASK = [7, 12, 5, 16, 3, 18, 11, 12, 9, 10, 7, 7, 6, 8, 4,
-                  6, 3, 15, 6, 7, 9, 8, 9, 22, 21, 14, 14, 4]
+UNITS_PER_TASK = [
+    7,
+    12,
+    5,
+    16,
+    3,
+    18,
+    11,
+    12,
+    9,
+    10,
+    7,
+    7,
+    6,
+    8,
+    4,
+    6,
+    3,
+    15,
+    6,
+    7,
+    9,
+    8,
+    9,
+    22,
+    21,
+    14,
+    14,
+    4,
+]
 
 # The first unit named in each list is the lead.
 LEADS = {
-    "1": "市教育和体育局", "2": "市教育和体育局", "3": "市教育和体育局", "4": "市教育和体育局",
-    "5": "市教育和体育局", "6": "市农业农村局", "7": "市农业农村局", "8": "市农业农村局",
-    "9": "市委宣传部", "10": "市人力资源社会保障局", "11": "市人力资源社会保障局",
-    "12": "市人力资源社会保障局", "13": "市卫生健康委", "14": "市卫生健康委", "15": "市卫生健康委",
-    "16": "市委组织部", "17": "市委组织部", "18": "市科技局", "19": "市科技局", "20": "市科协",
-    "21": "市委宣传部", "22": "市科协", "23": "市发展改革委", "24": "市科协", "25": "市应急管理局",
-    "26": "市科协", "27": "市科协", "28": "市科协",
+    "1": "市教育和体育局",
+    "2": "市教育和体育局",
+    "3": "市教育和体育局",
+    "4": "市教育和体育局",
+    "5": "市教育和体育局",
+    "6": "市农业农村局",
+    "7": "市农业农村局",
+    "8": "市农业农村局",
+    "9": "市委宣传部",
+    "10": "市人力资源社会保障局",
+    "11": "市人力资源社会保障局",
+    "12": "市人力资源社会保障局",
+    "13": "市卫生健康委",
+    "14": "市卫生健康委",
+    "15": "市卫生健康委",
+    "16": "市委组织部",
+    "17": "市委组织部",
+    "18": "市科技局",
+    "19": "市科技局",
+    "20": "市科协",
+    "21": "市委宣传部",
+    "22": "市科协",
+    "23": "市发展改革委",
+    "24": "市科协",
+    "25": "市应急管理局",
+    "26": "市科协",
+    "27": "市科协",
+    "28": "市科协",
 }
 
 # 28 distinct units in the task lists, plus two named only under 三、保障措施.
 TASK_UNITS = {
-    "市教育和体育局", "市委宣传部", "市科协", "市社科联", "团市委", "攀枝花学院", "各县（区）人民政府",
-    "市科技局", "市生态环境局", "市卫生健康委", "市应急管理局", "市市场监管局", "市气象局", "市妇联",
-    "市农业农村局", "市文广旅局", "市林业局", "市农林科学院", "市民族宗教委", "市人力资源社会保障局",
-    "市自然资源和规划局", "市经济和信息化局", "市总工会", "钒钛高新区管委会", "市民政局", "市委组织部",
-    "市委党校", "市发展改革委",
+    "市教育和体育局",
+    "市委宣传部",
+    "市科协",
+    "市社科联",
+    "团市委",
+    "攀枝花学院",
+    "各县（区）人民政府",
+    "市科技局",
+    "市生态环境局",
+    "市卫生健康委",
+    "市应急管理局",
+    "市市场监管局",
+    "市气象局",
+    "市妇联",
+    "市农业农村局",
+    "市文广旅局",
+    "市林业局",
+    "市农林科学院",
+    "市民族宗教委",
+    "市人力资源社会保障局",
+    "市自然资源和规划局",
+    "市经济和信息化局",
+    "市总工会",
+    "钒钛高新区管委会",
+    "市民政局",
+    "市委组织部",
+    "市委党校",
+    "市发展改革委",
 }
 GUARANTEE_UNITS = {"市全民科学素质工作领导小组成员单位", "市财政局"}
 
@@ -96,8 +168,10 @@ def test_section_kinds(tpl):
 
 
 def test_sections_in_order(tpl):
-    got = [(s["code"], s["kind"], s["title"], s["target_group"], [t["number"] for t in s["tasks"]])
-           for s in tpl["sections"]]
+    got = [
+        (s["code"], s["kind"], s["title"], s["target_group"], [t["number"] for t in s["tasks"]])
+        for s in tpl["sections"]
+    ]
     assert got == SECTIONS
 
 
@@ -108,7 +182,9 @@ def test_tasks_per_section(tpl):
 
 def test_task_codes(tpl):
     for s in tpl["sections"]:
-        assert [t["code"] for t in s["tasks"]] == [f"{s['code']}.{i}" for i in range(1, len(s["tasks"]) + 1)]
+        assert [t["code"] for t in s["tasks"]] == [
+            f"{s['code']}.{i}" for i in range(1, len(s["tasks"]) + 1)
+        ]
         assert s["units"] == []  # this plan names units per task only
 
 
@@ -130,7 +206,9 @@ def test_county_governments_and_zone(tpl):
     # every one of the 28 lists names 各县（区）人民政府 (cooperating)
     assert all(any(u["name"] == "各县（区）人民政府" for u in t["units"]) for t in tasks)
     # 钒钛高新区管委会 is named from task 9 on, except 13, 14 and 15
-    with_zone = [t["number"] for t in tasks if any(u["name"] == "钒钛高新区管委会" for u in t["units"])]
+    with_zone = [
+        t["number"] for t in tasks if any(u["name"] == "钒钛高新区管委会" for u in t["units"])
+    ]
     assert with_zone == [str(n) for n in range(9, 29) if n not in (13, 14, 15)]
 
 
@@ -150,8 +228,10 @@ def test_specific_tasks(tpl):
     assert by_number["28"]["title"] == "开展市内外科普交流合作"
     # task 25's unit list runs across the page break with "－１３－"
     t25 = by_number["25"]
-    assert t25["units"][-2:] == [{"name": "各县（区）人民政府", "role": "cooperating"},
-                                 {"name": "钒钛高新区管委会", "role": "cooperating"}]
+    assert t25["units"][-2:] == [
+        {"name": "各县（区）人民政府", "role": "cooperating"},
+        {"name": "钒钛高新区管委会", "role": "cooperating"},
+    ]
     assert t25["text"].endswith("推进应急知识和技能进企业、进农村、进学校、进社区、进家庭。")
 
 
@@ -167,13 +247,23 @@ def test_indicators(tpl):
     inds = {i["code"]: i for i in tpl["indicators"]}
     assert list(inds) == ["LIT", "I01"]
     lit = inds["LIT"]
-    assert (lit["measure"], lit["unit"], lit["target_mode"], lit["target"], lit["comparator"]) == \
-        ("percent", "%", "end", 13, ">=")
+    assert (lit["measure"], lit["unit"], lit["target_mode"], lit["target"], lit["comparator"]) == (
+        "percent",
+        "%",
+        "end",
+        13,
+        ">=",
+    )
     assert lit["task"] is None and lit["baseline"] is None and lit["source"] == "manual"
     assert "超过 13%" in lit["quote"] and "力争达到 15%" in lit["quote"]
     i01 = inds["I01"]
-    assert (i01["measure"], i01["unit"], i01["target_mode"], i01["target"], i01["comparator"]) == \
-        ("level", "名", "end", 1, ">=")
+    assert (i01["measure"], i01["unit"], i01["target_mode"], i01["target"], i01["comparator"]) == (
+        "level",
+        "名",
+        "end",
+        1,
+        ">=",
+    )
     assert i01["task"] == "P2.3"  # task 22 加强科普传播能力建设
     assert "一村（社区）一名智慧科普传播员" in i01["quote"]
 

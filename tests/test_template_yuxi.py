@@ -44,7 +44,16 @@ def test_sections_by_kind_and_group(tpl):
     assert sum(s["kind"] == "action" for s in secs) == 4
     assert sum(s["kind"] == "project" for s in secs) == 6
     assert [s["target_group"] for s in secs] == [
-        "青少年", "农民", "城镇劳动者", "领导干部和公务员", None, None, None, None, None, None,
+        "青少年",
+        "农民",
+        "城镇劳动者",
+        "领导干部和公务员",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
     ]
     assert secs[0]["title"] == "实施青少年科学素质行动任务"
     assert secs[5]["title"] == "实施社区科普益民工程任务"
@@ -78,8 +87,18 @@ def test_specific_tasks(tpl):
     assert not any(t["text"].startswith("宣传创新、协调、绿色") for t in tasks.values())
 
 
-LEADS = ["市教育局", "市农业局", "市人力资源社会保障局", "市委组织部", "市教育局",
-         "市科协", "市工业和信息化委", "市发展改革委", "市科技局", "市科协"]
+LEADS = [
+    "市教育局",
+    "市农业局",
+    "市人力资源社会保障局",
+    "市委组织部",
+    "市教育局",
+    "市科协",
+    "市工业和信息化委",
+    "市发展改革委",
+    "市科技局",
+    "市科协",
+]
 # 责任单位 counted by hand per section
 COOPERATING = [8, 16, 10, 5, 8, 6, 9, 6, 10, 14]
 
@@ -161,7 +180,12 @@ def test_lit(tpl):
 )
 def test_indicator_values(tpl, code, task, measure, unit, mode, target):
     ind = _indicator(tpl, code)
-    assert (ind["task"], ind["measure"], ind["unit"], ind["target_mode"]) == (task, measure, unit, mode)
+    assert (ind["task"], ind["measure"], ind["unit"], ind["target_mode"]) == (
+        task,
+        measure,
+        unit,
+        mode,
+    )
     assert ind["target"] == target
     assert ind["targets_by_year"] is None
 

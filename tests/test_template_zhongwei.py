@@ -47,9 +47,7 @@ def _seed_flat() -> str:
 
 
 def _indicator(tpl, quote_part: str, name_part: str = ""):
-    found = [
-        i for i in tpl["indicators"] if quote_part in i["quote"] and name_part in i["name"]
-    ]
+    found = [i for i in tpl["indicators"] if quote_part in i["quote"] and name_part in i["name"]]
     assert len(found) == 1, (quote_part, name_part, [i["code"] for i in found])
     return found[0]
 
@@ -95,7 +93,11 @@ def test_section_units(tpl):
     a3 = [u["name"] for u in by_code["A3"]["units"]]
     assert "市市场监管局" in a3 and "团市委" in a3
     assert [u["name"] for u in by_code["P2"]["units"]] == [
-        "市委宣传部", "市科协", "市科技局", "市新闻传媒集团", MEMBERS,
+        "市委宣传部",
+        "市科协",
+        "市科技局",
+        "市新闻传媒集团",
+        MEMBERS,
     ]
 
 
@@ -146,8 +148,19 @@ def test_indicator_count(tpl):
     for i in inds:
         per_task[i["task"]] = per_task.get(i["task"], 0) + 1
     assert per_task == {
-        None: 1, "A1.3": 3, "A1.5": 2, "A2.1": 1, "A2.2": 4, "A2.4": 3, "A3.2": 1,
-        "A5.2": 1, "P1.2": 1, "P2.3": 1, "P3.3": 3, "P4.1": 1, "P5.3": 1,
+        None: 1,
+        "A1.3": 3,
+        "A1.5": 2,
+        "A2.1": 1,
+        "A2.2": 4,
+        "A2.4": 3,
+        "A3.2": 1,
+        "A5.2": 1,
+        "P1.2": 1,
+        "P2.3": 1,
+        "P3.3": 3,
+        "P4.1": 1,
+        "P5.3": 1,
     }
 
 
@@ -216,7 +229,9 @@ def test_derived_indicators(tpl):
         "培训农村技能人才 1 万人次以上": ("participants", ["农民"], ["A2.2"]),
         "培训高层次创新人才 1000 人次": ("participants", ["产业工人"], ["A3.2"]),
         "“十四五”期间，培训领导干部和公务员人数达到4万人次以上": (
-            "participants", ["领导干部和公务员"], ["A5.2"],
+            "participants",
+            ["领导干部和公务员"],
+            ["A5.2"],
         ),
     }
     for ind in tpl["indicators"]:

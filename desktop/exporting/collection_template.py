@@ -395,8 +395,8 @@ def write_template(spec: TemplateSpec, path: Path | str) -> Path:
     wb[INSTRUCTIONS_SHEET].sheet_view.tabSelected = False
     wb[ACTIVITY_SHEET].sheet_view.tabSelected = True
     out = Path(path)
-    with written_in_place(out) as tmp:
-        wb.save(tmp)
+    with written_in_place(out) as staged:
+        wb.save(staged.tmp)
     return out
 
 

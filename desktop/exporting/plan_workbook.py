@@ -308,5 +308,5 @@ def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
         letter = get_column_letter(col_of[header])
         codes.add(f"{letter}2:{letter}{rows + 200}")
     ws.add_data_validation(codes)
-    with written_in_place(Path(path)) as tmp:
-        wb.save(tmp)
+    with written_in_place(Path(path)) as staged:
+        wb.save(staged.tmp)

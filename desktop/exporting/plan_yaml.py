@@ -40,5 +40,5 @@ def plan_yaml_text(plan: dict[str, Any]) -> str:
 
 
 def write_plan_yaml(plan: dict[str, Any], path: Path | str) -> None:
-    with written_in_place(Path(path)) as tmp:
-        tmp.write_text(plan_yaml_text(plan), encoding="utf-8")
+    with written_in_place(Path(path)) as staged:
+        staged.tmp.write_text(plan_yaml_text(plan), encoding="utf-8")

@@ -182,9 +182,9 @@ def export_return_pdf(
         canvas.drawCentredString(PAGE[0] / 2, 6 * mm, plain(f"第 {doc.page} 页", fs.song))
         canvas.restoreState()
 
-    with written_in_place(out) as tmp:
+    with written_in_place(out) as staged:
         doc = SimpleDocTemplate(
-            str(tmp),
+            str(staged.tmp),
             pagesize=PAGE,
             leftMargin=MARGIN,
             rightMargin=MARGIN,

@@ -156,9 +156,11 @@ def export_return(
     data.sheet_state = "hidden"
     steps.advance()
 
-    with written_in_place(out) as tmp:
-        wb.save(tmp)
-    services.submissions.record(period.code, "return", out, final)
+    with written_in_place(out) as staged:
+        wb.save(staged.tmp)
+        services.submissions.record(
+            period.code, "return", out, final, staged=staged.tmp, place=staged.place
+        )
     steps.advance()
     return out
 

@@ -223,9 +223,9 @@ def export_summary(
     story += _highlights(st, services, year)
     story += _appendix(st, services, period, ledger_rows)
 
-    with written_in_place(out) as tmp:
+    with written_in_place(out) as staged:
         doc = SimpleDocTemplate(
-            str(tmp),
+            str(staged.tmp),
             pagesize=A4,
             topMargin=TOP,
             bottomMargin=BOTTOM,
@@ -241,8 +241,10 @@ def export_summary(
             doc.build(story, onFirstPage=pages.cover, onLaterPages=pages.page)
         except ExportCancelled:
             raise ExportCancelled() from None
-    if record:
-        services.submissions.record(str(year), "summary", out)
+        if record:
+            services.submissions.record(
+                str(year), "summary", out, staged=staged.tmp, place=staged.place
+            )
     return out
 
 

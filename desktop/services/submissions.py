@@ -7,6 +7,7 @@ the hash proves that a file on someone's desk is exactly the one exported.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -54,14 +55,29 @@ class SubmissionService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def record(self, period_code: str, kind: str, path: Path, final: bool = False) -> int:
-        """Hash the written file and record it, with its audit record, in one transaction."""
+    def record(
+        self,
+        period_code: str,
+        kind: str,
+        path: Path,
+        final: bool = False,
+        staged: Path | None = None,
+        place: Callable[[], None] | None = None,
+    ) -> int:
+        """Hash the written file and record it, with its audit record, in one transaction.
+
+        With `staged` and `place`, the file still lies under its temporary
+        name: it is hashed there and `place()` moves it to `path` inside the
+        transaction, after the record is written and before it is committed,
+        so the file and its record exist together or not at all.
+        """
         if kind not in KINDS:
             raise ValidationError(f"未知的报送类型“{kind}”。", "kind")
         path = Path(path)
-        if not path.is_file():
+        written = Path(staged) if staged is not None else path
+        if not written.is_file():
             raise ValidationError(f"导出的文件不存在：{path}")
-        digest = file_sha256(path)
+        digest = file_sha256(written)
         with self.db.transaction() as s:
             row = Submission(
                 period=period_code,
@@ -82,6 +98,8 @@ class SubmissionService:
                 f"导出{'正式报送' if final else ''}{KINDS[kind]} {period_code}：{path.name}",
                 {"sha256": [None, digest]},
             )
+            if place is not None:
+                place()
             return row.id
 
     def list(

@@ -1,8 +1,9 @@
-"""Start the window: open (and migrate) the database, then show the main window."""
+"""Start the window: take the database's window lock, open (and migrate) it, show the main window."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -11,30 +12,65 @@ from desktop.services import Services
 from desktop.services.errors import ServiceError
 from desktop.ui import gc_guard, workers
 from desktop.ui.theme import apply_theme
+from desktop.ui.window_lock import WindowLock
 
 
-def run_gui(db_target: str | None) -> int:
+def application() -> QApplication:
+    """The one QApplication, set up as the program runs it."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("科普台账")
     app.setOrganizationName("KepuLedger")
     apply_theme(app)
     gc_guard.install(app)
     workers.install(app)
+    return app  # type: ignore[return-value]
+
+
+def local_file(target: str) -> Path | None:
+    """The database file a target names, or None for a server URL."""
+    if "://" not in target:
+        return Path(target).resolve()
+    if target.startswith("sqlite:///"):
+        return Path(target.split(":///", 1)[1]).resolve()
+    return None
+
+
+def open_for_window(target: str) -> tuple[Services, WindowLock | None]:
+    """Lock the file for this window, then open it; the lock is released again on any refusal."""
+    path = local_file(target)
+    lock = WindowLock(path) if path is not None else None
+    if lock is not None:
+        refusal = lock.acquire()
+        if refusal is not None:
+            raise ServiceError(refusal)
     try:
-        services = Services.open(db_target or default_db_path())
+        return Services.open(target), lock
+    except (ServiceError, OSError):
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def run_gui(db_target: str | None) -> int:
+    app = application()
+    try:
+        services, lock = open_for_window(db_target or str(default_db_path()))
     except (ServiceError, OSError) as exc:
         QMessageBox.critical(None, "科普台账", f"无法打开数据库：{exc}")
         return 1
-    if not services.plans.has_active():
-        from desktop.ui.first_run import FirstRunWizard
+    try:
+        if not services.plans.has_active():
+            from desktop.ui.first_run import FirstRunWizard
 
-        if FirstRunWizard(services).exec() != QDialog.DialogCode.Accepted:
-            services.close()
-            return 0
-    from desktop.ui.main_window import MainWindow
+            if FirstRunWizard(services).exec() != QDialog.DialogCode.Accepted:
+                return 0
+        from desktop.ui.main_window import MainWindow
 
-    window = MainWindow(services)
-    window.show()
-    code = app.exec()
-    services.close()
-    return code
+        window = MainWindow(services)
+        window.show()
+        return app.exec()
+    finally:
+        workers.stop_all()
+        services.close()
+        if lock is not None:
+            lock.release()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +19,10 @@ from PySide6.QtWidgets import (
 from desktop.services import Services
 from desktop.ui import workers
 from desktop.ui.widgets import fit_to_screen
+
+# How often the window looks for changes that another program (kepu on the
+# command line, a second tool) committed to the database.
+WATCH_MS = 2000
 
 # (navigation label, module under desktop.ui, page class). A page takes the
 # Services and has refresh(), called whenever it is shown.
@@ -71,6 +75,18 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self.update_status()
         self.nav.setCurrentRow(0)
+        self.services.db.changed_elsewhere()  # the starting point
+        self._watch = QTimer(self)
+        self._watch.timeout.connect(self.check_outside_changes)
+        self._watch.start(WATCH_MS)
+
+    def check_outside_changes(self) -> bool:
+        """Refresh what is on screen when another program has written to the database."""
+        if not self.services.db.changed_elsewhere():
+            return False
+        self.refresh_all()
+        self.statusBar().showMessage("其他程序修改了数据库，当前页面已刷新。", 8000)
+        return True
 
     def update_status(self) -> None:
         """The status bar names the active plan and the database file."""

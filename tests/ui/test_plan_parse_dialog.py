@@ -19,7 +19,6 @@ SHORT_PLAN = (
 )
 
 
-
 @pytest.fixture
 def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
