@@ -24,7 +24,9 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services import audit, locks
+from desktop.services.cleaning import clean_line, clean_text, required
 from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.limits import checked
 from desktop.services.search import text_condition
 
 
@@ -190,27 +192,32 @@ def _similar(a: str, b: str) -> bool:
 
 
 def validate(session: Session, data: ActivityInput) -> None:
-    """Every rule an activity must satisfy before it is saved."""
-    if not data.title or not data.title.strip():
-        raise ValidationError("活动名称不能为空。", "title")
+    """Every rule an activity must satisfy before it is saved.
+
+    Text fields are cleaned in place first (see cleaning.py) and numbers are
+    checked against the one table of ranges, so every path — window,
+    command line, collection workbook — stores the same.
+    """
+    data.title = required(data.title, clean_line(data.title), "活动名称", "title")
+    data.media = clean_line(data.media)
+    data.summary = clean_text(data.summary)
     if len(data.title) > 300:
         raise ValidationError("活动名称不能超过 300 字。", "title")
+    if len(data.media) > 500:
+        raise ValidationError("媒体报道不能超过 500 字。", "media")
+    if len(data.summary) > 20_000:
+        raise ValidationError("活动简介不能超过 20000 字。", "summary")
     if data.end_date and data.end_date < data.start_date:
         raise ValidationError("结束日期不能早于开始日期。", "end_date")
-    for name, label in (
-        ("participants", "参加人次"),
-        ("sessions", "场次"),
-        ("volunteers", "志愿者人数"),
-        ("volunteer_hours", "志愿服务时长"),
-        ("funding_yuan", "经费"),
-    ):
-        if getattr(data, name) < 0:
-            raise ValidationError(f"{label}不能为负数。", name)
+    for name in ("participants", "sessions", "volunteers", "volunteer_hours", "funding_yuan"):
+        setattr(data, name, checked(name, getattr(data, name)))
     for name, label in (("female", "女性人次"), ("rural", "农村人次")):
         value = getattr(data, name)
-        if value is not None and value < 0:
-            raise ValidationError(f"{label}不能为负数。", name)
-        if value is not None and value > data.participants:
+        if value is None:
+            continue
+        value = checked(name, value)
+        setattr(data, name, value)
+        if value > data.participants:
             raise ValidationError(
                 f"{label}（{value}）不能超过参加人次（{data.participants}）。", name
             )
@@ -236,7 +243,7 @@ def validate(session: Session, data: ActivityInput) -> None:
 def _apply(session: Session, activity: Activity, data: ActivityInput) -> None:
     activity.start_date = data.start_date
     activity.end_date = data.end_date
-    activity.title = data.title.strip()
+    activity.title = data.title
     activity.type_id = data.type_id
     activity.unit_id = data.unit_id
     activity.place_id = data.place_id
