@@ -358,7 +358,7 @@ ACTIVITY = ["activity", "add", "--title", "讲座", "--type", "科普讲座", "-
         # was saved as infinity hours
         ([*ACTIVITY, "--date", "2024-05-01", "--volunteer-hours", "inf"], "“inf”不是有效的数值"),
         # was OverflowError: Python int too large to convert to SQLite INTEGER
-        ([*ACTIVITY, "--date", "2024-05-01", "--participants", "9" * 23], "超出范围"),
+        ([*ACTIVITY, "--date", "2024-05-01", "--participants", "9" * 23], "超出允许范围"),
         # was an SQLAlchemy traceback
         (
             ["entry", "set", "--indicator", "LIT", "--period", "2024", "--value", "nan"],
@@ -368,10 +368,12 @@ ACTIVITY = ["activity", "add", "--title", "讲座", "--type", "科普讲座", "-
 )
 def test_numbers_on_the_command_line(zhongwei_db, capsys, argv, expected):
     before = table_counts(zhongwei_db)
-    with pytest.raises(SystemExit) as exit_info:  # argparse's usage error
-        main(["--db", str(zhongwei_db), *argv])
+    try:
+        code = main(["--db", str(zhongwei_db), *argv])
+    except SystemExit as exit_info:  # argparse's usage error
+        code = exit_info.code
     err = capsys.readouterr().err
-    assert exit_info.value.code == 2 and expected in err and "Traceback" not in err
+    assert code in (1, 2) and expected in err and "Traceback" not in err
     assert table_counts(zhongwei_db) == before
 
 

@@ -44,28 +44,21 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}：参数错误：{message}\n")
 
 
-MAX_COUNT = 2_000_000_000  # SQLite INTEGER holds more; no county counts this many
-MAX_AMOUNT = 1e15
-
-
 def count_arg(text: str) -> int:
-    """An argparse type: a whole number from 0 to MAX_COUNT, told in Chinese."""
+    """An argparse type: a whole number; its range is the services' (services/limits.py)."""
     try:
-        value = int(text.strip().replace(",", ""))
+        return int(text.strip().replace(",", ""))
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
-    if not 0 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"“{text}”超出范围（0—{MAX_COUNT}）")
-    return value
 
 
 def amount_arg(text: str) -> float:
-    """An argparse type: a finite number (not nan / inf), at most 10^15 in size."""
+    """An argparse type: a finite number (not nan / inf); its range is the services'."""
     try:
         value = float(text.strip().replace(",", ""))
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}”不是数字") from None
-    if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+    if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"“{text}”不是有效的数值")
     return value
 

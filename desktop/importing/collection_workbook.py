@@ -31,6 +31,7 @@ service's job.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -51,7 +52,8 @@ from desktop.exporting.collection_template import (
     TEMPLATE_VERSION,
 )
 from desktop.importing.numbers import parse_number
-from desktop.services.errors import ServiceError
+from desktop.services.errors import ServiceError, ValidationError
+from desktop.services.limits import checked
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2_000
@@ -254,7 +256,12 @@ def parse_date(value: Any) -> date:
 
 
 def parse_amount(value: Any, whole: bool) -> int | float:
-    """A count (whole) or an amount from a number cell or text such as "1,200" or "1.2万"."""
+    """A count (whole) or an amount from a number cell or text such as "1,200" or "1.2万".
+
+    Whole numbers stay Python ints however long they are, so that a cell of
+    thirty nines is refused by its size (services/limits.py), not by an
+    overflow.
+    """
     if isinstance(value, bool):
         raise ValueError("应填写数字")
     if isinstance(value, int | float):
@@ -264,14 +271,18 @@ def parse_amount(value: Any, whole: bool) -> int | float:
         try:
             number = parse_number(text)
         except ValueError as exc:
-            raise ValueError(f"应填写{'整数' if whole else '数字'}，实际是“{text}”") from exc
+            raise ValueError(f"应填写{'整数' if whole else '数字'}，实际是“{text[:40]}”") from exc
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ValueError("不是有效的数字（无穷大或非数字）")
     if number < 0:
         raise ValueError(f"不能为负数（{number:g}）")
-    if whole:
-        if not float(number).is_integer():
-            raise ValueError(f"应为整数，实际是 {number:g}")
+    if isinstance(number, int):
+        return number
+    if whole and number.is_integer():
         return int(number)
-    return float(number)
+    if whole:
+        raise ValueError(f"应为整数，实际是 {number:g}")
+    return number
 
 
 def _text(value: Any) -> str:
@@ -284,13 +295,21 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _convert(kind: str, value: Any) -> Any:
+def _in_range(name: str, number: int | float, label: str | None = None) -> int | float:
+    """The range check of services/limits.py, told as a cell's problem."""
+    try:
+        return checked(name, number, label)
+    except ValidationError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _convert(key: str, kind: str, value: Any) -> Any:
     if kind == "date":
         return parse_date(value)
     if kind == "int":
-        return parse_amount(value, whole=True)
+        return _in_range(key, parse_amount(value, whole=True), "")
     if kind == "decimal":
-        return parse_amount(value, whole=False)
+        return _in_range(key, parse_amount(value, whole=False), "")
     if kind.startswith("list:") and kind != "list:types":
         return [item.strip() for item in _SPLIT.split(_text(value)) if item.strip()]
     return _text(value)
@@ -409,7 +428,7 @@ def _read_activities(path: Path, wb: Any) -> list[RowRecord]:
                 )
                 continue
             try:
-                record.values[key] = _convert(kind, cell.value)
+                record.values[key] = _convert(key, kind, cell.value)
             except ValueError as exc:
                 record.problems.append(
                     Problem(path.name, ACTIVITY_SHEET, row_number, header, str(exc))
@@ -485,7 +504,9 @@ def _read_indicators(path: Path, wb: Any) -> list[RowRecord]:
                 )
             else:
                 try:
-                    record.values["value"] = parse_amount(value_cell.value, whole=False)
+                    record.values["value"] = _in_range(
+                        "value", parse_amount(value_cell.value, whole=False), ""
+                    )
                 except ValueError as exc:
                     record.problems.append(
                         Problem(path.name, INDICATOR_SHEET, record.row, "本期数值", str(exc))

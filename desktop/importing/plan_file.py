@@ -50,7 +50,9 @@ from desktop.exporting.plan_workbook import (
 )
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.models.plan import ROLES
+from desktop.services.cleaning import CLEANERS, clean_name
 from desktop.services.errors import ValidationError
+from desktop.services.limits import LIMITS, checked
 from desktop.services.plans import RATIO_KEYS, ratio_problems
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
 
@@ -177,8 +179,15 @@ class _Checker:
         self.problems.append(Problem(self.locate(path), message))
 
     def text(
-        self, obj: dict[str, Any], key: str, path: Path_, required: bool, limit: int | None = None
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: Path_,
+        required: bool,
+        limit: int | None = None,
+        kind: str = "line",
     ) -> None:
+        """Check a text field and store it cleaned (services/cleaning.py): `kind` is line, name or text."""
         value = obj.get(key)
         where = (*path, key)
         if value is BAD:
@@ -189,6 +198,13 @@ class _Checker:
             return
         if not isinstance(value, str):
             self.bad(where, f"“{FIELD_LABELS.get(key, key)}”应为文字，现为“{value}”。")
+            return
+        value = obj[key] = CLEANERS[kind](value)
+        if not value:
+            if required:
+                self.bad(
+                    where, f"“{FIELD_LABELS.get(key, key)}”只有空格或不可见的字符，等于没有填写。"
+                )
             return
         if limit and len(value) > limit:
             self.bad(
@@ -224,6 +240,14 @@ class _Checker:
             self.bad((*path, key), f"“{label}”不能为负数。")
         elif pct and value > 100:
             self.bad((*path, key), f"“{label}”是百分比，不能超过 100。")
+        elif key in LIMITS:
+            self._in_range((*path, key), key, value, label)
+
+    def _in_range(self, where: Path_, name: str, value: Any, label: str) -> None:
+        try:
+            checked(name, value, label)
+        except ValidationError as exc:
+            self.bad(where, str(exc))
 
     def year(self, obj: dict[str, Any], key: str, path: Path_, required: bool = False) -> None:
         value = obj.get(key)
@@ -285,7 +309,7 @@ class _Checker:
             if not isinstance(unit, dict):
                 self.bad(p, "应为含 name 的条目。")
                 continue
-            self.text(unit, "name", p, True, MAX_LENGTHS["unit_name"])
+            self.text(unit, "name", p, True, MAX_LENGTHS["unit_name"], kind="name")
             name = unit.get("name")
             if isinstance(name, str) and name:
                 if name in names:
@@ -296,6 +320,10 @@ class _Checker:
             if not isinstance(unit.get("aliases") or [], list):
                 self.bad((*p, "aliases"), "“别名”应为列表。")
                 continue
+            if unit.get("aliases"):
+                unit["aliases"] = [
+                    clean_name(a) if isinstance(a, str) else a for a in unit["aliases"]
+                ]
             for alias in unit.get("aliases") or []:
                 if not isinstance(alias, str) or not alias:
                     self.bad((*p, "aliases"), f"别名“{alias}”无效。")
@@ -321,7 +349,7 @@ class _Checker:
             if not isinstance(link, dict):
                 self.bad(p, "责任单位应为含 name 和 role 的条目。")
                 continue
-            self.text(link, "name", p, True, MAX_LENGTHS["unit_name"])
+            self.text(link, "name", p, True, MAX_LENGTHS["unit_name"], kind="name")
             self.choice(link, "role", p, ROLES)
             name = link.get("name")
             if isinstance(name, str) and name:
@@ -380,7 +408,7 @@ class _Checker:
                     self.bad((*tp, "number"), f"“序号”应为文字，现为“{number}”。")
                 elif isinstance(number, str) and len(number) > MAX_LENGTHS["number"]:
                     self.bad((*tp, "number"), "“序号”太长。")
-                self.text(task, "text", tp, False)
+                self.text(task, "text", tp, False, kind="text")
                 self._links(task.get("units"), (*tp, "units"))
         return tasks
 
@@ -432,7 +460,7 @@ class _Checker:
             self.year(ind, "baseline_year", p)
             self._year_targets(ind, p, mode, first, last)
             self._rule(ind, p, tasks)
-            self.text(ind, "quote", p, False)
+            self.text(ind, "quote", p, False, kind="text")
         self._ratios(indicators, others or {})
 
     def _ratios(self, indicators: list[Any], others: dict[str, str]) -> None:
@@ -464,13 +492,15 @@ class _Checker:
             where = (*p, "targets_by_year", year)
             if value is BAD:
                 continue
-            y = int(year) if isinstance(year, str) and year.isdigit() else year
+            y = int(year) if isinstance(year, str) and year.isascii() and year.isdigit() else year
             if not _is_year(y):
                 self.bad(where, f"“{year}”不是年份。")
             elif _is_year(first) and _is_year(last) and not first <= y <= last:
                 self.bad(where, f"{y} 年不在方案的 {first}—{last} 年之内。")
             if not _is_number(value):
                 self.bad(where, f"{year} 年目标应为数字，现为“{value}”。")
+            else:
+                self._in_range(where, "target", value, f"{year} 年目标")
 
     def _rule(self, ind: dict[str, Any], p: Path_, tasks: set[str]) -> None:
         rule = ind.get("rule")

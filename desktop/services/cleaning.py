@@ -68,6 +68,9 @@ def clean_text(value: object) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
+CLEANERS = {"line": clean_line, "name": clean_name, "text": clean_text}
+
+
 def required(raw: object, cleaned: str, label: str, field: str | None = None) -> str:
     """A required field that is empty once cleaned is refused, the field named."""
     if cleaned:

@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 from desktop.db import Database
 from desktop.models import Entry, Indicator, Plan, Unit
 from desktop.services import audit, locks
+from desktop.services.cleaning import clean_text
 from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.limits import checked
 from desktop.services.periods import parse_period
 from desktop.services.plans import check_period_in_plan
 
@@ -33,8 +35,10 @@ def set_entry(
         raise ValidationError(
             f"指标“{indicator.name}”由分子、分母两项指标计算得出，请填报这两项指标。", "indicator"
         )
-    if value < 0:
-        raise ValidationError("填报数值不能为负数。", "value")
+    value = checked("value", value, "填报数值")
+    note = clean_text(note)
+    if len(note) > 2000:
+        raise ValidationError("备注不能超过 2000 字。", "note")
     if indicator.measure == "percent" and value > 100:
         raise ValidationError("百分比不能超过 100。", "value")
     plan = session.get(Plan, indicator.plan_id)

@@ -33,6 +33,7 @@ from desktop.models import (
 )
 from desktop.models.plan import ROLES
 from desktop.services import audit
+from desktop.services.cleaning import clean_line, clean_text, required
 from desktop.services.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services.locks import active_locks
 from desktop.services.periods import parse_period
@@ -98,9 +99,7 @@ def _get(s: Session, cls: type, ident: int, what: str) -> Any:
 
 
 def _title(text: str | None, what: str, limit: int) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(f"{what}不能为空。", "title")
+    text = required(text, clean_line(text), what, "title")
     if len(text) > limit:
         raise ValidationError(f"{what}太长（{len(text)} 字，最多 {limit} 字）。", "title")
     return text
@@ -399,9 +398,9 @@ class PlanEditingService:
                 n += 1
             task = Task(
                 code=f"{section.code}.{n}",
-                number=(number or "").strip()[:20],
+                number=clean_line(number)[:20],
                 title=_title(title, "任务标题", 300),
-                text=(text or "").strip(),
+                text=clean_text(text),
                 sort_order=len(section.tasks),
             )
             section.tasks.append(task)
@@ -414,10 +413,10 @@ class PlanEditingService:
             task = _get(s, Task, task_id, "任务")
             before = {"title": task.title, "number": task.number, "text": task.text}
             task.title = _title(title, "任务标题", 300)
-            task.number = (number or "").strip()
+            task.number = clean_line(number)[:20]
             if len(task.number) > 20:
                 raise ValidationError("序号太长（最多 20 字）。", "number")
-            task.text = (text or "").strip()
+            task.text = clean_text(text)
             changes = audit.diff(
                 before, {"title": task.title, "number": task.number, "text": task.text}
             )
@@ -756,7 +755,7 @@ class PlanEditingService:
             else None
         )
         ind.code = data["code"]
-        ind.name = data["name"].strip()
+        ind.name = _title(data["name"], "指标名称", 200)
         ind.uom = data.get("unit") or ""
         ind.measure = data["measure"]
         ind.target_mode = data["target_mode"]

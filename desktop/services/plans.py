@@ -6,6 +6,7 @@ and `plan_to_dict` are inverse, so a plan survives export and import intact.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from desktop.models import (
 )
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.services import audit
+from desktop.services.cleaning import clean_line, clean_text, required
 from desktop.services.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services.periods import Period
 from desktop.services.reference import ensure_unit, group_by_name, seed_reference
@@ -105,6 +107,24 @@ def _check_plan_dict(data: dict[str, Any]) -> None:
     for key in ("region", "name", "first_year", "last_year"):
         if not meta.get(key):
             raise ValidationError(f"方案缺少“{key}”。", key)
+    for sec in data.get("sections") or []:
+        required(
+            sec.get("title"),
+            sec.get("title") or "",
+            f"行动/工程 {sec.get('code', '')} 的标题",
+            "title",
+        )
+        for task in sec.get("tasks") or []:
+            required(
+                task.get("title"),
+                task.get("title") or "",
+                f"任务 {task.get('code') or ''} 的标题",
+                "title",
+            )
+    for ind in data.get("indicators") or []:
+        required(
+            ind.get("name"), ind.get("name") or "", f"指标 {ind.get('code', '')} 的名称", "name"
+        )
     if int(meta["last_year"]) < int(meta["first_year"]):
         raise ValidationError("方案的结束年份早于起始年份。", "last_year")
     for ind in data.get("indicators") or []:
@@ -133,8 +153,34 @@ def _parse_date(text: Any) -> date | None:
     return date.fromisoformat(str(text))
 
 
+def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a plan dict with every text field cleaned (services/cleaning.py).
+
+    Plan files are cleaned by their validator already; templates, parsed
+    plan text and callers of the service are cleaned here, so whatever the
+    route, a plan stores the same text.
+    """
+    data = copy.deepcopy(data)
+    meta = data.get("plan") or {}
+    for key in ("region", "name", "doc_number"):
+        if isinstance(meta.get(key), str):
+            meta[key] = clean_line(meta[key])
+    for sec in data.get("sections") or []:
+        sec["title"] = clean_line(sec.get("title"))
+        for t in sec.get("tasks") or []:
+            t["title"] = clean_line(t.get("title"))
+            t["number"] = clean_line(t.get("number"))
+            t["text"] = clean_text(t.get("text"))
+    for ind in data.get("indicators") or []:
+        ind["name"] = clean_line(ind.get("name"))
+        ind["unit"] = clean_line(ind.get("unit"))
+        ind["quote"] = clean_text(ind.get("quote"))
+    return data
+
+
 def plan_from_dict(session: Session, data: dict[str, Any], code: str | None = None) -> Plan:
     """Build a plan, its units, sections, tasks and indicators in the open transaction."""
+    data = _cleaned(data)
     _check_plan_dict(data)
     seed_reference(session)
     meta = data["plan"]
@@ -169,12 +215,13 @@ def plan_from_dict(session: Session, data: dict[str, Any], code: str | None = No
             target_group=group,
         )
         plan.sections.append(section)
+        linked: set[int] = set()
         for u_order, link in enumerate(sec.get("units") or []):
-            section.unit_links.append(
-                SectionUnit(
-                    unit=ensure_unit(session, link["name"]), role=link["role"], sort_order=u_order
-                )
-            )
+            unit = ensure_unit(session, link["name"])
+            if unit.id in linked:  # 市科协 and 市 科协: one unit, named twice
+                continue
+            linked.add(unit.id)
+            section.unit_links.append(SectionUnit(unit=unit, role=link["role"], sort_order=u_order))
         for t_order, t in enumerate(sec.get("tasks") or []):
             task = Task(
                 code=t.get("code") or f"{sec['code']}.{t_order + 1}",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from desktop.db import Database
 from desktop.models import ActivityType, Place, TargetGroup, Unit, UnitAlias
 from desktop.services import audit
+from desktop.services.cleaning import clean_name, required
 from desktop.services.errors import NotFoundError
 
 TARGET_GROUPS = [
@@ -43,7 +44,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_name(name: str) -> str:
-    return _SPACES.sub("", name).replace("(", "（").replace(")", "）")
+    """A unit or place name as stored: cleaned, no spaces, full-width brackets."""
+    return _SPACES.sub("", clean_name(name)).replace("(", "（").replace(")", "）")
 
 
 def seed_reference(session: Session) -> None:
@@ -76,6 +78,7 @@ def unit_by_name(session: Session, name: str) -> Unit:
 
 def ensure_unit(session: Session, name: str, aliases: list[str] | None = None) -> Unit:
     """The unit with this name or alias, created when unknown; aliases are added."""
+    required(name, normalise_name(name), "单位名称", "name")
     unit = find_unit(session, name)
     if unit is None:
         count = session.query(Unit).count()
@@ -84,7 +87,7 @@ def ensure_unit(session: Session, name: str, aliases: list[str] | None = None) -
         session.flush()
     for alias in aliases or []:
         alias = normalise_name(alias)
-        if alias != unit.name and find_unit(session, alias) is None:
+        if alias and alias != unit.name and find_unit(session, alias) is None:
             unit.aliases.append(UnitAlias(alias=alias))
     session.flush()
     return unit
@@ -148,10 +151,11 @@ class ReferenceService:
             return list(s.scalars(select(ActivityType).order_by(ActivityType.sort_order)))
 
     def add_place(self, name: str, kind: str = "township", parent_id: int | None = None) -> Place:
+        name = required(name, normalise_name(name), "地点名称", "name")
         with self.db.transaction() as s:
             count = s.query(Place).count()
             place = Place(
-                name=normalise_name(name), kind=kind, parent_id=parent_id, sort_order=count
+                name=name, kind=kind, parent_id=parent_id, sort_order=count
             )
             s.add(place)
             s.flush()

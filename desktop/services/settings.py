@@ -7,6 +7,7 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import Setting
 from desktop.services import audit
+from desktop.services.cleaning import clean_line
 
 DEFAULTS: dict[str, str] = {
     "office_name": "",
@@ -45,7 +46,8 @@ class SettingsService:
 
     def update(self, values: dict[str, str]) -> None:
         with self.db.transaction() as s:
-            for key, value in values.items():
+            for key, raw in values.items():
+                value = clean_line(raw)
                 row = s.get(Setting, key)
                 old = row.value if row else DEFAULTS.get(key, "")
                 if old == value:

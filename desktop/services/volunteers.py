@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session, selectinload
 from desktop.db import Database
 from desktop.models import Place, TeamHeadcount, Unit, VolunteerTeam
 from desktop.services import audit, locks
+from desktop.services.cleaning import clean_line, required
 from desktop.services.errors import NotFoundError, ServiceError, ValidationError
+from desktop.services.limits import checked
 from desktop.services.progress import _Values
 
 
@@ -60,9 +62,7 @@ class HeadcountRow:
 
 
 def _validate(session: Session, data: TeamInput, team_id: int | None) -> None:
-    name = data.name.strip()
-    if not name:
-        raise ValidationError("队伍名称不能为空。", "name")
+    name = data.name = required(data.name, clean_line(data.name), "队伍名称", "name")
     if len(name) > 200:
         raise ValidationError("队伍名称不能超过 200 字。", "name")
     clash = session.scalar(
@@ -155,7 +155,7 @@ class VolunteerService:
         with self.db.transaction() as s:
             _validate(s, data, None)
             team = VolunteerTeam(
-                name=data.name.strip(),
+                name=data.name,
                 unit_id=data.unit_id,
                 place_id=data.place_id,
                 founded=data.founded,
@@ -180,7 +180,7 @@ class VolunteerService:
             team = _team(s, team_id)
             _validate(s, data, team_id)
             before = TeamInput.from_team(team).as_dict()
-            team.name = data.name.strip()
+            team.name = data.name
             team.unit_id = data.unit_id
             team.place_id = data.place_id
             team.founded = data.founded
@@ -261,8 +261,7 @@ class VolunteerService:
 
 
 def _set_headcount(s: Session, team: VolunteerTeam, as_of: date, headcount: int) -> TeamHeadcount:
-    if headcount < 0:
-        raise ValidationError("注册人数不能为负数。", "headcount")
+    headcount = int(checked("headcount", headcount, "注册人数"))
     if as_of > date.today():
         raise ValidationError("统计日期不能晚于今天。", "as_of")
     if team.founded is not None and as_of < team.founded:

@@ -43,11 +43,11 @@ from desktop.services import Services
 from desktop.services.activities import ActivityInput, ActivityRow
 from desktop.services.errors import LockedError, ServiceError, ValidationError
 from desktop.services.evidence import ALLOWED_SUFFIXES
+from desktop.services.limits import LIMITS
 from desktop.services.periods import parse_period
 from desktop.ui.widgets import CheckList, fit_to_screen
 
 ERROR_STYLE = "color: #c62828;"
-MAX_COUNT = 100_000_000
 FIELD_ALIASES = {"funding": "funding_yuan", "type": "type_id", "unit": "unit_id"}
 
 
@@ -106,9 +106,9 @@ class ActivityDialog(QDialog):
         layout.addWidget(self._error_label(name, widget))
         return box
 
-    def _count_box(self, optional: bool = False) -> QSpinBox:
+    def _count_box(self, name: str, optional: bool = False) -> QSpinBox:
         box = QSpinBox()
-        box.setRange(-1 if optional else 0, MAX_COUNT)
+        box.setRange(-1 if optional else 0, int(LIMITS[name].high))
         box.setGroupSeparatorShown(True)
         box.setAlignment(Qt.AlignmentFlag.AlignRight)
         if optional:
@@ -177,16 +177,16 @@ class ActivityDialog(QDialog):
         form.addRow("组织单位 *", self._field("unit_id", self.unit_combo))
 
         # Figures.
-        self.participants = self._count_box()
-        self.female = self._count_box(optional=True)
-        self.rural = self._count_box(optional=True)
-        self.sessions = self._count_box()
-        self.volunteers = self._count_box()
+        self.participants = self._count_box("participants")
+        self.female = self._count_box("female", optional=True)
+        self.rural = self._count_box("rural", optional=True)
+        self.sessions = self._count_box("sessions")
+        self.volunteers = self._count_box("volunteers")
         self.hours = QDoubleSpinBox()
-        self.hours.setRange(0, MAX_COUNT)
+        self.hours.setRange(0, LIMITS["volunteer_hours"].high)
         self.hours.setDecimals(1)
         self.funding = QDoubleSpinBox()
-        self.funding.setRange(0, 1e10)
+        self.funding.setRange(0, LIMITS["funding_yuan"].high)
         self.funding.setDecimals(2)
         self.funding.setGroupSeparatorShown(True)
         self.hours.setSuffix(" 小时")

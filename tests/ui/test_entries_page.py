@@ -130,6 +130,6 @@ def test_a_negative_figure_is_refused_as_negative_not_as_not_a_number(
     answer.next("确定")
     page.table.item(0, 6).setText("-5")
     qtbot.waitUntil(lambda: bool(answer.texts))
-    assert answer.texts == ["填报数值不能为负数。"]
+    assert answer.texts == ["填报数值不能为负数（-5）。"]
     assert page.table.item(0, 6).text() == ""
     assert _values(demo_services, "I07", ref(demo_services, "units")[UNIT]) == {}
