@@ -131,3 +131,52 @@ def test_downgrade_to_0001_removes_the_index_and_keeps_rows(tmp_path: Path):
     con = sqlite3.connect(path)
     assert con.execute("SELECT count(*) FROM activity").fetchone()[0] == 3
     con.close()
+
+
+def test_0003_cleans_text_an_earlier_version_stored_so_exports_work(tmp_path: Path):
+    """Text stored before cleaning existed (bell, Word's line break, zero-width) is cleaned on upgrade."""
+    from desktop.exporting.return_workbook import export_return
+    from desktop.services.periods import parse_period
+    from tests.conftest import SMALL_PLAN
+
+    path = tmp_path / "old.sqlite3"
+    svc = Services.open(path)
+    svc.plans.create_from_dict(SMALL_PLAN)
+    svc.close()
+    con = sqlite3.connect(path)
+    with con:
+        unit = con.execute("SELECT id FROM unit WHERE name = '县科协'").fetchone()[0]
+        lecture = con.execute("SELECT id FROM activity_type WHERE code = 'lecture'").fetchone()[0]
+        con.execute(
+            "INSERT INTO activity (start_date, title, type_id, unit_id, participants, female, rural,"
+            " sessions, volunteers, volunteer_hours, funding_fen, media, summary, created_at, updated_at)"
+            " VALUES ('2024-05-01', ?, ?, ?, 10, NULL, NULL, 1, 0, 0, 0, ?, ?, '2024-05-01', '2024-05-01')",
+            ("讲座\x07A\u200b", lecture, unit, "县\x0b融媒", "第一段\x0c第二段\x00"),
+        )
+        con.execute("UPDATE section SET title = '青少年\x0b科学素质提升行动' WHERE code = 'A1'")
+        for name in ("县 人社局\u200b", "县 气象局\x07"):
+            con.execute(
+                "INSERT INTO unit (name, kind, sort_order, active) VALUES (?, 'department', 99, 1)",
+                (name,),
+            )
+        con.execute("UPDATE alembic_version SET version_num = '0002'")
+    con.close()
+
+    db = Database.open(path)
+    svc = Services(db)
+    try:
+        assert db.last_backup is not None and "pre-migrate-0002" in db.last_backup.name
+        con = sqlite3.connect(path)
+        title, media, summary = con.execute(
+            "SELECT title, media, summary FROM activity WHERE title LIKE '讲座%'"
+        ).fetchone()
+        assert (title, media, summary) == ("讲座A", "县 融媒", "第一段\n第二段")
+        assert con.execute("SELECT title FROM section WHERE code = 'A1'").fetchone()[0] == "青少年 科学素质提升行动"
+        names = {r[0] for r in con.execute("SELECT name FROM unit")}
+        assert "县气象局" in names and "县 气象局\x07" not in names
+        assert "县 人社局\u200b" in names  # would collide with the plan's 县人社局: left, not merged
+        con.close()
+        out = export_return(svc, parse_period("2024"), tmp_path / "2024.xlsx")
+        assert out.is_file()
+    finally:
+        svc.close()

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.cells import put_value
 from desktop.exporting.files import written_in_place
 
 if TYPE_CHECKING:  # the services import this module: no cycle at run time
@@ -71,7 +72,6 @@ INDICATOR_COLUMNS: list[tuple[str, str, float]] = [
     ("note", "备注", 30),
 ]
 OPTION_LISTS = ("types", "places", "tasks", "groups")
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -120,12 +120,8 @@ def task_option(code: str, title: str) -> str:
 
 
 def put_text(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
-    """Write a value; strings always stay text, never formulas."""
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
+    """Write a value (cells.put_value: strings always stay text, never formulas)."""
+    return put_value(ws.cell(row=row, column=col), value)
 
 
 def _title(ws: Worksheet, text: str, subtitle: str, last_col: int) -> None:

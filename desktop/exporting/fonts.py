@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph
 
 from desktop.paths import resource_dir
+from desktop.services.cleaning import writable
 
 # Chinese line-breaking (避头点): reportlab's CJK wrap keeps its listed closing
 # marks off the start of a line by hanging them in the margin, but the list
@@ -150,7 +151,9 @@ def markup(text: str, font_name: str) -> str:
 
     A character no font has is written as U+3013 〓, the geta mark Chinese
     typesetting uses for a missing character, rather than an invisible box.
+    Control characters (text stored by an older version) are dropped.
     """
+    text = writable(text)
     if covers(font_name, text):
         return escape(text)
     chain = fonts().chain
@@ -170,4 +173,4 @@ def markup(text: str, font_name: str) -> str:
 def plain(text: str, font_name: str) -> str:
     """Text for canvas.drawString, where one font draws the whole string."""
     cmap = _cmap(font_name)
-    return "".join(ch if ord(ch) in cmap else "〓" for ch in text)
+    return "".join(ch if ord(ch) in cmap else "〓" for ch in writable(text))

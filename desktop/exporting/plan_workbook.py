@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.cells import put_value
 from desktop.exporting.files import written_in_place
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
 
@@ -113,9 +114,7 @@ def year_headers(first_year: int, last_year: int) -> list[str]:
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
     """Write one cell; a string is always text, even when it starts with = + - @."""
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
+    cell = put_value(ws.cell(row=row, column=col), value)
     cell.border = _BORDER
     cell.alignment = _WRAP
     return cell

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from desktop.exporting.files import written_in_place
+from desktop.services.cleaning import writable
 
 _HEADER = (
     "# 科普台账 实施方案文件（格式见 resources/templates/SCHEMA.md）\n"
@@ -31,7 +32,18 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
+def _writable(value: Any) -> Any:
+    if isinstance(value, str):
+        return writable(value)
+    if isinstance(value, dict):
+        return {k: _writable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_writable(v) for v in value]
+    return value
+
+
 def plan_yaml_text(plan: dict[str, Any]) -> str:
+    plan = _writable(plan)
     ordered = {"id": plan.get("id"), **{k: v for k, v in plan.items() if k != "id"}}
     body = yaml.dump(
         ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.cells import put_value
 from desktop.exporting.files import written_in_place
 from desktop.exporting.progress_table import Block, build_blocks
 from desktop.exporting.xlsx_style import (
@@ -660,7 +661,5 @@ def _data_sheet(
     for kind, rows in (("indicator", records), ("ledger", ledger)):
         for values in rows:
             for col, value in enumerate([*common[:1], kind, *common[2:], *values], start=1):
-                cell = ws.cell(row=row, column=col, value=value)
-                if isinstance(value, str) and value:
-                    cell.data_type = "s"
+                put_value(ws.cell(row=row, column=col), value)
             row += 1

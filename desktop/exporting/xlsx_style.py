@@ -16,6 +16,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.cells import put_value
+
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -23,7 +25,6 @@ INT = "#,##0"
 DEC = "#,##0.0"
 PCT = "0.0%"
 DATE = "yyyy-mm-dd"
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def _style(
@@ -73,14 +74,10 @@ def add_styles(wb: Workbook) -> None:
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any, style: str) -> None:
-    """Write one cell; a string is always text, never a formula."""
+    """Write one styled cell (cells.put_value: text stays text)."""
     cell = ws.cell(row=row, column=col)
-    cell.value = value
     cell.style = style
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
+    put_value(cell, value)
 
 
 def number_style(value: float | None, sub: bool = False) -> str:

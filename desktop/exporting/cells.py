@@ -1,0 +1,30 @@
+"""Writing one workbook cell: the rule every workbook writer shares.
+
+A string is always text, never a formula (a title such as "=1+1" or
+"+电商直播培训" stays as typed), and it loses what a workbook cannot hold —
+control characters and half surrogate pairs that text stored by an older
+version may still carry — so no stored text can stop an export.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+
+from desktop.services.cleaning import writable
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def put_value(cell: Cell, value: Any) -> Cell:
+    if isinstance(value, str):
+        value = writable(value)
+        cell.value = value
+        if value:
+            cell.data_type = "s"
+            if value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
