@@ -80,6 +80,19 @@ def test_quotes_percent_and_latin_text_are_plain_substrings(any_plan_services: S
     assert _titles(svc, "  科普中国  ") == ["“科普中国”APP推广"]
 
 
+def test_nul_and_every_special_character_are_searched_as_themselves(any_plan_services: Services):
+    """A lone NUL matched every activity and NUL inside text raised a raw OperationalError."""
+    svc = any_plan_services
+    _add(svc, "科普_讲座 [第1期] (A*B) ^x: 'OR' NEAR/2", "含 \\ 反斜杠与 / 斜杠")
+    _add(svc, "科普讲座第2期")
+    assert _titles(svc, "\x00") == []
+    assert _titles(svc, "\x00\u200b\x07") == []
+    assert svc.activities.count(ActivityFilter(text="\x00")) == 0
+    assert _titles(svc, "科普\x00讲座") == ["科普讲座第2期"]  # as stored text would have been cleaned
+    for query in ("_", "[第1期]", "(A*B)", "^x:", "'OR'", "NEAR/2", "\\", "/ 斜", "*", "OR'", "NEAR"):
+        assert _titles(svc, query) == ["科普_讲座 [第1期] (A*B) ^x: 'OR' NEAR/2"], query
+
+
 def test_sqlite_uses_the_index_and_other_databases_use_like():
     stmt = apply_filter(select(func.count(Activity.id)), ActivityFilter(text="电信诈骗"))
     on_sqlite = str(stmt.compile(dialect=sqlite.dialect()))

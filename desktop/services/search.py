@@ -12,11 +12,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, literal_column, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    false,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from desktop.models import Activity
+from desktop.services.cleaning import clean_line
 
 FTS_TABLE = "activity_fts"
 # Names the search index owns in the SQLite schema (the table, its shadow
@@ -74,8 +84,17 @@ def _compile_fts(element: ActivityTextMatch, compiler: SQLCompiler, **kw: Any) -
 
 
 def text_condition(text: str) -> ColumnElement[bool] | None:
-    """The WHERE condition for a search box's text; None when there is nothing to search."""
-    text = text.strip()
-    if not text:
+    """The WHERE condition for a search box's text; None when there is nothing to search.
+
+    The query is cleaned by the rule stored text was cleaned by
+    (cleaning.clean_line), so text pasted from Word finds what was pasted
+    from Word. A query of nothing but characters no stored text can hold
+    (NUL, control characters, zero-width marks) finds nothing — never
+    everything. LIKE and FTS special characters are searched as themselves.
+    """
+    if not text.strip():
         return None
-    return ActivityTextMatch(text)
+    cleaned = clean_line(text)
+    if not cleaned:
+        return false()
+    return ActivityTextMatch(cleaned)
