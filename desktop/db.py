@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.errors import DatabaseBusy
 from desktop.paths import resource_dir
 
 BACKUPS_KEPT = 20
@@ -59,19 +61,64 @@ def is_model_table(name: str | None, type_: str, _parent: object = None) -> bool
     return not (type_ == "table" and name is not None and name.startswith("activity_fts"))
 
 
+# Writers wait their turn. A write transaction takes SQLite's write lock when
+# it begins (BEGIN IMMEDIATE), so it can never fail half-way because another
+# writer got in first; while another program holds the lock it waits, in
+# slices, asking its waiter (the window's "正在等待其他操作完成…" with its
+# cancel button) between slices, for as long as the largest import takes.
+WRITE_WAIT_S = 30 * 60
+BUSY_SLICE_MS = 250
+WRITE_OPTION = "kepu_write"
+
+# Told how long a writer has waited so far; returns False to stop waiting.
+Waiter = Callable[[float], bool]
+
+
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # SQLAlchemy emits BEGIN itself (see _sqlite_begin), not the driver.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
-    cur.execute("PRAGMA busy_timeout = 10000")
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_SLICE_MS}")
     cur.close()
+
+
+def _busy(exc: DBAPIError) -> bool:
+    text = str(exc.orig)
+    return "database is locked" in text or "database is busy" in text
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Reads begin deferred; writes take the write lock at once, waiting their turn."""
+    if not conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN")
+        return
+    waiter: Waiter | None = conn.get_execution_options().get("kepu_waiter")
+    started = time.monotonic()
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if not _busy(exc):
+                raise
+        waited = time.monotonic() - started
+        if waited > WRITE_WAIT_S:
+            raise DatabaseBusy(
+                f"数据库一直被其他操作占用（已等待 {waited / 60:.0f} 分钟），本次操作没有执行。"
+                "请等其他导入或导出完成后再试。"
+            )
+        if waiter is not None and not waiter(waited):
+            raise DatabaseBusy("已停止等待，本次操作没有执行，数据未作任何改动。")
 
 
 def make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -349,6 +396,7 @@ class Database:
         if existed and path is not None and self.last_backup is None:
             self.last_backup = auto_backup(path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.waiter: Waiter | None = None
         self._watch: ChangeWatch | None = None
 
     @staticmethod
@@ -385,8 +433,13 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on any error."""
-        with self._sessions() as session, session.begin():
+        """One unit of work: committed on success, rolled back on any error.
+
+        It begins with the database's write lock (waiting while another
+        program holds it), so it is never refused half-way through.
+        """
+        bind = self.engine.execution_options(**{WRITE_OPTION: True, "kepu_waiter": self.waiter})
+        with self._sessions(bind=bind) as session, session.begin():
             yield session
 
     @contextmanager

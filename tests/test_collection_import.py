@@ -222,7 +222,7 @@ def test_undo_refused_once_the_period_is_locked(county: Services, template: Path
     result = county.imports.import_files([filled])
     assert result.written and result.activities == 1
     county.locks.lock("2024Q2")
-    from desktop.services.errors import LockedError
+    from desktop.errors import LockedError
 
     with pytest.raises(LockedError, match="2024年第2季度已报送并锁定"):
         county.imports.undo(result.files[0].batch_id)
@@ -533,7 +533,7 @@ def test_progress_is_reported_and_cancel_writes_nothing(
     filled = fill(template, tmp_path / "many.xlsx", rows)
     db = county.db.path
     before = fingerprint(db)
-    from desktop.services.errors import ServiceError
+    from desktop.errors import ServiceError
 
     calls: list[tuple[int, int]] = []
     with pytest.raises(ServiceError, match="已取消，没有导入任何数据"):

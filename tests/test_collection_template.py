@@ -134,7 +134,7 @@ def test_templates_for_all_units_one_file_each(county: Services, tmp_path: Path)
 
 
 def test_cancelling_all_units_stops_early(county: Services, tmp_path: Path):
-    from desktop.services.errors import ServiceError
+    from desktop.errors import ServiceError
 
     with pytest.raises(ServiceError, match="已取消；已生成 2 个文件"):
         county.imports.write_templates("2024", tmp_path, progress=lambda d, t: d < 2)

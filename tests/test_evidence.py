@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop.errors import ValidationError
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
-from desktop.services.errors import ValidationError
 from desktop.services.evidence import evidence_dir
 
 

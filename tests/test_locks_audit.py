@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from desktop.errors import LockedError, ValidationError
 from desktop.models import Activity, ActivityType, AuditRecord, SectionUnit, TaskUnit, Unit
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
-from desktop.services.errors import LockedError, ValidationError
 from desktop.services.periods import parse_period
 from desktop.services.safety import ACTION_LABELS, ENTITY_LABELS
 

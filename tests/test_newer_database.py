@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop.db import head_revision
+from desktop.errors import ServiceError
 from desktop.services import Services
-from desktop.services.errors import ServiceError
 from tests.cli_run import run
 from tests.conftest import SMALL_PLAN
 from tests.test_migrations import _database_at_0001

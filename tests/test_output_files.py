@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from desktop.errors import ServiceError
 from desktop.exporting.files import write_problem
 from desktop.exporting.plan_yaml import write_plan_yaml
 from desktop.exporting.return_workbook import export_return
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
-from desktop.services.errors import ServiceError
 from desktop.services.periods import parse_period
 
 

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from desktop.errors import ServiceError, ValidationError
 from desktop.models import Activity, AuditRecord, Entry
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
-from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.plan_editing import DependentsError
 from tests.conftest import RATIO_INDICATORS
 

@@ -14,12 +14,12 @@ import yaml
 from sqlalchemy import select
 
 from desktop.cli import main
+from desktop.errors import ValidationError
 from desktop.exporting.plan_workbook import write_plan_workbook
 from desktop.exporting.plan_yaml import write_plan_yaml
 from desktop.importing.plan_file import PlanFileError, read_plan_file
 from desktop.models import Indicator, Unit
 from desktop.services import Services
-from desktop.services.errors import ValidationError
 from tests.conftest import RATIO_INDICATORS, SMALL_PLAN
 
 # What an office writes by hand: 18 of its 40 communities are 科普示范社区.

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from desktop.errors import ValidationError
 from desktop.models import AuditRecord
 from desktop.services import Services
-from desktop.services.errors import ValidationError
 
 
 def test_record_hashes_the_file_and_lists_newest_first(services: Services, tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from desktop.errors import LockedError, ServiceError, ValidationError
 from desktop.models import AuditRecord
 from desktop.services import Services
-from desktop.services.errors import LockedError, ServiceError, ValidationError
 from desktop.services.volunteers import TeamInput
 from tests.conftest import SMALL_PLAN
 

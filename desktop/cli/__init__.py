@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from desktop.cli import collection, core, exports, maintenance, plan
 from desktop.cli.common import ChineseArgumentParser, fail
-from desktop.services.errors import ServiceError
+from desktop.errors import ServiceError
 
 COMMAND_MODULES = [core, exports, maintenance, collection, plan]
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.common import fail, open_services
-from desktop.services.errors import ValidationError
+from desktop.errors import ValidationError
 from desktop.services.imports import ImportResult
 from desktop.services.periods import parse_period
 from desktop.services.reference import unit_by_name

@@ -76,7 +76,7 @@ def open_services(args: argparse.Namespace, must_exist: bool = True) -> Services
     """Open the database named by --db; refuse to create one by accident."""
     target = db_target(args)
     if must_exist and "://" not in target and not Path(target).exists():
-        from desktop.services.errors import ServiceError
+        from desktop.errors import ServiceError
 
         raise ServiceError(f"数据库文件不存在：{target}（请先运行 kepu --db 文件 init 或 demo）")
     return Services.open(target)

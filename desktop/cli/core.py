@@ -10,12 +10,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from desktop.cli.common import amount_arg, count_arg, db_target, open_services
+from desktop.errors import ServiceError, ValidationError
 from desktop.models import Task
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.demo import build_demo
 from desktop.services.entries import indicator_by_code
-from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.periods import parse_period
 from desktop.services.plans import active_plan
 from desktop.services.progress import STATUS_LABELS

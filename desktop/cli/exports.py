@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from desktop.cli.common import open_services
-from desktop.services.errors import ValidationError
+from desktop.errors import ValidationError
 from desktop.services.periods import parse_period
 
 

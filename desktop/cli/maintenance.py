@@ -7,7 +7,7 @@ from pathlib import Path
 
 from desktop.cli.common import db_target, open_services
 from desktop.db import UnreadableDatabase, backup_sqlite, probe_sqlite, restore_database
-from desktop.services.errors import ServiceError
+from desktop.errors import ServiceError
 
 
 def register(sub: argparse._SubParsersAction) -> None:

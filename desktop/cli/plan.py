@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from desktop.cli.common import open_services
+from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services import Services
-from desktop.services.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services.plan_editing import DependentsError
 
 

@@ -24,6 +24,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.errors import ServiceError
+
 PART_SUFFIX = ".kepu-part"
 _PART = re.compile(r"^\..+\.(?P<host>[A-Za-z0-9_-]*)-(?P<pid>\d+)" + re.escape(PART_SUFFIX) + "$")
 
@@ -111,10 +113,6 @@ def written_in_place(out: Path) -> Iterator[StagedFile]:
         if not staged.placed:
             staged.place()
     except OSError as exc:
-        # Imported here: the services package imports the collection template,
-        # which writes through this module.
-        from desktop.services.errors import ServiceError
-
         raise ServiceError(write_problem(out, exc)) from None
     finally:
         staged.tmp.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.errors import ServiceError
 from desktop.exporting.cells import put_value
 from desktop.exporting.files import written_in_place
 from desktop.exporting.progress_table import Block, build_blocks
@@ -33,7 +34,6 @@ from desktop.exporting.xlsx_style import (
     title_block,
 )
 from desktop.services.activities import ActivityFilter
-from desktop.services.errors import ServiceError
 from desktop.services.periods import Period
 from desktop.services.progress import ProgressReport
 from desktop.services.reports import TypeStats

@@ -41,6 +41,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from desktop.errors import ServiceError, ValidationError
 from desktop.exporting.collection_template import (
     ACTIVITY_COLUMNS,
     ACTIVITY_SHEET,
@@ -52,7 +53,6 @@ from desktop.exporting.collection_template import (
     TEMPLATE_VERSION,
 )
 from desktop.importing.numbers import parse_number
-from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.limits import checked
 
 MAX_FILE_BYTES = 50 * 1024 * 1024

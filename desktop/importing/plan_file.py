@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.errors import ValidationError
 from desktop.exporting.plan_workbook import (
     COMPARATOR_LABELS,
     IND_HEAD,
@@ -51,7 +52,6 @@ from desktop.exporting.plan_workbook import (
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.models.plan import ROLES
 from desktop.services.cleaning import CLEANERS, clean_name
-from desktop.services.errors import ValidationError
 from desktop.services.limits import LIMITS, checked
 from desktop.services.plans import RATIO_KEYS, ratio_problems
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS

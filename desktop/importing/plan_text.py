@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from desktop.errors import ValidationError
 from desktop.importing.numbers import (
     Number,
     Quantity,
@@ -46,7 +47,6 @@ from desktop.importing.units import (
     parse_unit_clause,
     split_units,
 )
-from desktop.services.errors import ValidationError
 
 # ---------------------------------------------------------------- reading
 

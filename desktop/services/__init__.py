@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.db import Database, UnreadableDatabase
+from desktop.errors import ServiceError
 from desktop.services.activities import ActivityService
 from desktop.services.entries import EntryService
 from desktop.services.entry_grid import EntryGridService
-from desktop.services.errors import ServiceError
 from desktop.services.evidence import EvidenceService
 from desktop.services.imports import ImportService
 from desktop.services.locks import LockService

@@ -11,6 +11,7 @@ from sqlalchemy import Select, delete, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
+from desktop.errors import NotFoundError, ValidationError
 from desktop.models import (
     Activity,
     ActivityType,
@@ -25,7 +26,6 @@ from desktop.models import (
 )
 from desktop.services import audit, locks
 from desktop.services.cleaning import clean_line, clean_text, required
-from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.limits import checked
 from desktop.services.search import text_condition
 

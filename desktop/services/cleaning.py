@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from desktop.services.errors import ValidationError
+from desktop.errors import ValidationError
 
 # Line breaks of every origin: \r\n, Word's \x0b and \x0c, Unicode's separators, NEL.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")

@@ -335,7 +335,7 @@ def build_demo(
     plans = PlanService(db)
     with db.transaction() as s:
         if s.scalar(select(Plan.id).limit(1)) is not None:
-            from desktop.services.errors import ServiceError
+            from desktop.errors import ServiceError
 
             raise ServiceError("数据库中已有方案，演示数据只能写入新建的数据库。")
         seed_reference(s)
@@ -468,7 +468,7 @@ def _insert_activities(
                 s.execute(insert(activity_group), group_links)
             rows, row_tasks, row_groups, task_links, group_links = [], [], [], [], []
             if progress is not None and not progress(n + 1, total):
-                from desktop.services.errors import ServiceError
+                from desktop.errors import ServiceError
 
                 raise ServiceError("已取消。")
 

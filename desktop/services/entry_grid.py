@@ -17,9 +17,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
+from desktop.errors import NotFoundError
 from desktop.models import Entry, Indicator, TaskUnit, Unit
 from desktop.services import locks
-from desktop.services.errors import NotFoundError
 from desktop.services.periods import Period, parse_period, year_period
 from desktop.services.plans import active_plan
 

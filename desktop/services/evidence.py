@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from desktop.db import Database
+from desktop.errors import NotFoundError, ValidationError
 from desktop.models import Activity, Evidence
 from desktop.paths import data_dir
 from desktop.services import audit, locks
-from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.submissions import file_sha256
 
 MAX_BYTES = 200 * 1024 * 1024

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
+from desktop.errors import LockedError, NotFoundError, ServiceError, ValidationError
 from desktop.exporting.collection_template import (
     ACTIVITY_COLUMNS,
     ACTIVITY_SHEET,
@@ -62,7 +63,6 @@ from desktop.services import audit, locks
 from desktop.services.activities import ActivityInput, add_activity
 from desktop.services.entries import set_entry
 from desktop.services.entry_grid import unit_indicators
-from desktop.services.errors import LockedError, NotFoundError, ServiceError, ValidationError
 from desktop.services.periods import Period, parse_period
 from desktop.services.plans import active_plan
 from desktop.services.reference import find_unit, normalise_name

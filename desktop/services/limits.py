@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from desktop.services.errors import ValidationError
+from desktop.errors import ValidationError
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
+from desktop.errors import LockedError, ServiceError, ValidationError
 from desktop.models import PeriodLock, Plan
 from desktop.services import audit
-from desktop.services.errors import LockedError, ServiceError, ValidationError
 from desktop.services.periods import Period, parse_period
 from desktop.services.plans import check_period_in_plan
 

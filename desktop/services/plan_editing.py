@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from desktop.db import Database
+from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.models import (
     Activity,
     Entry,
@@ -34,7 +35,6 @@ from desktop.models import (
 from desktop.models.plan import ROLES
 from desktop.services import audit
 from desktop.services.cleaning import clean_line, clean_text, required
-from desktop.services.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services.locks import active_locks
 from desktop.services.periods import parse_period
 from desktop.services.plans import PART_MEASURES, RATIO_NAMES

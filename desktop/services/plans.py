@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
+from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.models import (
     Entry,
     Indicator,
@@ -28,7 +29,6 @@ from desktop.models import (
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.services import audit
 from desktop.services.cleaning import clean_line, clean_text, required
-from desktop.services.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services.periods import Period
 from desktop.services.reference import ensure_unit, group_by_name, seed_reference
 

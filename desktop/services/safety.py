@@ -14,9 +14,9 @@ from desktop.db import (
     UnreadableDatabase,
     restore_database,
 )
+from desktop.errors import ServiceError
 from desktop.models import AuditRecord
 from desktop.services import audit
-from desktop.services.errors import ServiceError
 
 ACTION_LABELS = {
     "create": "新增",

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from desktop.db import Database
+from desktop.errors import ValidationError
 from desktop.models import Submission
 from desktop.services import audit
-from desktop.services.errors import ValidationError
 from desktop.services.periods import parse_period
 
 KINDS = {"return": "Excel 报表", "summary": "年度工作总结", "return_pdf": "报表打印稿"}

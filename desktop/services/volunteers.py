@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
+from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.models import Place, TeamHeadcount, Unit, VolunteerTeam
 from desktop.services import audit, locks
 from desktop.services.cleaning import clean_line, required
-from desktop.services.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services.limits import checked
 from desktop.services.progress import _Values
 

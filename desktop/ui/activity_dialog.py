@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import LockedError, ServiceError, ValidationError
 from desktop.models import Evidence
 from desktop.services import Services
 from desktop.services.activities import ActivityInput, ActivityRow
-from desktop.services.errors import LockedError, ServiceError, ValidationError
 from desktop.services.evidence import ALLOWED_SUFFIXES
 from desktop.services.limits import LIMITS
 from desktop.services.periods import parse_period

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from desktop.errors import ServiceError
 from desktop.paths import default_db_path
 from desktop.services import Services
-from desktop.services.errors import ServiceError
 from desktop.ui import gc_guard, workers
 from desktop.ui.theme import apply_theme
 from desktop.ui.window_lock import WindowLock

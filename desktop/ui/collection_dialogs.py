@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError
 from desktop.models import Unit
-from desktop.services.errors import ServiceError
 from desktop.services.imports import ImportResult, ImportService
 from desktop.services.periods import Period
 from desktop.ui.widgets import MUTED, CheckList, PeriodPicker

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError
 from desktop.importing.numbers import parse_number
 from desktop.services import Services
 from desktop.services.entry_grid import EntryGrid
-from desktop.services.errors import ServiceError
 from desktop.services.periods import parse_period
 from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
 from desktop.ui.widgets import MUTED, fmt_number, page_title

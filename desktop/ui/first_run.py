@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop.errors import ServiceError
 from desktop.services import Services
-from desktop.services.errors import ServiceError
 from desktop.templates import load_template, template_ids
 from desktop.ui.plan_parse_dialog import PlanTextWidget
 from desktop.ui.widgets import fit_to_screen

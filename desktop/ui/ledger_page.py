@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError
 from desktop.services import Services
 from desktop.services.activities import ActivityFilter, DeletedActivity, Totals
-from desktop.services.errors import ServiceError
 from desktop.ui.activity_dialog import ActivityDialog, _month_locked
 from desktop.ui.activity_model import ActivityTableModel
 from desktop.ui.widgets import (

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError, ValidationError
 from desktop.exporting.plan_workbook import (
     COMPARATOR_LABELS,
     KIND_LABELS,
@@ -48,7 +49,6 @@ from desktop.exporting.plan_workbook import (
     SOURCE_LABELS,
     TARGET_MODE_LABELS,
 )
-from desktop.services.errors import ServiceError, ValidationError
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
 
 Save = Callable[[dict[str, Any]], None]

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError
 from desktop.exporting.plan_workbook import (
     KIND_LABELS,
     MEASURE_LABELS,
@@ -43,7 +44,6 @@ from desktop.exporting.plan_workbook import (
 )
 from desktop.models import Indicator
 from desktop.services import Services
-from desktop.services.errors import ServiceError
 from desktop.services.plan_editing import DependentsError
 from desktop.ui.plan_dialogs import (
     IndicatorDialog,

@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError, ValidationError
 from desktop.exporting.plan_workbook import KIND_LABELS, MEASURE_LABELS, ROLE_LABELS
 from desktop.importing.plan_file import fill_codes, normalise_plan, validate_plan
 from desktop.services import Services
-from desktop.services.errors import ServiceError, ValidationError
 from desktop.ui.plan_dialogs import (
     IndicatorDialog,
     PlanInfoDialog,

@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError
 from desktop.exporting.return_pdf import export_return_pdf
 from desktop.exporting.return_workbook import ExportCancelled, export_return
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
-from desktop.services.errors import ServiceError
 from desktop.services.periods import Period
 from desktop.services.settings import LABELS
 from desktop.services.submissions import SubmissionRow

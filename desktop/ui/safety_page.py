@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError
 from desktop.models import AuditRecord
 from desktop.services import Services
-from desktop.services.errors import ServiceError
 from desktop.services.periods import parse_period
 from desktop.services.safety import (
     ACTION_LABELS,

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import ServiceError
 from desktop.models import Place, Unit
 from desktop.services import Services
-from desktop.services.errors import ServiceError
 from desktop.services.volunteers import TeamInput, TeamRow, VolunteerService
 from desktop.ui.collection_dialogs import confirm
 from desktop.ui.widgets import MUTED, fmt_number, page_title, section_label

@@ -1,4 +1,8 @@
-"""Errors the services raise; their messages are shown to the user as they are."""
+"""Errors the program refuses with; their messages are shown to the user as they are.
+
+A leaf module, below every layer (db, services, importing, exporting), so
+that any of them can raise them without importing the services package.
+"""
 
 from __future__ import annotations
 
@@ -21,3 +25,7 @@ class LockedError(ServiceError):
 
 class NotFoundError(ServiceError):
     pass
+
+
+class DatabaseBusy(ServiceError):
+    """Another program held the database for longer than a writer waits, or the user stopped waiting."""
