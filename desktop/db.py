@@ -11,10 +11,11 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
@@ -70,8 +71,14 @@ WRITE_WAIT_S = 30 * 60
 BUSY_SLICE_MS = 250
 WRITE_OPTION = "kepu_write"
 
-# Told how long a writer has waited so far; returns False to stop waiting.
-Waiter = Callable[[float], bool]
+class Waiter(Protocol):
+    """Who is told while a writer waits: the window shows it, with a cancel button."""
+
+    def waiting(self, seconds: float) -> bool:
+        """The writer has waited this long so far; False stops the wait."""
+
+    def done(self) -> None:
+        """The wait is over (the write lock was had, or the wait was given up)."""
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -97,21 +104,27 @@ def _sqlite_begin(conn: Connection) -> None:
         return
     waiter: Waiter | None = conn.get_execution_options().get("kepu_waiter")
     started = time.monotonic()
-    while True:
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        except OperationalError as exc:
-            if not _busy(exc):
-                raise
-        waited = time.monotonic() - started
-        if waited > WRITE_WAIT_S:
-            raise DatabaseBusy(
-                f"数据库一直被其他操作占用（已等待 {waited / 60:.0f} 分钟），本次操作没有执行。"
-                "请等其他导入或导出完成后再试。"
-            )
-        if waiter is not None and not waiter(waited):
-            raise DatabaseBusy("已停止等待，本次操作没有执行，数据未作任何改动。")
+    told = False
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if not _busy(exc):
+                    raise
+            waited = time.monotonic() - started
+            if waited > WRITE_WAIT_S:
+                raise DatabaseBusy(
+                    f"数据库一直被其他操作占用（已等待 {waited / 60:.0f} 分钟），本次操作没有执行。"
+                    "请等其他导入或导出完成后再试。"
+                )
+            told = waiter is not None
+            if waiter is not None and not waiter.waiting(waited):
+                raise DatabaseBusy("已停止等待，本次操作没有执行，数据未作任何改动。")
+    finally:
+        if told and waiter is not None:
+            waiter.done()
 
 
 def make_engine(url: str) -> Engine:

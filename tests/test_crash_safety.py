@@ -107,11 +107,12 @@ def county(demo: Path, tmp_path: Path) -> Path:
     return path
 
 
-def _filled_workbook(county: Path, out: Path) -> Path:
+def _filled_workbook(county: Path, out: Path, unit: str = UNIT) -> Path:
+    """A member unit's collection workbook for 2025Q3, filled with ROWS lectures."""
     svc = Services.open(county)
     try:
-        unit = next(u.id for u in svc.reference.units() if u.name == UNIT)
-        svc.imports.write_template(unit, "2025Q3", out)
+        unit_id = next(u.id for u in svc.reference.units() if u.name == unit)
+        svc.imports.write_template(unit_id, "2025Q3", out)
     finally:
         svc.close()
     wb = load_workbook(out)

@@ -18,7 +18,7 @@ from desktop.services.locks import LockService
 from desktop.services.plan_editing import PlanEditingService
 from desktop.services.plans import PlanService
 from desktop.services.progress import ProgressService
-from desktop.services.reference import ReferenceService, seed_reference
+from desktop.services.reference import ReferenceService, reference_complete, seed_reference
 from desktop.services.reports import ReportService
 from desktop.services.safety import AuditLogService, BackupService
 from desktop.services.settings import SettingsService
@@ -31,8 +31,11 @@ class Services:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        with db.transaction() as s:
-            seed_reference(s)
+        with db.reading() as s:
+            complete = reference_complete(s)
+        if not complete:  # opening takes no write lock unless it has something to write
+            with db.transaction() as s:
+                seed_reference(s)
         self.plans = PlanService(db)
         self.plan_editor = PlanEditingService(db)
         self.activities = ActivityService(db)

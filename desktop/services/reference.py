@@ -48,6 +48,13 @@ def normalise_name(name: str) -> str:
     return _SPACES.sub("", clean_name(name)).replace("(", "（").replace(")", "）")
 
 
+def reference_complete(session: Session) -> bool:
+    """Whether every standard target group and activity type is there (read only)."""
+    groups = set(session.scalars(select(TargetGroup.name)))
+    types = set(session.scalars(select(ActivityType.code)))
+    return set(TARGET_GROUPS) <= groups and {code for code, _, _ in ACTIVITY_TYPES} <= types
+
+
 def seed_reference(session: Session) -> None:
     """Insert the standard target groups and activity types that are missing."""
     have_groups = set(session.scalars(select(TargetGroup.name)))

@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
+        services.db.waiter = workers.BusyWaiter(self)
         self.setWindowTitle("科普台账 — 全民科学素质行动工作台账")
         fit_to_screen(self, 1280, 800)
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Background jobs are cancelled and waited for: none may outlive the window."""
         workers.stop_all()
+        self.services.db.waiter = None
         super().closeEvent(event)
 
     def refresh_all(self) -> None:

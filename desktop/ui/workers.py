@@ -13,6 +13,7 @@ when the main window closes and when the application quits.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,12 +25,14 @@ Report = Callable[[int, int], bool]
 Job = Callable[[Report], Any]
 
 _running: set[Task] = set()
+_current = threading.local()
 
 
 class _JobThread(QThread):
     """Runs one job and keeps its result or failure for the GUI thread to collect."""
 
     progressed = Signal(int, int)
+    waiting = Signal(float)  # seconds waited for the database; negative once the wait is over
 
     def __init__(self, job: Job) -> None:
         super().__init__()
@@ -43,10 +46,18 @@ class _JobThread(QThread):
             self.progressed.emit(done, total)
             return not self.cancelled
 
+        _current.job = self
         try:
             self.result = self._job(report)
         except Exception as exc:  # the GUI shows it; nothing may escape a thread
             self.failure = exc
+        finally:
+            _current.job = None
+
+
+def current_job() -> _JobThread | None:
+    """The job running on this thread, if this is a job's thread."""
+    return getattr(_current, "job", None)
 
 
 class Task(QObject):
@@ -59,6 +70,7 @@ class Task(QObject):
     done = Signal(object)
     error = Signal(object)
     progressed = Signal(int, int)  # emitted on the GUI thread: slots may touch widgets
+    waiting = Signal(float)  # the job waits for another program's write (seconds; < 0: over)
 
     def __init__(self, job: Job, owner: QObject | None = None) -> None:
         super().__init__()
@@ -68,6 +80,7 @@ class Task(QObject):
         # a plain function connected to the thread's signal would run on the
         # worker thread and drive widgets from there (Qt warnings, then a crash).
         self._thread.progressed.connect(self._on_progressed)
+        self._thread.waiting.connect(self._on_waiting)
         self._thread.finished.connect(self._on_finished)
         if owner is not None:
             owner.destroyed.connect(self._on_owner_destroyed)
@@ -100,6 +113,11 @@ class Task(QObject):
     def _on_progressed(self, done: int, total: int) -> None:
         if not self._orphaned:
             self.progressed.emit(done, total)
+
+    @Slot(float)
+    def _on_waiting(self, seconds: float) -> None:
+        if not self._orphaned:
+            self.waiting.emit(seconds)
 
     @Slot()
     def _on_finished(self) -> None:
@@ -140,6 +158,58 @@ def install(app: QCoreApplication) -> None:
         app.aboutToQuit.connect(stop_all)
 
 
+WAITING = "正在等待其他操作完成…"
+
+
+class BusyWaiter:
+    """The window's side of a write that finds the database busy (db.Waiter).
+
+    A job's thread shows the wait in its own progress dialog, and its cancel
+    button stops the wait. A write on the GUI thread — a dialog's 保存 —
+    shows a small modal notice with 取消 and keeps the window drawing while
+    it waits.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+        self._dialog: QProgressDialog | None = None
+        self._cancelled = False
+
+    def waiting(self, seconds: float) -> bool:
+        job = current_job()
+        if job is not None:
+            job.waiting.emit(seconds)
+            return not job.cancelled
+        if threading.current_thread() is not threading.main_thread():
+            return True  # a thread of someone else's: nothing to show it in
+        if self._dialog is None:
+            self._cancelled = False
+            self._dialog = QProgressDialog(WAITING, "取消", 0, 0, self._parent)
+            self._dialog.setWindowTitle("请稍候")
+            self._dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+            self._dialog.setMinimumDuration(0)
+            self._dialog.canceled.connect(self._cancel)
+            self._dialog.show()
+        self._dialog.setLabelText(
+            f"{WAITING}（已等待 {seconds:.0f} 秒）\n另一个程序（例如命令行导入）正在写入数据库。"
+        )
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        return not (self._cancelled or self._dialog.wasCanceled())
+
+    def done(self) -> None:
+        job = current_job()
+        if job is not None:
+            job.waiting.emit(-1.0)
+            return
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+
+    def _cancel(self) -> None:
+        self._cancelled = True
+
+
 def run_with_progress(
     parent: QWidget,
     title: str,
@@ -168,7 +238,11 @@ def run_with_progress(
         dialog.close()
         on_error(exc)  # type: ignore[arg-type]
 
+    def waiting(seconds: float) -> None:
+        dialog.setLabelText(title if seconds < 0 else f"{WAITING}（已等待 {seconds:.0f} 秒）")
+
     task.progressed.connect(progressed)
+    task.waiting.connect(waiting)
     task.done.connect(finished)
     task.error.connect(failed)
     dialog.canceled.connect(task.cancel)
