@@ -47,8 +47,9 @@ LIMITS: dict[str, Limit] = {
 def _show(value: float | int | Decimal) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return "无穷大" if value > 0 else ("负无穷大" if value < 0 else "非数字")
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.15g}"
-    return text if len(text) <= 24 else f"{float(value):.3e}"
+    if abs(value) >= 1e15:  # a figure this size is read as an order of magnitude
+        return f"{Decimal(value):.3e}"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.15g}"
 
 
 def _bound(value: float) -> str:
