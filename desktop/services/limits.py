@@ -79,3 +79,8 @@ def checked(name: str, value: float | int | Decimal, label: str | None = None) -
     if limit.whole and not float(value).is_integer():
         raise ValidationError(f"{label}应为整数，实际是 {_show(value)}。", name)
     return int(value) if limit.whole else float(value)
+
+
+def checked_or_none(name: str, value: float | int | None, label: str | None = None) -> float | None:
+    """An optional figure (a target or baseline not yet set) is None; any other is checked."""
+    return None if value is None else float(checked(name, value, label))

@@ -35,6 +35,7 @@ from desktop.models import (
 from desktop.models.plan import ROLES
 from desktop.services import audit
 from desktop.services.cleaning import clean_line, clean_text, required
+from desktop.services.limits import checked, checked_or_none
 from desktop.services.locks import active_locks
 from desktop.services.periods import parse_period
 from desktop.services.plans import PART_MEASURES, RATIO_NAMES
@@ -759,14 +760,17 @@ class PlanEditingService:
         ind.uom = data.get("unit") or ""
         ind.measure = data["measure"]
         ind.target_mode = data["target_mode"]
-        ind.target = data.get("target")
+        ind.target = checked_or_none("target", data.get("target"))
         ind.comparator = data.get("comparator") or ">="
-        ind.baseline = data.get("baseline")
+        ind.baseline = checked_or_none("baseline", data.get("baseline"))
         ind.baseline_year = data.get("baseline_year")
         ind.source = data.get("source") or "manual"
         ind.rule = data.get("rule") if ind.source == "derived" else None
         ind.quote = data.get("quote") or ""
-        wanted = {int(y): float(v) for y, v in (data.get("targets_by_year") or {}).items()}
+        wanted = {
+            int(y): float(checked("target", v, f"{y} 年目标"))
+            for y, v in (data.get("targets_by_year") or {}).items()
+        }
         for row in list(ind.year_targets):
             if row.year not in wanted:
                 ind.year_targets.remove(row)

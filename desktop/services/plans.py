@@ -29,6 +29,7 @@ from desktop.models import (
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.services import audit
 from desktop.services.cleaning import clean_line, clean_text, required
+from desktop.services.limits import checked, checked_or_none
 from desktop.services.periods import Period
 from desktop.services.reference import ensure_unit, group_by_name, seed_reference
 
@@ -253,9 +254,11 @@ def plan_from_dict(session: Session, data: dict[str, Any], code: str | None = No
             measure=ind["measure"],
             task_id=tasks_by_code[task_code].id if task_code else None,
             target_mode=ind["target_mode"],
-            target=ind.get("target"),
+            target=checked_or_none("target", ind.get("target"), f"指标 {ind['code']} 的目标值"),
             comparator=ind.get("comparator") or ">=",
-            baseline=ind.get("baseline"),
+            baseline=checked_or_none(
+                "baseline", ind.get("baseline"), f"指标 {ind['code']} 的基期值"
+            ),
             baseline_year=ind.get("baseline_year"),
             source=ind.get("source") or "manual",
             rule=ind.get("rule"),
@@ -263,6 +266,7 @@ def plan_from_dict(session: Session, data: dict[str, Any], code: str | None = No
             quote=ind.get("quote") or "",
         )
         for year, value in (ind.get("targets_by_year") or {}).items():
+            value = checked("target", value, f"指标 {ind['code']} {year} 年目标")
             indicator.year_targets.append(IndicatorYearTarget(year=int(year), value=float(value)))
         session.add(indicator)
         created[indicator.code] = indicator
