@@ -45,7 +45,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 def count_arg(text: str) -> int:
-    """An argparse type: a whole number; its range is the services' (services/limits.py)."""
+    """An argparse type: a whole number; its range is the services' (desktop/limits.py)."""
     try:
         return int(text.strip().replace(",", ""))
     except ValueError:

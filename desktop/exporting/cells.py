@@ -12,7 +12,7 @@ from typing import Any
 
 from openpyxl.cell.cell import Cell
 
-from desktop.services.cleaning import writable
+from desktop.cleaning import writable
 
 FORMULA_START = ("=", "+", "-", "@")
 

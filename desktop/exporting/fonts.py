@@ -21,8 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph
 
+from desktop.cleaning import writable
 from desktop.paths import resource_dir
-from desktop.services.cleaning import writable
 
 # Chinese line-breaking (避头点): reportlab's CJK wrap keeps its listed closing
 # marks off the start of a line by hanging them in the margin, but the list

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
+from desktop.cleaning import writable
 from desktop.exporting.files import written_in_place
-from desktop.services.cleaning import writable
 
 _HEADER = (
     "# 科普台账 实施方案文件（格式见 resources/templates/SCHEMA.md）\n"

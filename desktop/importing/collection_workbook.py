@@ -53,7 +53,7 @@ from desktop.exporting.collection_template import (
     TEMPLATE_VERSION,
 )
 from desktop.importing.numbers import parse_number
-from desktop.services.limits import checked
+from desktop.limits import checked
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2_000
@@ -259,7 +259,7 @@ def parse_amount(value: Any, whole: bool) -> int | float:
     """A count (whole) or an amount from a number cell or text such as "1,200" or "1.2万".
 
     Whole numbers stay Python ints however long they are, so that a cell of
-    thirty nines is refused by its size (services/limits.py), not by an
+    thirty nines is refused by its size (desktop/limits.py), not by an
     overflow.
     """
     if isinstance(value, bool):
@@ -296,7 +296,7 @@ def _text(value: Any) -> str:
 
 
 def _in_range(name: str, number: int | float, label: str | None = None) -> int | float:
-    """The range check of services/limits.py, told as a cell's problem."""
+    """The range check of desktop/limits.py, told as a cell's problem."""
     try:
         return checked(name, number, label)
     except ValidationError as exc:

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.cleaning import CLEANERS, clean_name
 from desktop.errors import ValidationError
 from desktop.exporting.plan_workbook import (
     COMPARATOR_LABELS,
@@ -49,10 +50,9 @@ from desktop.exporting.plan_workbook import (
     TREE_HEADERS,
     UNIT_HEADERS,
 )
+from desktop.limits import LIMITS, checked
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.models.plan import ROLES
-from desktop.services.cleaning import CLEANERS, clean_name
-from desktop.services.limits import LIMITS, checked
 from desktop.services.plans import RATIO_KEYS, ratio_problems
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
 
@@ -187,7 +187,7 @@ class _Checker:
         limit: int | None = None,
         kind: str = "line",
     ) -> None:
-        """Check a text field and store it cleaned (services/cleaning.py): `kind` is line, name or text."""
+        """Check a text field and store it cleaned (desktop/cleaning.py): `kind` is line, name or text."""
         value = obj.get(key)
         where = (*path, key)
         if value is BAD:

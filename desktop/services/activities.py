@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import Select, delete, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from desktop.cleaning import clean_line, clean_text, required
 from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
+from desktop.limits import checked
 from desktop.models import (
     Activity,
     ActivityType,
@@ -25,8 +27,6 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services import audit, locks
-from desktop.services.cleaning import clean_line, clean_text, required
-from desktop.services.limits import checked
 from desktop.services.search import text_condition
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.cleaning import clean_text
 from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
+from desktop.limits import checked
 from desktop.models import Entry, Indicator, Plan, Unit
 from desktop.services import audit, locks
-from desktop.services.cleaning import clean_text
-from desktop.services.limits import checked
 from desktop.services.periods import parse_period
 from desktop.services.plans import check_period_in_plan
 

@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from desktop.cleaning import clean_line, clean_text, required
 from desktop.db import Database
 from desktop.errors import NotFoundError, ServiceError, ValidationError
+from desktop.limits import checked, checked_or_none
 from desktop.models import (
     Activity,
     Entry,
@@ -34,8 +36,6 @@ from desktop.models import (
 )
 from desktop.models.plan import ROLES
 from desktop.services import audit
-from desktop.services.cleaning import clean_line, clean_text, required
-from desktop.services.limits import checked, checked_or_none
 from desktop.services.locks import active_locks
 from desktop.services.periods import parse_period
 from desktop.services.plans import PART_MEASURES, RATIO_NAMES

@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from desktop.cleaning import clean_line, clean_text, required
 from desktop.db import Database
 from desktop.errors import NotFoundError, ServiceError, ValidationError
+from desktop.limits import checked, checked_or_none
 from desktop.models import (
     Entry,
     Indicator,
@@ -28,8 +30,6 @@ from desktop.models import (
 )
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.services import audit
-from desktop.services.cleaning import clean_line, clean_text, required
-from desktop.services.limits import checked, checked_or_none
 from desktop.services.periods import Period
 from desktop.services.reference import ensure_unit, group_by_name, seed_reference
 
@@ -155,7 +155,7 @@ def _parse_date(text: Any) -> date | None:
 
 
 def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a plan dict with every text field cleaned (services/cleaning.py).
+    """A copy of a plan dict with every text field cleaned (desktop/cleaning.py).
 
     Plan files are cleaned by their validator already; templates, parsed
     plan text and callers of the service are cleaned here, so whatever the

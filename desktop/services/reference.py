@@ -7,11 +7,11 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.cleaning import clean_name, required
 from desktop.db import Database
 from desktop.errors import NotFoundError
 from desktop.models import ActivityType, Place, TargetGroup, Unit, UnitAlias
 from desktop.services import audit
-from desktop.services.cleaning import clean_name, required
 
 TARGET_GROUPS = [
     "青少年",

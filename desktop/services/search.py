@@ -25,8 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from desktop.cleaning import clean_line
 from desktop.models import Activity
-from desktop.services.cleaning import clean_line
 
 FTS_TABLE = "activity_fts"
 # Names the search index owns in the SQLite schema (the table, its shadow

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from desktop.cleaning import clean_line
 from desktop.db import Database
 from desktop.models import Setting
 from desktop.services import audit
-from desktop.services.cleaning import clean_line
 
 DEFAULTS: dict[str, str] = {
     "office_name": "",

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from desktop.cleaning import clean_line, required
 from desktop.db import Database
 from desktop.errors import NotFoundError, ServiceError, ValidationError
+from desktop.limits import checked
 from desktop.models import Place, TeamHeadcount, Unit, VolunteerTeam
 from desktop.services import audit, locks
-from desktop.services.cleaning import clean_line, required
-from desktop.services.limits import checked
 from desktop.services.progress import _Values
 
 

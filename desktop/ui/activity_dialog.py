@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import LockedError, ServiceError, ValidationError
+from desktop.limits import LIMITS
 from desktop.models import Evidence
 from desktop.services import Services
 from desktop.services.activities import ActivityInput, ActivityRow
 from desktop.services.evidence import ALLOWED_SUFFIXES
-from desktop.services.limits import LIMITS
 from desktop.services.periods import parse_period
 from desktop.ui.widgets import CheckList, fit_to_screen
 

@@ -1,9 +1,9 @@
 """报表: export the return and the annual summary, print them, and see what was sent.
 
 Exports run off the GUI thread with a progress dialog and a cancel button.
-Printing goes through QtPdf: the PDF (the summary, or the 进展统计表 drawn
-as a PDF) is rendered page by page onto the printer, so an office PC needs
-neither LibreOffice nor a PDF reader to print.
+Printing goes through QtPdf (printing.py): the PDF (the summary, or the
+进展统计表 drawn as a PDF) is previewed as itself and printed page by page in
+the background, so an office PC needs neither LibreOffice nor a PDF reader.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSize, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize, QPainter
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,7 +42,8 @@ from desktop.services import Services
 from desktop.services.periods import Period
 from desktop.services.settings import LABELS
 from desktop.services.submissions import SubmissionRow
-from desktop.ui.widgets import PeriodPicker, fit_to_screen, page_title, section_label
+from desktop.ui.printing import PdfPreviewDialog, preview
+from desktop.ui.widgets import PeriodPicker, page_title, section_label
 from desktop.ui.workers import Task, run_with_progress
 
 SETTING_KEYS = (
@@ -58,70 +58,12 @@ SETTING_KEYS = (
 HISTORY_HEADERS = ["导出时间", "统计期", "类型", "正式报送", "文件", "SHA-256", "操作人"]
 
 
-def render_pdf(pdf: Path, printer: QPrinter) -> int:
-    """Paint every page of `pdf` onto `printer`, scaled to fit; returns pages printed."""
-    from PySide6.QtPdf import QPdfDocument
-
-    doc = QPdfDocument()
-    if doc.load(str(pdf)) != QPdfDocument.Error.None_:
-        raise ServiceError(f"无法读取 PDF 文件：{pdf}")
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise ServiceError("无法连接打印机。")
-    try:
-        dpi = printer.resolution()
-        for page in range(doc.pageCount()):
-            if page:
-                printer.newPage()
-            points = doc.pagePointSize(page)
-            layout = printer.pageLayout()
-            target = (
-                layout.fullRectPixels(dpi) if printer.fullPage() else layout.paintRectPixels(dpi)
-            )
-            scale = min(target.width() / points.width(), target.height() / points.height())
-            size = QSize(int(points.width() * scale), int(points.height() * scale))
-            image = doc.render(page, size)
-            x = (target.width() - size.width()) // 2
-            y = (target.height() - size.height()) // 2
-            painter.drawImage(x, y, image)
-        return doc.pageCount()
-    finally:
-        painter.end()
-        doc.close()
-
-
-def pdf_printer(pdf: Path, title: str) -> QPrinter:
-    """A printer set to A4 in the PDF's orientation, printing the whole sheet.
-
-    The PDF already carries its margins, so the printer adds none of its own.
-    """
-    from PySide6.QtPdf import QPdfDocument
-
-    doc = QPdfDocument()
-    doc.load(str(pdf))
-    size = doc.pagePointSize(0) if doc.pageCount() else None
-    doc.close()
-    landscape = size is not None and size.width() > size.height()
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(title)
-    printer.setFullPage(True)
-    printer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait,
-            QMarginsF(0, 0, 0, 0),
-        )
-    )
-    return printer
-
-
 class ReportsPage(QWidget):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
         self.task: Task | None = None
         self.last_output: Path | None = None
-        self.printer: QPrinter | None = None
         self._history_rows: list[SubmissionRow] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="kepu-print-")
 
@@ -153,7 +95,9 @@ class ReportsPage(QWidget):
         self.open_file_button = QPushButton("打开文件")
         self.open_folder_button = QPushButton("打开所在文件夹")
         self.identify_button = QPushButton("核对文件…")
-        self.identify_button.setToolTip("选择一个文件，查看它是否与某次导出的文件完全一致（按 SHA-256）")
+        self.identify_button.setToolTip(
+            "选择一个文件，查看它是否与某次导出的文件完全一致（按 SHA-256）"
+        )
 
         returns = QGroupBox("Excel 报表")
         grid = QGridLayout(returns)
@@ -275,7 +219,9 @@ class ReportsPage(QWidget):
         path = Path(row.file_name)
         target = path.parent if folder else path
         if not target.exists():
-            QMessageBox.warning(self, "报送记录", f"找不到{'文件夹' if folder else '文件'}：{target}")
+            QMessageBox.warning(
+                self, "报送记录", f"找不到{'文件夹' if folder else '文件'}：{target}"
+            )
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
@@ -440,15 +386,7 @@ class ReportsPage(QWidget):
 
     def _preview(self, pdf: Path, title: str) -> None:
         self._done(f"已生成打印稿：{title}", pdf)
-        dialog = self.preview_dialog(pdf, title)
-        dialog.exec()
+        self.preview_dialog(pdf, title).exec()
 
-    def preview_dialog(self, pdf: Path, title: str) -> QPrintPreviewDialog:
-        # The dialog does not own its printer: keep it alive as long as the page.
-        self.printer = pdf_printer(pdf, title)
-        dialog = QPrintPreviewDialog(self.printer, self)
-        dialog.setWindowTitle(f"打印预览 — {title}")
-        fit_to_screen(dialog, 1000, 800)
-        dialog.paintRequested.connect(lambda p: render_pdf(pdf, p))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        return dialog
+    def preview_dialog(self, pdf: Path, title: str) -> PdfPreviewDialog:
+        return preview(pdf, title, self)

@@ -2,7 +2,7 @@
 
 Control characters (Word's \\x0b and \\x0c, bell, NUL), zero-width spaces and
 direction marks, half surrogate pairs and runs of spaces are removed from
-every stored text field, by the rules of desktop/services/cleaning.py as
+every stored text field, by the rules of desktop/cleaning.py as
 they stood when this revision was written (copied here: a migration must
 not change when the program's code does). Only rows that change are
 written. A required field that would be empty keeps a visible placeholder

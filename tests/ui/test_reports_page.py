@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
+from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from desktop.services import Services
 from desktop.services.periods import parse_period
 from desktop.services.submissions import file_sha256
-from desktop.ui.reports_page import ReportsPage, pdf_printer, render_pdf
+from desktop.ui.printing import ZOOMS, pdf_printer, preview
+from desktop.ui.reports_page import ReportsPage
 from tests.report_dataset import build
 
 
@@ -128,28 +133,85 @@ def test_settings_are_saved_through_the_service(qtbot: QtBot, plan_services: Ser
     assert again.settings_edits["form_number"].text() == "科素年报1表"
 
 
-def test_print_summary_renders_every_page(
+def test_print_summary_to_a_pdf_printer_in_the_background(
     qtbot: QtBot, plan_services: Services, tmp_path: Path
 ) -> None:
-    """Print to a PDF file through QPrinter: what a real printer would receive."""
+    """打印… from the preview: a job that prints every page, as a real printer would receive it."""
     from desktop.exporting.summary_pdf import export_summary
 
     build(plan_services)
     pdf = export_summary(plan_services, 2024, tmp_path / "s.pdf", record=False)
     assert plan_services.submissions.list() == []  # a print copy is not a submission
+    source_pages = len(PdfReader(pdf).pages)
+    dialog = preview(pdf, "总结", make_page(qtbot, plan_services))
+    qtbot.addWidget(dialog)
     printer = pdf_printer(pdf, "总结")
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printed = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(printed))
-    pages = render_pdf(pdf, printer)
+    dialog.start_printing(printer)
+    qtbot.waitUntil(lambda: dialog.printed is not None, timeout=120_000)
+    assert dialog.printed == source_pages
     info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True)
-    assert f"Pages:           {pages}" in info.stdout
-    assert "A4" in info.stdout
+    assert f"Pages:           {source_pages}" in info.stdout and "A4" in info.stdout
+    assert f"共 {source_pages} 页" in dialog.page_label.text()
 
 
-def test_print_preview_of_the_return_main_sheet(
+PRINT_LONG_SUMMARY = """
+import resource, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from PySide6.QtPrintSupport import QPrinter
+from desktop.ui.printing import pdf_printer, print_pdf
+pdf, out = Path(sys.argv[1]), sys.argv[2]
+printer = pdf_printer(pdf, "总结")
+printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+printer.setOutputFileName(out)
+seen = []
+pages = print_pdf(pdf, printer, lambda done, total: seen.append(done) or True)
+print(pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_printing_a_long_summary_holds_about_a_page_in_memory(
+    demo_services: Services, tmp_path: Path
+) -> None:
+    """The 1200-dpi printer used to get every page as a full-resolution image: 21 GB for 39 pages."""
+    from desktop.exporting.summary_pdf import export_summary
+
+    pdf = export_summary(demo_services, 2025, tmp_path / "summary.pdf", record=False)
+    pages = len(PdfReader(pdf).pages)
+    assert pages >= 10
+    done = subprocess.run(
+        [sys.executable, "-c", PRINT_LONG_SUMMARY, str(pdf), str(tmp_path / "printed.pdf")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+    assert done.returncode == 0, done.stderr
+    printed, peak_mb = (int(x) for x in done.stdout.split())
+    assert printed == pages == len(PdfReader(tmp_path / "printed.pdf").pages)
+    assert peak_mb < 500, f"peak memory {peak_mb} MB"
+
+
+def _sharpness(image: QImage) -> float:
+    """Mean absolute difference between horizontal neighbours: blur lowers it."""
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    width, height, stride = gray.width(), gray.height(), gray.bytesPerLine()
+    data = bytes(gray.constBits())[: stride * height]
+    total = 0
+    for y in range(0, height, 2):
+        row = data[y * stride : y * stride + width]
+        total += sum(abs(a - b) for a, b in zip(row, row[1:], strict=False))
+    return total / (width * height / 2)
+
+
+def test_the_preview_is_as_sharp_as_pdftoppm_at_the_same_size(
     qtbot: QtBot, plan_services: Services, tmp_path: Path
 ) -> None:
+    """At 100 % the preview draws the page from the PDF itself, not a shrunken print image."""
     from desktop.exporting.return_pdf import export_return_pdf
 
     build(plan_services)
@@ -159,11 +221,24 @@ def test_print_preview_of_the_return_main_sheet(
     ).stdout
     assert "测试县全民科学素质行动实施进展统计表" in text
     assert "农民培训人次" in text and "5,500" in text and "55.0%" in text
-    page = make_page(qtbot, plan_services)
-    dialog = page.preview_dialog(pdf, "进展统计表")
+    dialog = preview(pdf, "进展统计表", make_page(qtbot, plan_services))
     qtbot.addWidget(dialog)
+    dialog.resize(1400, 1000)
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.windowTitle() == "打印预览 — 进展统计表"
-    dialog.grab().save(str(tmp_path / "preview.png"))
+    dialog.zoom.setCurrentIndex([label for label, _ in ZOOMS].index("100%"))
+    qtbot.wait(300)
+    shown = dialog.view.viewport().grab().toImage()
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "ref")],
+        check=True,
+    )
+    reference = QImage(str(next(tmp_path.glob("ref*.png"))))
+    # Compare the same region: the top-left of the page at 72 dpi (100 %).
+    width = min(reference.width(), shown.width()) - 40
+    height = min(reference.height(), shown.height()) - 40
+    ours = shown.copy(20, 20, width, height)
+    theirs = reference.copy(0, 0, width, height)
+    assert _sharpness(ours) >= 0.7 * _sharpness(theirs)
     dialog.close()
