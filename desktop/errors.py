@@ -11,12 +11,27 @@ class ServiceError(Exception):
     """A refused operation, with a message in Chinese meant for the user."""
 
 
-class ValidationError(ServiceError):
-    """Input that cannot be saved; `field` names the offending field when known."""
+Problem = tuple[str | None, str]  # (field, message)
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+
+class ValidationError(ServiceError):
+    """Input that cannot be saved; `field` names the offending field when known.
+
+    `problems` holds every (field, message) found at once, so a form can show
+    each beside its field; the exception's own message and field are the first.
+    """
+
+    def __init__(
+        self, message: str, field: str | None = None, problems: list[Problem] | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.problems: list[Problem] = problems or [(field, message)]
+
+    @classmethod
+    def of(cls, problems: list[Problem]) -> ValidationError:
+        field, message = problems[0]
+        return cls(message, field, problems)
 
 
 class LockedError(ServiceError):

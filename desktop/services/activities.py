@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from difflib import SequenceMatcher
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desktop.cleaning import clean_line, clean_text, required
 from desktop.db import Database
-from desktop.errors import NotFoundError, ValidationError
+from desktop.errors import NotFoundError, Problem, ValidationError
 from desktop.limits import checked
 from desktop.models import (
     Activity,
@@ -192,41 +193,67 @@ def _similar(a: str, b: str) -> bool:
 
 
 def validate(session: Session, data: ActivityInput) -> None:
-    """Every rule an activity must satisfy before it is saved.
+    """Every rule an activity must satisfy before it is saved; all problems at once.
 
-    Text fields are cleaned in place first (see cleaning.py) and numbers are
-    checked against the one table of ranges, so every path — window,
-    command line, collection workbook — stores the same.
+    Text fields are cleaned in place first (desktop/cleaning.py) and numbers are
+    checked against the one table of ranges (desktop/limits.py), so every path —
+    window, command line, collection workbook — stores the same.
     """
-    data.title = required(data.title, clean_line(data.title), "活动名称", "title")
+    found = problems(session, data)
+    if found:
+        raise ValidationError.of(found)
+
+
+def problems(session: Session, data: ActivityInput) -> list[Problem]:
+    """Each (field, message) that stops `data` from being saved, in the form's order."""
+    found: list[Problem] = []
+
+    def check(rule: Callable[[], None]) -> None:
+        try:
+            rule()
+        except ValidationError as exc:
+            found.extend(exc.problems)
+
+    def title() -> None:
+        data.title = required(data.title, clean_line(data.title), "活动名称", "title")
+        if len(data.title) > 300:
+            raise ValidationError("活动名称不能超过 300 字。", "title")
+
     data.media = clean_line(data.media)
     data.summary = clean_text(data.summary)
-    if len(data.title) > 300:
-        raise ValidationError("活动名称不能超过 300 字。", "title")
+    check(title)
+    if session.get(ActivityType, data.type_id) is None:
+        found.append(("type_id", "请选择活动类型。"))
+    if session.get(Unit, data.unit_id) is None:
+        found.append(("unit_id", "请选择组织单位。"))
+    if data.place_id is not None and session.get(Place, data.place_id) is None:
+        found.append(("place_id", "地点不存在。"))
+    check(lambda: _dates(session, data))
+    for name in ("participants", "sessions", "volunteers", "volunteer_hours", "funding_yuan"):
+        check(lambda name=name: setattr(data, name, checked(name, getattr(data, name))))
+    for name, label in (("female", "女性人次"), ("rural", "农村人次")):
+        check(lambda name=name, label=label: _part(data, name, label))
     if len(data.media) > 500:
-        raise ValidationError("媒体报道不能超过 500 字。", "media")
+        found.append(("media", "媒体报道不能超过 500 字。"))
     if len(data.summary) > 20_000:
-        raise ValidationError("活动简介不能超过 20000 字。", "summary")
+        found.append(("summary", "活动简介不能超过 20000 字。"))
+    return found
+
+
+def _part(data: ActivityInput, name: str, label: str) -> None:
+    """女性/农村人次: optional, in range, and no more than the participants."""
+    value = getattr(data, name)
+    if value is None:
+        return
+    value = checked(name, value)
+    setattr(data, name, value)
+    if isinstance(data.participants, int) and value > data.participants:
+        raise ValidationError(f"{label}（{value}）不能超过参加人次（{data.participants}）。", name)
+
+
+def _dates(session: Session, data: ActivityInput) -> None:
     if data.end_date and data.end_date < data.start_date:
         raise ValidationError("结束日期不能早于开始日期。", "end_date")
-    for name in ("participants", "sessions", "volunteers", "volunteer_hours", "funding_yuan"):
-        setattr(data, name, checked(name, getattr(data, name)))
-    for name, label in (("female", "女性人次"), ("rural", "农村人次")):
-        value = getattr(data, name)
-        if value is None:
-            continue
-        value = checked(name, value)
-        setattr(data, name, value)
-        if value > data.participants:
-            raise ValidationError(
-                f"{label}（{value}）不能超过参加人次（{data.participants}）。", name
-            )
-    if session.get(ActivityType, data.type_id) is None:
-        raise ValidationError("请选择活动类型。", "type_id")
-    if session.get(Unit, data.unit_id) is None:
-        raise ValidationError("请选择组织单位。", "unit_id")
-    if data.place_id is not None and session.get(Place, data.place_id) is None:
-        raise ValidationError("地点不存在。", "place_id")
     plan = session.scalar(select(Plan).where(Plan.is_active.is_(True)))
     if plan is not None and not (plan.first_year <= data.start_date.year <= plan.last_year):
         raise ValidationError(

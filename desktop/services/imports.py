@@ -403,7 +403,8 @@ def _import_file(
             except LockedError as exc:
                 problem(HEADER_OF["start_date"], str(exc))
             except ValidationError as exc:
-                problem(FIELD_COLUMN.get(exc.field or "", ""), str(exc))
+                for field, message in exc.problems:
+                    problem(FIELD_COLUMN.get(field or "", ""), message)
             except ServiceError as exc:
                 problem("", str(exc))
         out.problems.extend(record.problems)

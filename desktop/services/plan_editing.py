@@ -699,8 +699,12 @@ class PlanEditingService:
         }
         problems = indicator_problems(data, task_codes, plan.first_year, plan.last_year, others)
         if problems:
-            field, message = problems[0]
-            raise ValidationError(message.replace("“rule”", FIELD_LABELS["rule"]), field)
+            raise ValidationError.of(
+                [
+                    (field, message.replace("“rule”", FIELD_LABELS["rule"]))
+                    for field, message in problems
+                ]
+            )
         if ind is not None and data.get("measure") not in PART_MEASURES:
             users = self._ratio_users(s, ind)
             if users:

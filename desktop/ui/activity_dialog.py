@@ -84,8 +84,29 @@ class ActivityDialog(QDialog):
         else:
             self._load(activity_id)
         self._update_mode()
+        self._watch_inputs()
 
     # --- building -----------------------------------------------------------
+
+    def _watch_inputs(self) -> None:
+        """Every plain field re-checks the form when it changes, after a refused save."""
+        for widget in self._inputs.values():
+            if isinstance(widget, QComboBox):
+                signal = widget.editTextChanged if widget.isEditable() else widget.currentIndexChanged
+            else:
+                signal = next(
+                    (
+                        getattr(widget, name)
+                        for name in ("textChanged", "valueChanged", "dateChanged")
+                        if hasattr(widget, name)
+                    ),
+                    None,
+                )
+            if signal is not None:
+                signal.connect(self._edited)
+
+    def _edited(self, *_args: object) -> None:
+        self._recheck()
 
     def _error_label(self, name: str, widget: QWidget) -> QLabel:
         """The red message line for a field, shown when the service refuses its value."""
@@ -517,15 +538,45 @@ class ActivityDialog(QDialog):
         return label.text() if label is not None and label.isVisible() else ""
 
     def _show_error(self, message: str, field: str | None) -> None:
-        name = FIELD_ALIASES.get(field or "", field or "")
-        self.error_label.setText(message)
-        if name in self._errors:
+        self._show_problems([(field, message)])
+
+    def _show_problems(self, problems: list[tuple[str | None, str]]) -> None:
+        """Every problem beside its field at once; the focus on the first."""
+        first: QWidget | None = None
+        loose: list[str] = []
+        for field, message in problems:
+            name = FIELD_ALIASES.get(field or "", field or "")
+            if name not in self._errors:
+                loose.append(message)
+                continue
             self._errors[name].setText(message)
             self._errors[name].show()
             widget = self._inputs[name]
             if isinstance(widget, QLineEdit):  # spin boxes and combos lose their look
                 widget.setStyleSheet("border: 1px solid #c62828; border-radius: 3px;")
-            widget.setFocus()
+            first = first or widget
+        count = len(problems)
+        summary = problems[0][1] if count == 1 else f"有 {count} 处需要修改，见各项下方的红字。"
+        self.error_label.setText("；".join(loose) if loose and count == len(loose) else summary)
+        if first is not None:
+            first.setFocus()
+        self._showing_problems = True
+
+    def _recheck(self) -> None:
+        """After a refused save, each edit re-checks: a fixed problem's message goes at once."""
+        if not getattr(self, "_showing_problems", False):
+            return
+        data = self.activity_input()
+        self.clear_errors()
+        try:
+            self.services.activities.check(data)
+        except ValidationError as exc:
+            self._show_problems(exc.problems)
+            return
+        except ServiceError as exc:
+            self._show_error(str(exc), "start_date")
+            return
+        self._showing_problems = False
 
     def _confirm_duplicates(self, rows: list[ActivityRow]) -> bool:
         listing = "\n".join(
@@ -559,7 +610,7 @@ class ActivityDialog(QDialog):
             self._show_error(str(exc), "start_date")
             return False
         except ValidationError as exc:
-            self._show_error(str(exc), exc.field)
+            self._show_problems(exc.problems)
             return False
         except ServiceError as exc:
             self._show_error(str(exc), None)

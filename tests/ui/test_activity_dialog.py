@@ -50,6 +50,29 @@ def test_female_above_participants_is_shown_at_the_field_and_nothing_saved(
     assert plan_services.activities.count(ActivityFilter()) == 1
 
 
+def test_every_problem_shows_at_once_and_goes_as_soon_as_it_is_fixed(plan_services, dialog_for):
+    """An empty 新增活动 used to flag the name, then on the next save the date, then the type."""
+    dialog = dialog_for(plan_services)
+    dialog.start_edit.setDate(date(2019, 5, 1))
+    dialog.save_button.click()
+    assert dialog.field_error("title") == "活动名称不能为空。"
+    assert dialog.field_error("type_id") == "请选择活动类型。"
+    assert "不在实施方案期限" in dialog.field_error("start_date")
+    assert dialog.field_error("unit_id") == "请选择组织单位。"
+    assert dialog.error_label.text() == "有 4 处需要修改，见各项下方的红字。"
+    assert dialog.focusWidget() is dialog.title_edit  # the first, in the form's order
+    dialog.title_edit.setText("科普讲座")  # fixed: its message goes at once, the others stay
+    assert dialog.field_error("title") == ""
+    assert dialog.field_error("type_id") == "请选择活动类型。"
+    dialog.type_combo.setCurrentIndex(dialog.type_combo.findText("科普讲座"))
+    assert dialog.field_error("type_id") == ""
+    dialog.start_edit.setDate(date(2024, 5, 1))
+    assert dialog.field_error("start_date") == ""
+    dialog.unit_combo.lineEdit().setText("县科协")
+    assert dialog.field_error("unit_id") == "" and dialog.error_label.text() == ""
+    assert plan_services.activities.count(ActivityFilter()) == 0
+
+
 def test_missing_title_type_and_unit_each_point_at_their_field(plan_services, dialog_for):
     dialog = dialog_for(plan_services)
     dialog.save_button.click()
