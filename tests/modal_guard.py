@@ -68,6 +68,13 @@ def when_shown(cls: type, act: Callable[[Any], None]) -> None:
     QTimer.singleShot(0, poll)
 
 
+def _end_open_dialogs() -> None:
+    """A dialog the test let open waits in its own loop: end it, or the run would hang there."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            QDialog.done(widget, 0)
+
+
 class UnansweredDialog(AssertionError):
     """A dialog opened that the test had not said how to answer."""
 
@@ -105,6 +112,7 @@ class ModalGuard:
         self.shown.append(what)
         if not self.replies:
             self.unanswered.append(what)
+            _end_open_dialogs()
             raise UnansweredDialog(f"测试未应答的对话框：{what}")
         return self.replies.popleft()
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
-    QDialog,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -45,6 +44,7 @@ from desktop.services import Services
 from desktop.services.activities import ActivityInput, ActivityRow
 from desktop.services.evidence import ALLOWED_SUFFIXES
 from desktop.services.periods import parse_period
+from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.widgets import CheckList, fit_to_screen
 
 ERROR_STYLE = "color: #c62828;"
@@ -60,7 +60,7 @@ def _month_locked(services: Services, day: date) -> bool:
     return services.locks.is_locked(parse_period(f"{day.year}{day.month:02d}"))
 
 
-class ActivityDialog(QDialog):
+class ActivityDialog(GuardedDialog):
     """Add (activity_id None) or edit one activity; emits `saved(id)` after each save."""
 
     saved = Signal(int)
@@ -85,6 +85,13 @@ class ActivityDialog(QDialog):
             self._load(activity_id)
         self._update_mode()
         self._watch_inputs()
+        self.mark_clean()
+
+    def snapshot(self) -> tuple[dict, list[Path], set[int]]:
+        return self.activity_input().as_dict(), list(self._pending_add), set(self._pending_remove)
+
+    def save_changes(self) -> bool:
+        return self.save()
 
     # --- building -----------------------------------------------------------
 
@@ -626,9 +633,11 @@ class ActivityDialog(QDialog):
             return False
         return True
 
-    def save(self) -> None:
+    def save(self) -> bool:
         if self._save():
             self.accept()
+            return True
+        return False
 
     def save_and_new(self) -> None:
         """Save, then start a fresh record keeping date, type, place and unit (batch entry)."""
@@ -651,3 +660,4 @@ class ActivityDialog(QDialog):
         self.error_label.setStyleSheet("color: #2e7d32;")
         self.error_label.setText("已保存，请录入下一条。")
         self.title_edit.setFocus()
+        self.mark_clean()

@@ -7,6 +7,7 @@ from importlib import import_module
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import Services
 from desktop.ui import workers
+from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.widgets import fit_to_screen
 
 # How often the window looks for changes that another program (kepu on the
@@ -112,7 +114,14 @@ class MainWindow(QMainWindow):
         return self.pages[label]
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        """Background jobs are cancelled and waited for: none may outlive the window."""
+        """Open forms are asked first (放弃修改？); then background jobs are cancelled and
+        waited for: none may outlive the window."""
+        for form in QApplication.topLevelWidgets():
+            if isinstance(form, GuardedDialog) and form.isVisible():
+                form.reject()
+                if form.isVisible():  # 继续编辑, or a save that was refused
+                    event.ignore()
+                    return
         workers.stop_all()
         self.services.db.waiter = None
         super().closeEvent(event)

@@ -50,6 +50,7 @@ from desktop.exporting.plan_workbook import (
     TARGET_MODE_LABELS,
 )
 from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
+from desktop.ui.guarded_dialog import GuardedDialog
 
 Save = Callable[[dict[str, Any]], None]
 UOM_CHOICES = ["人次", "人", "个", "%", "次", "场", "辆", "套", "名", "所", "家", "项", "万元"]
@@ -87,7 +88,16 @@ def number_text(value: float | None) -> str:
     return f"{int(value)}" if float(value).is_integer() else f"{value:g}"
 
 
-class FormDialog(QDialog):
+def _on_edit(widget: QWidget, act: Any) -> None:
+    """Run `act` once, the next time the user edits `widget`."""
+    for name in ("textChanged", "valueChanged", "currentIndexChanged", "dateChanged", "toggled"):
+        signal = getattr(widget, name, None)
+        if signal is not None:
+            signal.connect(act, Qt.ConnectionType.SingleShotConnection)
+            return
+
+
+class FormDialog(GuardedDialog):
     """A form with an error line; OK calls `save(values())` and stays open on refusal."""
 
     def __init__(self, title: str, save: Save, parent: QWidget | None = None) -> None:
@@ -126,18 +136,37 @@ class FormDialog(QDialog):
         raise NotImplementedError
 
     def show_error(self, message: str, field: str | None = None) -> None:
-        self.error.setText(message)
+        self.show_problems([(field, message)])
+
+    def show_problems(self, problems: list[tuple[str | None, str]]) -> None:
+        """Every problem at once: each field marked, all messages listed, focus on the first.
+
+        A marked field loses its mark as soon as it is edited.
+        """
+        self.error.setText("\n".join(message for _, message in problems))
         self.error.show()
+        marked = [field for field, _ in problems if field in self.fields]
         for name, widget in self.fields.items():
-            widget.setStyleSheet("border: 1px solid #c62828;" if name == field else "")
-        if field in self.fields:
-            self.fields[field].setFocus()
+            widget.setStyleSheet("border: 1px solid #c62828;" if name in marked else "")
+            if name in marked:
+                _on_edit(widget, lambda *_args, w=widget: w.setStyleSheet(""))
+        if marked:
+            self.fields[marked[0]].setFocus()
+        self.adjustSize()
+
+    def snapshot(self) -> Any:
+        return repr(self.values())
+
+    def save_changes(self) -> bool:
+        self.accept()
+        return not self.isVisible()
 
     def accept(self) -> None:
         try:
             self._save(self.values())
         except ServiceError as exc:
-            self.show_error(str(exc), getattr(exc, "field", None))
+            problems = getattr(exc, "problems", None) or [(getattr(exc, "field", None), str(exc))]
+            self.show_problems(problems)
             return
         super().accept()
 

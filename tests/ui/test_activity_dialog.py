@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.services.activities import ActivityFilter, ActivityInput
 from desktop.ui.activity_dialog import ActivityDialog
@@ -200,14 +201,56 @@ def test_evidence_is_attached_on_save_opened_and_removed(
     assert [e.original_name for e in plan_services.evidence.list(new_id)] == ["现场照片.jpg"]
 
 
-def test_cancel_discards_evidence_changes(plan_services, dialog_for, add_activity, tmp_path):
+def test_cancel_discards_evidence_changes(
+    plan_services, dialog_for, add_activity, tmp_path, modals
+):
     activity_id = add_activity(plan_services, date(2024, 3, 3), "科普展览", "科普展览", "县科协")
     photo = tmp_path / "展板.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"x" * 50)
     dialog = dialog_for(plan_services, activity_id)
     dialog.add_evidence_files([photo])
+    modals.reply(QMessageBox.StandardButton.Discard)
     dialog.cancel_button.click()
+    assert modals.shown == ["放弃修改？：这张表里有尚未保存的修改。要保存吗？"]
+    assert not dialog.isVisible()
     assert plan_services.evidence.list(activity_id) == []
+
+
+def test_esc_on_a_filled_form_asks_and_keep_editing_keeps_everything(
+    qtbot, plan_services, dialog_for, modals
+):
+    """Esc threw a filled 新增活动 away without asking."""
+    dialog = dialog_for(plan_services)
+    fill(dialog, "青少年科普讲座", date(2024, 4, 2), "科普讲座", "县科协")
+    modals.reply(QMessageBox.StandardButton.Cancel)  # 继续编辑
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.title_edit.text() == "青少年科普讲座"
+    modals.reply(QMessageBox.StandardButton.Save)  # 保存 from the question saves and closes
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert [
+        r.title for r in plan_services.activities.rows(ActivityFilter(), 0, 5, "title", False)
+    ] == ["青少年科普讲座"]
+    assert len(modals.shown) == 2
+
+
+def test_an_untouched_form_closes_without_a_question(qtbot, plan_services, dialog_for, modals):
+    dialog = dialog_for(plan_services)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and modals.shown == []
+
+
+def test_closing_the_main_window_asks_an_open_form_first(qtbot, main_window, demo_services, modals):
+    dialog = ActivityDialog(demo_services, None, main_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.title_edit.setText("写了一半的活动")
+    modals.reply(QMessageBox.StandardButton.Cancel)  # 继续编辑: the window stays open too
+    main_window.close()
+    assert main_window.isVisible() and dialog.isVisible()
+    modals.reply(QMessageBox.StandardButton.Discard)
+    main_window.close()
+    assert not main_window.isVisible() and not dialog.isVisible()
 
 
 def test_edit_loads_every_field_and_saves_changes(plan_services, dialog_for, ref):

@@ -145,7 +145,9 @@ def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_serv
     ]
 
 
-def test_a_refused_edit_keeps_the_dialog_and_the_input(page: PlanPage, plan_services: Services):
+def test_a_refused_edit_keeps_the_dialog_and_the_input(
+    page: PlanPage, plan_services: Services, modals
+):
     seen: dict[str, object] = {}
 
     def empty_title(d: TaskDialog) -> None:
@@ -158,8 +160,10 @@ def test_a_refused_edit_keeps_the_dialog_and_the_input(page: PlanPage, plan_serv
 
     select(page, "task", "A1.1")
     when_shown(TaskDialog, empty_title)
+    modals.reply(QMessageBox.StandardButton.Discard)  # 放弃修改？ on 取消 after the edit
     page.edit_item()
     assert seen == {"error": "任务标题不能为空。", "open": True, "text": "每年开展青少年科普讲座。"}
+    assert modals.shown[-1].startswith("放弃修改？")
     assert plan_services.plans.to_dict()["sections"][0]["tasks"][0]["title"] == "开展青少年科普讲座"
 
 
@@ -205,7 +209,7 @@ def test_removal_with_dependents_asks_twice_and_can_be_declined(
     assert table_row(page, "D1")[5] == "全方案"
 
 
-def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services: Services):
+def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services: Services, modals):
     page.table.selectRow(0)
     seen: dict[str, str] = {}
 
@@ -216,6 +220,7 @@ def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services
         d.reject()
 
     when_shown(IndicatorDialog, bad)
+    modals.reply(QMessageBox.StandardButton.Discard)
     page.edit_indicator()
     assert seen["error"] == "“目标值”应为数字，现为“很多”。"
 
