@@ -19,7 +19,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from desktop.errors import ServiceError, ValidationError
 from desktop.exporting.plan_workbook import KIND_LABELS, MEASURE_LABELS, ROLE_LABELS
 from desktop.importing.plan_file import fill_codes, normalise_plan, validate_plan
 from desktop.services import Services
+from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.plan_dialogs import (
     IndicatorDialog,
     PlanInfoDialog,
@@ -570,7 +570,7 @@ class PlanTextWidget(QWidget):
         self.parsed = True
 
 
-class PlanParseDialog(QDialog):
+class PlanParseDialog(GuardedDialog):
     """Save the reviewed draft as a new plan, optionally the active one."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
@@ -594,6 +594,14 @@ class PlanParseDialog(QDialog):
         cancel.clicked.connect(self.reject)
         row.addWidget(cancel)
         layout.addLayout(row)
+
+    def snapshot(self) -> tuple[str, str]:
+        """The pasted text and the reviewed draft: either is work to lose."""
+        return self.widget.text.toPlainText(), repr(self.widget.editor.draft())
+
+    def save_changes(self) -> bool:
+        self.save()
+        return self.saved_plan_id is not None
 
     def save(self) -> None:
         plan_id = save_draft(self, self.services, self.widget, self.activate.isChecked())

@@ -32,13 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError
+from desktop.limits import LIMITS
 from desktop.models import Place, Unit
 from desktop.services import Services
 from desktop.services.volunteers import TeamInput, TeamRow, VolunteerService
 from desktop.ui.collection_dialogs import confirm
+from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.widgets import MUTED, fmt_number, page_title, section_label
 
-MAX_HEADCOUNT = 1_000_000
+MAX_HEADCOUNT = int(LIMITS["headcount"].high)
 
 
 def _qdate(day: date) -> QDate:
@@ -64,7 +66,7 @@ def _date_edit(day: date) -> QDateEdit:
     return edit
 
 
-class TeamDialog(QDialog):
+class TeamDialog(GuardedDialog):
     """Add or edit a team; a new team may get its first headcount at once."""
 
     def __init__(
@@ -144,6 +146,13 @@ class TeamDialog(QDialog):
             note=self.note.text(),
         )
 
+    def snapshot(self) -> str:
+        return repr((self.data(), self.headcount.value(), self.as_of.date()))
+
+    def save_changes(self) -> bool:
+        self._save()
+        return not self.isVisible()
+
     def _save(self) -> None:
         try:
             if self.team_id is None:
@@ -156,11 +165,12 @@ class TeamDialog(QDialog):
                 self.saved_id = self.team_id
         except ServiceError as exc:
             self.error.setText(str(exc))
+            self.adjustSize()
             return
         self.accept()
 
 
-class HeadcountDialog(QDialog):
+class HeadcountDialog(GuardedDialog):
     """Record a team's registered headcount on a date."""
 
     def __init__(
@@ -199,6 +209,13 @@ class HeadcountDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def snapshot(self) -> tuple[QDate, int]:
+        return self.as_of.date(), self.headcount.value()
+
+    def save_changes(self) -> bool:
+        self._save()
+        return not self.isVisible()
+
     def _save(self) -> None:
         try:
             self.volunteers.set_headcount(
@@ -206,6 +223,7 @@ class HeadcountDialog(QDialog):
             )
         except ServiceError as exc:
             self.error.setText(str(exc))
+            self.adjustSize()  # grow to fit the message: the fields keep their height
             return
         self.accept()
 

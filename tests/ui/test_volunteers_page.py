@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.ui.volunteers_page import HeadcountDialog, TeamDialog
 
@@ -55,7 +56,7 @@ def test_add_team_with_headcount_then_record_a_new_headcount(qtbot, main_window,
     assert str(before + 40) in page.total.text().replace(",", "")
 
 
-def test_duplicate_name_keeps_the_dialog_open_with_the_reason(main_window):
+def test_duplicate_name_keeps_the_dialog_open_with_the_reason(main_window, modals):
     page = _page(main_window)
     page.add_button.click()
     dialog = page.dialog
@@ -63,7 +64,28 @@ def test_duplicate_name_keeps_the_dialog_open_with_the_reason(main_window):
     dialog._save()
     assert dialog.isVisible()
     assert "已有名为" in dialog.error.text()
+    modals.reply(QMessageBox.StandardButton.Discard)  # 放弃修改？: the typed name is given up
     dialog.reject()
+    assert not dialog.isVisible() and modals.shown[-1].startswith("放弃修改？")
+
+
+def test_an_error_grows_the_headcount_dialog_instead_of_squeezing_its_fields(qtbot, main_window):
+    """登记人数 was crushed when it showed an error: the date and count cut to half height."""
+    from datetime import date, timedelta
+
+    _page(main_window)
+    team = main_window.services.volunteers.teams()[0]
+    dialog = HeadcountDialog(main_window.services.volunteers, team.id, team.name)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    heights = (dialog.as_of.height(), dialog.headcount.height())
+    dialog.as_of.setDate(date.today() + timedelta(days=3))
+    dialog._save()
+    qtbot.wait(50)
+    assert dialog.isVisible() and "统计日期不能晚于今天" in dialog.error.text()
+    assert (dialog.as_of.height(), dialog.headcount.height()) == heights
+    assert dialog.as_of.height() >= dialog.as_of.sizeHint().height()
 
 
 def test_edit_renames_the_team(main_window):
