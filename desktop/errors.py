@@ -17,7 +17,7 @@ Problem = tuple[str | None, str]  # (field, message)
 class ValidationError(ServiceError):
     """Input that cannot be saved; `field` names the offending field when known.
 
-    `problems` holds every (field, message) found at once, so a form can show
+    `per_field` holds every (field, message) found at once, so a form can show
     each beside its field; the exception's own message and field are the first.
     """
 
@@ -26,7 +26,7 @@ class ValidationError(ServiceError):
     ) -> None:
         super().__init__(message)
         self.field = field
-        self.problems: list[Problem] = problems or [(field, message)]
+        self.per_field: list[Problem] = problems or [(field, message)]
 
     @classmethod
     def of(cls, problems: list[Problem]) -> ValidationError:

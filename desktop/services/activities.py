@@ -212,7 +212,7 @@ def problems(session: Session, data: ActivityInput) -> list[Problem]:
         try:
             rule()
         except ValidationError as exc:
-            found.extend(exc.problems)
+            found.extend(exc.per_field)
 
     def title() -> None:
         data.title = required(data.title, clean_line(data.title), "活动名称", "title")

@@ -403,7 +403,7 @@ def _import_file(
             except LockedError as exc:
                 problem(HEADER_OF["start_date"], str(exc))
             except ValidationError as exc:
-                for field, message in exc.problems:
+                for field, message in exc.per_field:
                     problem(FIELD_COLUMN.get(field or "", ""), message)
             except ServiceError as exc:
                 problem("", str(exc))

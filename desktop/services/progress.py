@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -175,6 +176,54 @@ def rollup(key: str, title: str, items: Iterable[IndicatorProgress]) -> Rollup:
     return r
 
 
+def _latest_levels(ind_id: int, start: date | None, end: date) -> Any:
+    """Entries ranked newest first per (unit, place) up to `end`: rn == 1 is each one's level."""
+    conds = [Entry.indicator_id == ind_id, Entry.period_end <= end]
+    if start is not None:
+        conds.append(Entry.period_start >= start)
+    return (
+        select(
+            Entry.unit_id,
+            Entry.value,
+            func.row_number()
+            .over(
+                partition_by=(Entry.unit_id, Entry.place_id),
+                order_by=(Entry.period_end.desc(), Entry.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(*conds)
+        .subquery()
+    )
+
+
+def entries_by_unit(
+    session: Session, ind: Indicator, start: date, end: date
+) -> dict[int | None, float]:
+    """What each reporting unit contributes to `ind` over the window, by the aggregation rule.
+
+    Counts sum within the window; levels take each unit's (and place's)
+    latest value up to the window's end. The indicator's figure is the sum
+    of these, exactly as `measure_indicator` computes it.
+    """
+    if ind.measure == "level":
+        ranked = _latest_levels(ind.id, None, end)
+        rows = session.execute(
+            select(ranked.c.unit_id, func.sum(ranked.c.value))
+            .where(ranked.c.rn == 1)
+            .group_by(ranked.c.unit_id)
+        )
+    else:
+        rows = session.execute(
+            select(Entry.unit_id, func.sum(Entry.value))
+            .where(
+                Entry.indicator_id == ind.id, Entry.period_start >= start, Entry.period_end <= end
+            )
+            .group_by(Entry.unit_id)
+        )
+    return {unit_id: float(value) for unit_id, value in rows}
+
+
 class _Values:
     """SQL for one indicator's value over a window."""
 
@@ -190,22 +239,7 @@ class _Values:
 
     def entries_level(self, ind_id: int, start: date | None, end: date) -> float | None:
         """Each (unit, place)'s latest value up to `end`, summed."""
-        conds = [Entry.indicator_id == ind_id, Entry.period_end <= end]
-        if start is not None:
-            conds.append(Entry.period_start >= start)
-        ranked = (
-            select(
-                Entry.value,
-                func.row_number()
-                .over(
-                    partition_by=(Entry.unit_id, Entry.place_id),
-                    order_by=(Entry.period_end.desc(), Entry.id.desc()),
-                )
-                .label("rn"),
-            )
-            .where(*conds)
-            .subquery()
-        )
+        ranked = _latest_levels(ind_id, start, end)
         return self.s.scalar(select(func.sum(ranked.c.value)).where(ranked.c.rn == 1))
 
     def entries_percent(

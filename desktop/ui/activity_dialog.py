@@ -578,7 +578,7 @@ class ActivityDialog(GuardedDialog):
         try:
             self.services.activities.check(data)
         except ValidationError as exc:
-            self._show_problems(exc.problems)
+            self._show_problems(exc.per_field)
             return
         except ServiceError as exc:
             self._show_error(str(exc), "start_date")
@@ -617,7 +617,7 @@ class ActivityDialog(GuardedDialog):
             self._show_error(str(exc), "start_date")
             return False
         except ValidationError as exc:
-            self._show_problems(exc.problems)
+            self._show_problems(exc.per_field)
             return False
         except ServiceError as exc:
             self._show_error(str(exc), None)

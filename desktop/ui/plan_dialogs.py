@@ -165,7 +165,7 @@ class FormDialog(GuardedDialog):
         try:
             self._save(self.values())
         except ServiceError as exc:
-            problems = getattr(exc, "problems", None) or [(getattr(exc, "field", None), str(exc))]
+            problems = getattr(exc, "per_field", None) or [(getattr(exc, "field", None), str(exc))]
             self.show_problems(problems)
             return
         super().accept()
