@@ -22,6 +22,7 @@ from desktop.models import Entry, Indicator, TaskUnit, Unit
 from desktop.services import locks
 from desktop.services.periods import Period, parse_period, year_period
 from desktop.services.plans import active_plan
+from desktop.services.progress import entries_by_unit
 
 Granularity = Literal["quarter", "year"]
 MEASURE_LABELS = {"count": "累计量", "level": "存量", "percent": "比例"}
@@ -89,6 +90,24 @@ def unit_indicators(session: Session, unit_id: int | None) -> list[Indicator]:
     return list(session.scalars(stmt.order_by(Indicator.sort_order, Indicator.id)))
 
 
+def _confirm(c: EntryContext) -> str:
+    """Why a figure deserves a second look: past 150 % of target, or a jump of over half."""
+    if c.after is None:
+        return ""
+    pct_after, pct_before = c.pct(c.after), c.pct(c.before)
+    if (
+        pct_after is not None
+        and pct_after > CONFIRM_ABOVE_PCT
+        and (pct_before or 0) <= CONFIRM_ABOVE_PCT
+    ):
+        return f"这一数值会使“{c.indicator}”达到目标的 {pct_after:.1f}%。"
+    if c.before and abs(c.after - c.before) > CONFIRM_CHANGE * c.before:
+        return (
+            f"这一数值会使“{c.indicator}”{c.period_label}的合计从 {c.before:g} 变为 {c.after:g}。"
+        )
+    return ""
+
+
 def _cell(session: Session, entries: list[Entry], ind: Indicator, period: Period) -> GridCell:
     locked = locks.lock_covering(session, period.start, period.end) is not None
     exact = next((e for e in entries if e.period == period.code), None)
@@ -117,9 +136,76 @@ def _cell(session: Session, entries: list[Entry], ind: Indicator, period: Period
     return GridCell(None, None, not locked, locked, "该统计期已锁定" if locked else "")
 
 
+LEVEL_NOTE = "存量指标：每个单位取截至本期末最新的一个数值，各单位相加。"
+COUNT_NOTE = "累计量指标：各单位本期填报的数值相加。"
+CONFIRM_ABOVE_PCT = 150.0  # a figure that carries an indicator past this is asked about
+CONFIRM_CHANGE = 0.5  # as is one that moves the indicator's figure by more than half
+
+
+@dataclass(frozen=True)
+class EntryContext:
+    """What a figure typed into one cell does to its indicator, shown beside the cell."""
+
+    indicator: str
+    period_label: str
+    measure: str
+    note: str
+    others: list[tuple[str, float]]  # the other units' figures for this period, by the rule
+    before: float | None  # the indicator's figure for the period now
+    after: float | None  # and with the typed figure
+    target: float | None
+    confirm: str  # why the figure needs a word of confirmation; "" when it does not
+
+    def pct(self, value: float | None) -> float | None:
+        return None if value is None or not self.target else value / self.target * 100
+
+
 class EntryGridService:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def first_unit_to_fill(self, unit_ids: list[int]) -> int | None:
+        """The first of `unit_ids` that has any manual indicator to report (None if none has)."""
+        with self.db.reading() as s:
+            return next((u for u in unit_ids if unit_indicators(s, u)), None)
+
+    def context(
+        self, indicator_id: int, period_code: str, unit_id: int | None, typed: float | None
+    ) -> EntryContext:
+        """The other units' figures, the indicator's total now and with `typed` for this unit."""
+        period = parse_period(period_code)
+        with self.db.reading() as s:
+            ind = s.get(Indicator, indicator_id)
+            if ind is None:
+                raise NotFoundError("指标不存在。")
+            per_unit = entries_by_unit(s, ind, period.start, period.end)
+            names = {uid: name for uid, name in s.execute(select(Unit.id, Unit.name))}
+            others = sorted(
+                (
+                    (names.get(u, "全县（不分单位）"), v)
+                    for u, v in per_unit.items()
+                    if u != unit_id
+                ),
+                key=lambda item: -item[1],
+            )
+            target = ind.target_for(period.year)
+            measure = ind.measure
+            name = ind.name
+        before = sum(per_unit.values()) if per_unit else None
+        rest = sum(v for _, v in others)
+        after = rest + typed if typed is not None else (rest if others else None)
+        context = EntryContext(
+            name,
+            period.label,
+            measure,
+            LEVEL_NOTE if measure == "level" else COUNT_NOTE,
+            others,
+            before,
+            after,
+            target,
+            "",
+        )
+        return EntryContext(**{**context.__dict__, "confirm": _confirm(context)})
 
     def grid(
         self, unit_id: int | None, granularity: Granularity = "year", year: int | None = None

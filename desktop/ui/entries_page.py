@@ -11,8 +11,9 @@ they are how member units' figures arrive.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,8 +34,8 @@ from PySide6.QtWidgets import (
 from desktop.errors import ServiceError
 from desktop.importing.numbers import parse_number
 from desktop.services import Services
-from desktop.services.entry_grid import EntryGrid
-from desktop.services.periods import parse_period
+from desktop.services.entry_grid import EntryContext, EntryGrid, GridRow
+from desktop.services.periods import Period, parse_period
 from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
 from desktop.ui.widgets import MUTED, fmt_number, page_title
 
@@ -42,6 +45,45 @@ READ_ONLY_BACKGROUND = QColor("#f5f5f5")
 EDITABLE_BACKGROUND = QColor("#fffff0")
 FIXED_COLUMNS = ["编号", "指标", "计量单位", "目标值"]
 COUNTY = -1  # the unit combo's entry for county-wide figures (no unit)
+
+
+class _TypingDelegate(QStyledItemDelegate):
+    """Tells the page what is being typed into a cell, key by key, before it is saved."""
+
+    typed = Signal(int, int, str)
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:  # noqa: N802
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit):
+            row, col = index.row(), index.column()
+            editor.textEdited.connect(lambda text: self.typed.emit(row, col, text))
+        return editor
+
+
+def _figure(text: str) -> float | None:
+    try:
+        return float(parse_number(text)) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def context_text(ctx: EntryContext, unit_name: str, typed: float | None) -> str:
+    """The line beside the grid: who else reported what, and the total the indicator will show."""
+    others = "、".join(f"{name} {fmt_number(v, 2)}" for name, v in ctx.others[:6])
+    if len(ctx.others) > 6:
+        others += f" 等 {len(ctx.others)} 个单位"
+    parts = [f"{ctx.indicator} · {ctx.period_label}："]
+    parts.append(f"其他单位：{others}；" if others else "其他单位尚未填报；")
+    if ctx.after is not None:
+        pct = ctx.pct(ctx.after)
+        figure = fmt_number(ctx.after, 2)
+        which = f"{unit_name}填 {fmt_number(typed, 2)} 后" if typed is not None else "现在"
+        shown = f"{which}指标合计 {figure}"
+        if ctx.target:
+            shown += f"（目标 {fmt_number(ctx.target, 2)}，完成 {pct:.1f}%）"
+        parts.append(shown + "。")
+    parts.append(ctx.note)
+    return "".join(parts)
 
 
 class EntriesPage(QWidget):
@@ -89,6 +131,14 @@ class EntriesPage(QWidget):
         self.hint.setStyleSheet(f"color: {MUTED};")
         self.hint.setWordWrap(True)
         self.status = QLabel()
+        self.context = QLabel()
+        self.context.setWordWrap(True)
+        self.context.setStyleSheet("padding: 4px 2px;")
+        self.context_warning = QLabel()
+        self.context_warning.setWordWrap(True)
+        self.context_warning.setStyleSheet("color: #c62828;")
+        self.delegate = _TypingDelegate(self.table)
+        self.table.setItemDelegate(self.delegate)
         self.empty = QLabel()
         self.empty.setStyleSheet(f"color: {MUTED}; padding: 24px;")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -99,12 +149,16 @@ class EntriesPage(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
+        layout.addWidget(self.context)
+        layout.addWidget(self.context_warning)
         layout.addWidget(self.status)
         self.import_flow = ImportFlow(services.imports, self, lambda _r: self.refresh())
         self.unit.currentIndexChanged.connect(self._load)
         self.view.currentIndexChanged.connect(self._view_changed)
         self.year.currentIndexChanged.connect(self._load)
         self.table.itemChanged.connect(self._edited)
+        self.table.currentCellChanged.connect(lambda r, c, _r, _c: self.show_context(r, c, None))
+        self.delegate.typed.connect(self.show_context)
         self.generate.clicked.connect(self._templates)
         self.import_button.clicked.connect(self.import_flow.choose_and_check)
         self.batches_button.clicked.connect(self._batches)
@@ -136,6 +190,11 @@ class EntriesPage(QWidget):
         self.unit.addItem("全县（不分单位）", COUNTY)
         for y in range(plan.first_year, plan.last_year + 1):
             self.year.addItem(f"{y}年", y)
+        if keep_unit is None:  # open on the first unit with something to fill in
+            ids = [self.unit.itemData(i) for i in range(self.unit.count())]
+            keep_unit = self.services.entry_grid.first_unit_to_fill(
+                [i for i in ids if i not in (None, COUNTY)]
+            )
         self.unit.setCurrentIndex(max(self.unit.findData(keep_unit), 0))
         this_year = date.today().year
         default_year = keep_year or min(max(this_year, plan.first_year), plan.last_year)
@@ -246,6 +305,29 @@ class EntriesPage(QWidget):
             )
         self._filling = False
 
+    def _cell_at(self, r: int, c: int) -> tuple[GridRow, Period] | None:
+        grid = self.grid
+        col = c - len(FIXED_COLUMNS)
+        if grid is None or not 0 <= r < len(grid.rows) or not 0 <= col < len(grid.periods):
+            return None
+        return grid.rows[r], grid.periods[col]
+
+    def show_context(self, r: int, c: int, text: str | None) -> EntryContext | None:
+        """Beside the grid: the other units' figures and the total, updated as the clerk types."""
+        found = self._cell_at(r, c)
+        if found is None or self.grid is None:
+            self.context.clear()
+            self.context_warning.clear()
+            return None
+        row, period = found
+        typed = _figure(text) if text is not None else None
+        ctx = self.services.entry_grid.context(
+            row.indicator_id, period.code, self.grid.unit_id, typed
+        )
+        self.context.setText(context_text(ctx, self.grid.unit_name, typed))
+        self.context_warning.setText(ctx.confirm)
+        return ctx
+
     def _edited(self, item: QTableWidgetItem) -> None:
         """Save after the editor has closed: reloading the grid inside its commit would free it."""
         if self._filling or self.grid is None:
@@ -276,6 +358,13 @@ class EntriesPage(QWidget):
                     raise ServiceError(f"“{text}”不是数字。") from None
                 if negative:
                     value = -value
+                ctx = self.services.entry_grid.context(
+                    row.indicator_id, period.code, grid.unit_id, value
+                )
+                if ctx.confirm and not self._confirm(ctx):
+                    self._load()
+                    self.status.setText("未保存：数值已还原。")
+                    return
                 self.services.entries.set(
                     row.indicator_id, period.code, value, unit_id=grid.unit_id
                 )
@@ -289,6 +378,20 @@ class EntriesPage(QWidget):
         self._load()
         if message:
             self.status.setText(message)
+
+    def _confirm(self, ctx: EntryContext) -> bool:
+        """A word of confirmation for a figure that carries the indicator far."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "请确认数值",
+            f"{ctx.confirm}\n{ctx.note}\n\n确定保存吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("确定保存")
+        box.button(QMessageBox.StandardButton.No).setText("返回修改")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return QMessageBox.StandardButton(box.exec()) == QMessageBox.StandardButton.Yes
 
     # --- collection workbooks ---------------------------------------------
     def _templates(self) -> None:

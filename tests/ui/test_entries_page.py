@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.services.entries import indicator_by_code
 from desktop.ui.entries_page import FIXED_COLUMNS, LOCKED_BACKGROUND
@@ -39,7 +40,7 @@ def _type_into(qtbot, table, row: int, col: int, text: str) -> None:
 
 
 def test_quarter_grid_typing_saves_and_the_year_shows_the_sum(
-    qtbot, main_window, demo_services, ref
+    qtbot, main_window, demo_services, ref, modals
 ):
     page = _page(main_window)
     page.set_view("quarter", 2025)
@@ -60,7 +61,9 @@ def test_quarter_grid_typing_saves_and_the_year_shows_the_sum(
     assert q1.text() == "" and q1.flags() & Qt.ItemFlag.ItemIsEditable
 
     _type_into(qtbot, table, 0, 4, "1200")
+    modals.reply(QMessageBox.StandardButton.Yes)  # 确定保存: it moves the quarter's total by far
     _type_into(qtbot, table, 0, 5, "1.2万")
+    assert modals.shown[-1].startswith("请确认数值：")
     unit_id = ref(demo_services, "units")[UNIT]
     assert _values(demo_services, "I07", unit_id) == {"2025Q1": 1200, "2025Q2": 12000}
     assert table.item(0, 5).text() == "12,000"
@@ -133,3 +136,39 @@ def test_a_negative_figure_is_refused_as_negative_not_as_not_a_number(
     assert answer.texts == ["填报数值不能为负数（-5）。"]
     assert page.table.item(0, 6).text() == ""
     assert _values(demo_services, "I07", ref(demo_services, "units")[UNIT]) == {}
+
+
+def test_the_grid_shows_the_other_units_and_the_total_as_the_clerk_types(
+    qtbot, main_window, demo_services, ref, modals
+):
+    """A level's figure is added to the others' latest: 28 beside 19 and 8 was 183 %, unseen."""
+    page = _page(main_window)
+    page.set_view("quarter", 2025)
+    row = [page.table.item(r, 1).text() for r in range(page.table.rowCount())].index(
+        "科普教育基地数"
+    )
+    ctx = page.show_context(row, len(FIXED_COLUMNS) + 2, None)  # 2025 Q3, nothing typed yet
+    assert ctx is not None and ctx.measure == "level"
+    others = sum(v for _, v in ctx.others)
+    assert ctx.before == others and others > 0  # this unit has no figure of its own yet
+    assert (
+        "其他单位：" in page.context.text()
+        and "存量指标：每个单位取截至本期末最新的一个数值" in page.context.text()
+    )
+    typed = page.show_context(row, len(FIXED_COLUMNS) + 2, "28")
+    assert typed.after == others + 28
+    assert f"{UNIT}填 28 后指标合计 {others + 28:,.0f}" in page.context.text()
+    if typed.confirm:
+        assert page.context_warning.text() == typed.confirm
+    # Saving a figure that would double the indicator asks first; 返回修改 keeps nothing.
+    huge = others * 3
+    modals.reply(QMessageBox.StandardButton.No)
+    _type_into(qtbot, page.table, row, len(FIXED_COLUMNS) + 2, f"{huge:.0f}")
+    assert "合计从" in modals.shown[-1] or "达到目标的" in modals.shown[-1]
+    assert _values(demo_services, "I08", ref(demo_services, "units")[UNIT]) == {}
+    assert page.status.text() == "未保存：数值已还原。"
+
+
+def test_the_page_opens_on_a_unit_with_something_to_fill(main_window, demo_services):
+    page = main_window.show_page("数据填报")
+    assert page.grid is not None and page.grid.rows, page.grid.unit_name
