@@ -193,6 +193,7 @@ def test_printing_a_long_summary_holds_about_a_page_in_memory(
     assert done.returncode == 0, done.stderr
     printed, peak_mb = (int(x) for x in done.stdout.split())
     assert printed == pages == len(PdfReader(tmp_path / "printed.pdf").pages)
+    print(f"printed {printed} pages, peak memory {peak_mb} MB")
     assert peak_mb < 500, f"peak memory {peak_mb} MB"
 
 
