@@ -157,8 +157,10 @@ def test_print_summary_to_a_pdf_printer_in_the_background(
     assert f"共 {source_pages} 页" in dialog.page_label.text()
 
 
+# The child's own peak: VmHWM belongs to its address space (ru_maxrss would carry the
+# parent's size over from fork, on Linux).
 PRINT_LONG_SUMMARY = """
-import resource, sys
+import sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
@@ -170,7 +172,8 @@ printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
 printer.setOutputFileName(out)
 seen = []
 pages = print_pdf(pdf, printer, lambda done, total: seen.append(done) or True)
-print(pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(pages, int(peak.split()[1]) // 1024)
 """
 
 
