@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from desktop.ui.app import chinese_system_locale  # noqa: E402
+
+chinese_system_locale()  # before pytest-qt makes the application, as the program does
 
 from desktop.services import Services  # noqa: E402
 from tests.cli_run import run  # noqa: E402

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,8 +16,22 @@ from desktop.ui.theme import apply_theme
 from desktop.ui.window_lock import WindowLock
 
 
+def chinese_system_locale() -> None:
+    """On a Linux machine left at the C locale, let Qt's own widgets (the file dialog's
+    dates, the calendar) use Chinese conventions, as a Chinese Windows or UOS does.
+
+    Must run before the QApplication exists; a locale the user chose is left alone.
+    """
+    if sys.platform == "win32" or os.environ.get("LC_ALL"):
+        return
+    if os.environ.get("LANG", "C").split(".")[0] in ("C", "POSIX", ""):
+        os.environ["LANG"] = "zh_CN.UTF-8"
+
+
 def application() -> QApplication:
     """The one QApplication, set up as the program runs it."""
+    if QApplication.instance() is None:
+        chinese_system_locale()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("科普台账")
     app.setOrganizationName("KepuLedger")

@@ -6,6 +6,8 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from desktop.paths import resource_dir
+
 # Status colours: red for lagging, amber for behind, green for on track.
 STATUS_COLOURS = {
     "done": QColor("#2e7d32"),
@@ -35,7 +37,6 @@ _PREFERRED_FAMILIES = [
 
 _translators: list[QTranslator] = []  # kept alive for as long as the program runs
 
-
 def install_chinese(app: QApplication) -> None:
     """Qt's own words in Chinese: message-box buttons (确定, 是, 否, 取消), calendars, menus.
 
@@ -49,6 +50,14 @@ def install_chinese(app: QApplication) -> None:
     if translator.load("qtbase_zh_CN", folder):
         app.installTranslator(translator)
         _translators.append(translator)
+    # Words of Qt's own file dialog that its Chinese catalogue lacks (labels with
+    # keyboard mnemonics) or gets wrong (文件“大小”, not “体积”), found by looking
+    # at the dialog: resources/translations/kepu_qt_zh_CN.ts, compiled to .qm.
+    # Installed last, so asked first.
+    supplement = QTranslator(app)
+    if supplement.load("kepu_qt_zh_CN", str(resource_dir() / "translations")):
+        app.installTranslator(supplement)
+        _translators.append(supplement)
 
 
 def apply_theme(app: QApplication) -> None:
