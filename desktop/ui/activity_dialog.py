@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -44,6 +43,7 @@ from desktop.services import Services
 from desktop.services.activities import ActivityInput, ActivityRow
 from desktop.services.evidence import ALLOWED_SUFFIXES
 from desktop.services.periods import parse_period
+from desktop.ui.date_edit import DateEdit
 from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.widgets import CheckList, fit_to_screen
 
@@ -155,12 +155,10 @@ class ActivityDialog(GuardedDialog):
         # Basic facts.
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("例如：景芝镇高素质农民培训班")
-        self.start_edit = QDateEdit()
+        self.start_edit = DateEdit()
         self.end_check = QCheckBox("至")
-        self.end_edit = QDateEdit()
+        self.end_edit = DateEdit()
         for edit in (self.start_edit, self.end_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
             edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
         self.end_edit.setEnabled(False)
         self.end_check.toggled.connect(self.end_edit.setEnabled)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -45,6 +44,7 @@ from desktop.services.progress import (
     IndicatorProgress,
     ProgressReport,
 )
+from desktop.ui.date_edit import DateEdit
 from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.widgets import (
     COMPLETION_ROLE,
@@ -281,9 +281,7 @@ class IndicatorsPage(QWidget):
     def _build(self) -> None:
         self.period = PeriodPicker(allow_all=False)
         self.period.changed.connect(self._period_changed)
-        self.as_of = QDateEdit()
-        self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of = DateEdit()
         self.as_of.dateChanged.connect(lambda _d: self.refresh())
         self.section = QComboBox()
         self.section.setSizeAdjustPolicy(

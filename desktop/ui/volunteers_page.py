@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,6 +36,7 @@ from desktop.models import Place, Unit
 from desktop.services import Services
 from desktop.services.volunteers import TeamInput, TeamRow, VolunteerService
 from desktop.ui.collection_dialogs import confirm
+from desktop.ui.date_edit import DateEdit
 from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.widgets import MUTED, fmt_number, page_title, section_label
 
@@ -59,11 +59,8 @@ def _item(text: object, right: bool = False) -> QTableWidgetItem:
     return item
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(_qdate(day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
+def _date_edit(day: date) -> DateEdit:
+    return DateEdit(day)
 
 
 class TeamDialog(GuardedDialog):
