@@ -18,14 +18,15 @@ from desktop.ui.window_lock import WindowLock
 
 def chinese_system_locale() -> None:
     """On a Linux machine left at the C locale, let Qt's own widgets (the file dialog's
-    dates, the calendar) use Chinese conventions, as a Chinese Windows or UOS does.
+    dates) use Chinese conventions, as a Chinese Windows or UOS does.
 
+    Only the time category: the whole locale would also rename the fonts (文泉驿正黑).
     Must run before the QApplication exists; a locale the user chose is left alone.
     """
-    if sys.platform == "win32" or os.environ.get("LC_ALL"):
+    if sys.platform == "win32" or os.environ.get("LC_ALL") or os.environ.get("LC_TIME"):
         return
     if os.environ.get("LANG", "C").split(".")[0] in ("C", "POSIX", ""):
-        os.environ["LANG"] = "zh_CN.UTF-8"
+        os.environ["LC_TIME"] = "zh_CN.UTF-8"
 
 
 def application() -> QApplication:

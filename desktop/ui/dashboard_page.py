@@ -184,6 +184,7 @@ def month_chart(counts: list[int]) -> QChart:
     axis_x.append([f"{m}月" for m in range(1, 13)])
     axis_x.setLabelsFont(ui_font(-1))
     axis_x.setGridLineVisible(False)
+    axis_x.setTruncateLabels(False)  # 10月 was cut to "10…" on a 1366-wide screen
     axis_y = QValueAxis()
     top = max(counts, default=0)
     axis_y.setRange(0, max(5, top * 1.15))

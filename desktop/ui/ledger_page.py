@@ -216,7 +216,12 @@ class LedgerPage(QWidget):
         layout.setSpacing(8)
         layout.addLayout(header)
         layout.addWidget(bar)
+        self.no_match = QLabel()
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setStyleSheet("color: #607d8b; padding: 16px; font-size: 14px;")
+        self.no_match.hide()
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.no_match)
         layout.addWidget(self.notice)
         layout.addWidget(self.totals_label)
 
@@ -314,6 +319,7 @@ class LedgerPage(QWidget):
 
     def _show_totals(self, totals: Totals) -> None:
         self.totals = totals
+        self._rows_shown()
         self.totals_label.setText(totals_text(totals.activities, totals))
         self._part_done("totals")
 
@@ -358,7 +364,21 @@ class LedgerPage(QWidget):
         return None if activity_id is None else self._open_dialog(activity_id)
 
     def _saved(self, activity_id: int) -> None:
+        """A sign that it was saved, and the row selected once the table has it."""
         self._reload(select=activity_id)
+        title = self.services.activities.get(activity_id).title
+        self.notice.show_message(f"已保存：{title}")
+
+    def _rows_shown(self) -> None:
+        """A filter with no match says so instead of showing a blank table."""
+        empty = self.totals is not None and self.totals.activities == 0
+        filtered = self.current_filter() != ActivityFilter()
+        self.no_match.setVisible(empty)
+        self.no_match.setText(
+            "没有符合筛选条件的活动。可点“清除筛选”查看全部。"
+            if filtered
+            else "台账中还没有活动，点“新增活动”录入第一条。"
+        )
 
     def select_activity(self, activity_id: int) -> bool:
         row = self.model.row_of(activity_id)

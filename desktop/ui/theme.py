@@ -32,6 +32,12 @@ _PREFERRED_FAMILIES = [
     "Noto Sans CJK SC",
     "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
+    # The same families as a desktop set to Chinese lists them.
+    "微软雅黑",
+    "黑体",
+    "思源黑体",
+    "文泉驿正黑",
+    "文泉驿微米黑",
 ]
 
 

@@ -196,6 +196,22 @@ def test_add_through_dialog_then_it_is_in_the_table(qtbot, demo_services, settle
     saved = demo_services.activities.get(new_id)
     assert saved.female == 45 and saved.rural is None and saved.sessions == 2
     assert saved.funding_fen == 180000 and [g.name for g in saved.groups] == ["农民"]
+    assert page.notice.label.text() == "已保存：景芝镇姜蒜高效栽培技术培训"  # a sign, and selected
+
+
+def test_a_filter_with_no_match_says_so(qtbot, small_ledger, settled):
+    page = small_ledger
+    assert page.no_match.isHidden()
+    page.search.setText("没有这样的活动名称")
+    page.apply_filters()
+    settled(page)
+    assert page.totals.activities == 0
+    assert not page.no_match.isHidden()
+    assert page.no_match.text().startswith("没有符合筛选条件的活动")
+    page.search.setText("")
+    page.apply_filters()
+    settled(page)
+    assert page.no_match.isHidden()
 
 
 def test_delete_asks_then_undo_restores(qtbot, demo_services, settled, answer):
