@@ -15,6 +15,7 @@ from desktop.db import (
     restore_database,
 )
 from desktop.errors import ServiceError
+from desktop.exporting.files import write_problem
 from desktop.models import AuditRecord
 from desktop.services import audit
 
@@ -162,9 +163,15 @@ class BackupService:
             files.append(BackupFile(p, datetime.fromtimestamp(stat.st_mtime), stat.st_size, label))
         return sorted(files, key=lambda b: b.created, reverse=True)
 
-    def backup_now(self) -> Path:
+    def backup_now(self, dest_dir: Path | None = None) -> Path:
+        """A manual backup, beside the database or into `dest_dir` (a USB drive, a share)."""
         self.folder()
-        return self.db.backup(label="manual")
+        if dest_dir is not None and not dest_dir.is_dir():
+            raise ServiceError(f"备份位置“{dest_dir}”不存在或不是文件夹。")
+        try:
+            return self.db.backup(dest_dir, label="manual")
+        except OSError as exc:
+            raise ServiceError(write_problem(dest_dir or self.folder(), exc)) from None
 
     def restore(self, backup: Path) -> Path:
         """Replace the data with a backup's; the current data is first saved as a backup.

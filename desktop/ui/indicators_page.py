@@ -344,11 +344,13 @@ class IndicatorsPage(QWidget):
         self.table.setSortingEnabled(True)
         head = self.table.horizontalHeader()
         head.setHighlightSections(False)
-        widths = [128, 150, 168, 62, 72, 70, 72, 128, 72, 64, 0]
+        widths = [0, 0, 0, 62, 72, 70, 72, 128, 72, 64, 120]
         for col, width in enumerate(widths):
             if width:
                 self.table.setColumnWidth(col, width)
-        head.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        # The names share what room there is; the figures keep their width.
+        for col in (0, 1, 2):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         head.sortIndicatorChanged.connect(self._header_sorted)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_detail())
 

@@ -86,7 +86,8 @@ class ReportsPage(QWidget):
         self.history.verticalHeader().setVisible(False)
         header = self.history.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # 文件: the name, full path in its tip
+        header.setMinimumSectionSize(60)
         self.settings_edits: dict[str, QLineEdit] = {k: QLineEdit() for k in SETTING_KEYS}
         self.settings_edits["summary_title"].setPlaceholderText(
             "留空则为“××全民科学素质行动××年度工作总结”"
@@ -132,14 +133,16 @@ class ReportsPage(QWidget):
         left = QVBoxLayout()
         left.addWidget(returns)
         left.addWidget(summary)
+        left.addWidget(self.status)  # the room beside the taller settings box, not a gap
         left.addStretch(1)
         top.addLayout(left, 1)
         top.addWidget(settings, 1)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 10)  # as every other page
+        layout.setSpacing(8)
         layout.addWidget(page_title("报表"))
         layout.addLayout(top)
-        layout.addWidget(self.status)
         layout.addWidget(section_label("报送记录"))
         layout.addWidget(self.history, 1)
         history_buttons = QHBoxLayout()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -288,6 +289,8 @@ class BackupsTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.backup_button = QPushButton("立即备份")
+        self.backup_elsewhere_button = QPushButton("备份到其他位置…")
+        self.backup_elsewhere_button.setToolTip("例如备份到 U 盘或共享文件夹")
         self.restore_button = QPushButton("用所选备份恢复…")
         self.folder_button = QPushButton("打开备份文件夹")
         note = QLabel(
@@ -296,14 +299,20 @@ class BackupsTab(QWidget):
         )
         note.setWordWrap(True)
         buttons = QHBoxLayout()
-        for b in (self.backup_button, self.restore_button, self.folder_button):
+        for b in (
+            self.backup_button,
+            self.backup_elsewhere_button,
+            self.restore_button,
+            self.folder_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        self.backup_button.clicked.connect(self.backup_now)
+        self.backup_button.clicked.connect(lambda: self.backup_now())
+        self.backup_elsewhere_button.clicked.connect(self.backup_elsewhere)
         self.restore_button.clicked.connect(self.ask_restore)
         self.folder_button.clicked.connect(
             lambda: QDesktopServices.openUrl(
@@ -331,9 +340,14 @@ class BackupsTab(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, str(b.path))
                 self.table.setItem(r, c, item)
 
-    def backup_now(self) -> None:
+    def backup_elsewhere(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择备份位置（如 U 盘）")
+        if folder:
+            self.backup_now(Path(folder))
+
+    def backup_now(self, dest_dir: Path | None = None) -> None:
         try:
-            path = self.services.backups.backup_now()
+            path = self.services.backups.backup_now(dest_dir)
         except (ServiceError, OSError) as exc:
             QMessageBox.warning(self, "备份", f"备份失败：{exc}")
             return

@@ -74,3 +74,27 @@ def test_backup_then_restore_brings_back_the_old_data(qtbot, plan_services: Serv
     assert svc.entries.entries(c1) == []
     kinds = {b.label for b in svc.backups.backups()}
     assert kinds == {"manual", "pre-restore"}
+
+
+def test_backup_to_another_folder_such_as_a_usb_drive(
+    qtbot, plan_services: Services, tmp_path, modals
+):
+    """Backups always went beside the database, with no way to choose a USB drive."""
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    page = SafetyPage(plan_services)
+    qtbot.addWidget(page)
+    page.tabs.setCurrentWidget(page.backups)
+    modals.reply(str(usb))  # the folder chosen in 选择备份位置
+    modals.reply(None)  # 已备份到 …
+    page.backups.backup_elsewhere_button.click()
+    copies = list(usb.glob("*.sqlite3"))
+    assert len(copies) == 1 and "manual" in copies[0].name
+    assert str(copies[0]) in modals.shown[-1]
+    import sqlite3
+
+    con = sqlite3.connect(copies[0])
+    try:
+        assert con.execute("SELECT count(*) FROM indicator").fetchone()[0] == 7
+    finally:
+        con.close()
