@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from desktop.services import Services
 from desktop.services.entry_grid import EntryContext, EntryGrid, GridRow
 from desktop.services.periods import Period, parse_period
 from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
+from desktop.ui.events import later
 from desktop.ui.widgets import MUTED, fmt_number, page_title
 
 LOCKED_BACKGROUND = QColor("#e0e0e0")
@@ -336,7 +337,7 @@ class EntriesPage(QWidget):
         if col < 0:
             return
         grid, row, text = self.grid, item.row(), item.text().strip()
-        QTimer.singleShot(0, lambda: self._save(grid, row, col, text))
+        later(self, lambda: self._save(grid, row, col, text))
 
     def _save(self, grid: EntryGrid, r: int, col: int, text: str) -> None:
         row = grid.rows[r]

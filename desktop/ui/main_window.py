@@ -80,8 +80,12 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.services.db.changed_elsewhere()  # the starting point
         self._watch = QTimer(self)
-        self._watch.timeout.connect(self.check_outside_changes)
+        self._watch.timeout.connect(self._look_outside)
         self._watch.start(WATCH_MS)
+
+    def _look_outside(self) -> None:
+        # A slot of a void signal must return nothing: PySide mishandles a returned bool.
+        self.check_outside_changes()
 
     def check_outside_changes(self) -> bool:
         """Refresh what is on screen when another program has written to the database."""

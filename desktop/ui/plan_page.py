@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from desktop.exporting.plan_workbook import (
 from desktop.models import Indicator
 from desktop.services import Services
 from desktop.services.plan_editing import DependentsError
+from desktop.ui.events import later
 from desktop.ui.plan_dialogs import (
     IndicatorDialog,
     PlanInfoDialog,
@@ -243,7 +244,7 @@ class PlanPage(QWidget):
         super().showEvent(event)
         if not self._split_done:
             self._split_done = True
-            QTimer.singleShot(0, self._split_evenly)
+            later(self, self._split_evenly)
 
     def _split_evenly(self) -> None:
         half = max(self.splitter.width() // 2, 300)

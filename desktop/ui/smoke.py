@@ -31,13 +31,12 @@ def _platform_for_this_machine() -> None:
 
 
 def _settle(widget: object, deadline: float) -> None:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
-
+    from desktop.ui.events import pump
     from desktop.ui.widgets import Loader
 
     loaders = widget.findChildren(Loader)  # type: ignore[attr-defined]
     while time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        pump(50)
         if not any(loader.busy for loader in loaders):
             return
     raise TimeoutError("页面的后台查询在限定时间内没有完成。")
@@ -66,15 +65,16 @@ def _check_window(db_target: str, started: float, say: Callable[[str], None]) ->
 
     from desktop.ui import workers
     from desktop.ui.app import application, open_for_window
+    from desktop.ui.events import pump
     from desktop.ui.main_window import PAGES, MainWindow
 
-    app = application()
+    application()
     opened = time.monotonic()
     services, lock = open_for_window(db_target)
     try:
         window = MainWindow(services)
         window.show()
-        app.processEvents()
+        pump(50)
         shown = time.monotonic()
         say(
             f"窗口显示用时 {shown - opened:.2f} 秒"

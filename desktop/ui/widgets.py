@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.periods import Period, parse_period
+from desktop.ui.events import later
 from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.workers import Task
 
@@ -392,7 +393,7 @@ class CheckList(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Bring the first ticked item into view once the list has its real size."""
         super().showEvent(event)
-        QTimer.singleShot(0, self._scroll_to_checked)
+        later(self, self._scroll_to_checked)
 
     def set_enabled_items(self, enabled: bool) -> None:
         self.tree.setEnabled(enabled)

@@ -18,8 +18,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop.ui.events import pump
 
 Report = Callable[[int, int], bool]
 Job = Callable[[Report], Any]
@@ -147,7 +149,7 @@ def stop_all(timeout_s: float = 120.0) -> bool:
     while _running and time.monotonic() < deadline:
         for task in list(_running):
             task.wait(20)
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        pump(20)
     return not _running
 
 
@@ -193,7 +195,7 @@ class BusyWaiter:
         self._dialog.setLabelText(
             f"{WAITING}（已等待 {seconds:.0f} 秒）\n另一个程序（例如命令行导入）正在写入数据库。"
         )
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        pump(50)
         return not (self._cancelled or self._dialog.wasCanceled())
 
     def done(self) -> None:
