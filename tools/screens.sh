@@ -14,12 +14,14 @@ if ((${#need[@]})); then
 fi
 OUT="${1:-$ROOT/screens}"
 shift || true
-run() {  # display size scale
-  Xvfb ":$1" -screen 0 "$2x24" -nolisten tcp >/dev/null 2>&1 &
+run() {  # display size scale [DB]
+  local display=$1 size=$2 scale=$3
+  shift 3
+  Xvfb ":$display" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
   local xvfb=$!
   sleep 1
-  DISPLAY=":$1" QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR="$3" \
-    "$ROOT/.venv/bin/python" "$ROOT/tools/screens.py" "$OUT/$2@$3" "$@" || true
+  DISPLAY=":$display" QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR="$scale" \
+    "$ROOT/.venv/bin/python" "$ROOT/tools/screens.py" "$OUT/$size@$scale" "$@" || true
   kill "$xvfb"
 }
 cd "$ROOT"
