@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 
 from desktop.services import Services
@@ -162,3 +163,19 @@ def test_nothing_pasted_is_explained(dialog: PlanParseDialog, warnings: list[str
     dialog.save()
     assert warnings == ["请先粘贴或打开方案原文。", "还没有识别出方案：请先粘贴原文并点“识别”。"]
     assert dialog.isVisible()
+
+
+def test_esc_after_a_plan_was_pasted_and_recognised_asks_first(
+    qtbot, dialog: PlanParseDialog, services: Services, modals
+):
+    """从文本识别 threw a pasted, recognised plan away on Esc."""
+    dialog.widget.text.setPlainText(SHORT_PLAN)
+    dialog.widget.parse_button.click()
+    assert dialog.widget.editor.tree.topLevelItemCount() >= 1
+    modals.reply(QMessageBox.StandardButton.Cancel)  # 继续编辑
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.widget.text.toPlainText() == SHORT_PLAN
+    modals.reply(QMessageBox.StandardButton.Discard)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and services.plans.plans() == []
+    assert [s.split("：")[0] for s in modals.shown] == ["放弃修改？", "放弃修改？"]
