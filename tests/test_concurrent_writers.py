@@ -58,13 +58,7 @@ def test_two_imports_and_an_export_started_together_all_succeed(county: Path, tm
 
 def test_a_writer_that_gives_up_says_so_and_writes_nothing(county: Path, tmp_path: Path):
     """Another program holds the write lock; the user stops waiting: nothing half-done."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(county)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    holder = hold_write_lock(county)
     try:
         db = Database.open(county)  # opening needs no write lock: it does not wait
         asked: list[float] = []
@@ -89,6 +83,18 @@ def test_a_writer_that_gives_up_says_so_and_writes_nothing(county: Path, tmp_pat
         svc.close()
     finally:
         holder.communicate("\n", timeout=30)
+
+
+def hold_write_lock(db: Path) -> subprocess.Popen[str]:
+    """Another program that holds the database's write lock until it reads a line."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
+    return proc
 
 
 HOLD_LOCK = """

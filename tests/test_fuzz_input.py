@@ -58,12 +58,16 @@ NASTY = [
 texts = st.one_of(
     st.text(max_size=40),
     st.lists(st.sampled_from(NASTY), max_size=12).map("".join),
-    st.lists(st.sampled_from(NASTY + list("科普讲座培训 ")), min_size=100, max_size=600).map("".join),
+    st.lists(st.sampled_from(NASTY + list("科普讲座培训 ")), min_size=100, max_size=600).map(
+        "".join
+    ),
 )
 numbers = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(["九亿亿亿亿", "1.2万", "1,200", "１２", "二十", "1e999", "-0", "9" * 40, "", " "]),
+    st.sampled_from(
+        ["九亿亿亿亿", "1.2万", "1,200", "１２", "二十", "1e999", "-0", "9" * 40, "", " "]
+    ),
 )
 
 
@@ -100,7 +104,9 @@ def _as_count(value: Any) -> Any:
     return value if isinstance(value, int | float) else 0
 
 
-@given(title=texts, summary=texts, media=texts, participants=numbers, funding=numbers, hours=numbers)
+@given(
+    title=texts, summary=texts, media=texts, participants=numbers, funding=numbers, hours=numbers
+)
 def test_activity_add_refuses_or_every_output_writes(
     tmp_path_factory, title, summary, media, participants, funding, hours
 ):
@@ -160,18 +166,7 @@ def test_collection_workbook_cells_refused_or_every_output_writes(
         volunteer_hours=_cell(hours),
     )
     book = fill(base / "template.xlsx", base / "run" / "filled.xlsx", [row], {"C1": _cell(value)})
-    before = fingerprint(db)
-    capsys.readouterr()
-    code = main(["--db", str(db), "collection", "import", str(book)])
-    if code != 0:
-        assert _chinese(capsys.readouterr().err)
-        assert fingerprint(db) == before
-        return
-    svc = Services.open(db)
-    try:
-        _outputs(svc, base / "run")
-    finally:
-        svc.close()
+    _refused_or_outputs(capsys, db, ["collection", "import", str(book)], base / "run")
 
 
 @given(section=texts, unit=texts, indicator=texts, target=numbers, task_text=texts)
@@ -192,17 +187,21 @@ def test_plan_file_fields_refused_or_every_output_writes(
     except yaml.YAMLError:
         return  # not something any file could hold
     source.write_text(text, encoding="utf-8", errors="surrogatepass")
+    _refused_or_outputs(capsys, db, ["plan", "import", str(source), "--activate"], base / "run")
+
+
+def _refused_or_outputs(capsys, db: Path, argv: list[str], folder: Path) -> None:
+    """The invariant, for a command: refused in Chinese with nothing written, or every output writes."""
     before = fingerprint(db)
     capsys.readouterr()
-    code = main(["--db", str(db), "plan", "import", str(source), "--activate"])
-    if code != 0:
+    if main(["--db", str(db), *argv]) != 0:
         err = capsys.readouterr().err
         assert _chinese(err) and "Traceback" not in err
         assert fingerprint(db) == before
         return
     svc = Services.open(db)
     try:
-        _outputs(svc, base / "run")
+        _outputs(svc, folder)
     finally:
         svc.close()
 

@@ -85,7 +85,13 @@ def test_a_plan_file_with_control_characters_imports_clean_and_exports(
     plan["units"] = [{"name": "县\a科协", "aliases": ["县科学技术协会\u200b"]}]
     plan["sections"][0]["title"] = "青少年\x0b科学素质提升行动"
     plan["sections"][1]["units"] = [{"name": "县 科协", "role": "lead"}]  # typed with a space
-    plan["indicators"][5]["targets_by_year"] = {2021: 100, 2022: 200, 2023: 300, 2024: 400, 2025: 500}
+    plan["indicators"][5]["targets_by_year"] = {
+        2021: 100,
+        2022: 200,
+        2023: 300,
+        2024: 400,
+        2025: 500,
+    }
     source = tmp_path / "plan.yaml"
     source.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
     db = _empty_database(data_dir / "county.sqlite3")
@@ -166,7 +172,9 @@ def test_numbers_past_any_sensible_size_are_refused_with_row_column_value_and_bo
 def test_infinity_and_a_400_digit_value_in_the_sheet_xml_are_numbers_too_large(
     capsys, county: Services, template: Path, tmp_path: Path
 ):
-    filled = fill(template, tmp_path / "raw.xlsx", [dict(GOOD[2], participants=111111)], {"C1": 222222})
+    filled = fill(
+        template, tmp_path / "raw.xlsx", [dict(GOOD[2], participants=111111)], {"C1": 222222}
+    )
     patched = tmp_path / "patched.xlsx"
     with zipfile.ZipFile(filled) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
@@ -208,7 +216,9 @@ def test_invisible_names_are_refused_naming_the_field(capsys, county: Services):
 def test_an_invisible_title_in_a_workbook_is_refused_at_its_row(
     capsys, county: Services, template: Path, tmp_path: Path
 ):
-    filled = fill(template, tmp_path / "invisible.xlsx", [dict(GOOD[2], title="\u3000\u200b\u200d")])
+    filled = fill(
+        template, tmp_path / "invisible.xlsx", [dict(GOOD[2], title="\u3000\u200b\u200d")]
+    )
     db = county.db.path
     county.close()
     before = fingerprint(db)

@@ -108,24 +108,21 @@ def _check_plan_dict(data: dict[str, Any]) -> None:
     for key in ("region", "name", "first_year", "last_year"):
         if not meta.get(key):
             raise ValidationError(f"方案缺少“{key}”。", key)
-    for sec in data.get("sections") or []:
-        required(
-            sec.get("title"),
-            sec.get("title") or "",
-            f"行动/工程 {sec.get('code', '')} 的标题",
-            "title",
-        )
-        for task in sec.get("tasks") or []:
-            required(
-                task.get("title"),
-                task.get("title") or "",
-                f"任务 {task.get('code') or ''} 的标题",
-                "title",
-            )
-    for ind in data.get("indicators") or []:
-        required(
-            ind.get("name"), ind.get("name") or "", f"指标 {ind.get('code', '')} 的名称", "name"
-        )
+    names = [
+        (f"行动/工程 {s.get('code', '')} 的标题", s.get("title"), "title")
+        for s in data.get("sections") or []
+    ]
+    names += [
+        (f"任务 {t.get('code') or ''} 的标题", t.get("title"), "title")
+        for s in data.get("sections") or []
+        for t in s.get("tasks") or []
+    ]
+    names += [
+        (f"指标 {i.get('code', '')} 的名称", i.get("name"), "name")
+        for i in data.get("indicators") or []
+    ]
+    for label, value, field in names:
+        required(value, value or "", label, field)
     if int(meta["last_year"]) < int(meta["first_year"]):
         raise ValidationError("方案的结束年份早于起始年份。", "last_year")
     for ind in data.get("indicators") or []:

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop.errors import DatabaseBusy
 from desktop.ui.workers import WAITING
-from tests.test_concurrent_writers import HOLD_LOCK
-
-
-def _holder(db) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
-    return proc
+from tests.test_concurrent_writers import hold_write_lock
 
 
 def _when_waiting(act) -> list[str]:
@@ -45,7 +31,7 @@ def _when_waiting(act) -> list[str]:
 
 
 def test_cancelling_the_wait_writes_nothing(main_window, demo_services):
-    holder = _holder(demo_services.db.path)
+    holder = hold_write_lock(demo_services.db.path)
     try:
         before = demo_services.settings.get("office_name")
         seen = _when_waiting(lambda dialog: dialog.cancel())
@@ -61,7 +47,7 @@ def test_cancelling_the_wait_writes_nothing(main_window, demo_services):
 
 
 def test_the_save_goes_through_once_the_other_program_is_done(main_window, demo_services):
-    holder = _holder(demo_services.db.path)
+    holder = hold_write_lock(demo_services.db.path)
 
     def other_program_finishes(_dialog: QProgressDialog) -> None:
         assert holder.stdin is not None
