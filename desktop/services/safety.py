@@ -15,7 +15,6 @@ from desktop.db import (
     restore_database,
 )
 from desktop.errors import ServiceError
-from desktop.exporting.files import write_problem
 from desktop.models import AuditRecord
 from desktop.services import audit
 
@@ -171,7 +170,10 @@ class BackupService:
         try:
             return self.db.backup(dest_dir, label="manual")
         except OSError as exc:
-            raise ServiceError(write_problem(dest_dir or self.folder(), exc)) from None
+            where = dest_dir or self.folder()
+            raise ServiceError(
+                f"无法备份到“{where}”：{exc.strerror or exc}（U 盘是否已拔出或写保护？）"
+            ) from None
 
     def restore(self, backup: Path) -> Path:
         """Replace the data with a backup's; the current data is first saved as a backup.
