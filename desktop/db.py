@@ -71,6 +71,7 @@ WRITE_WAIT_S = 30 * 60
 BUSY_SLICE_MS = 250
 WRITE_OPTION = "kepu_write"
 
+
 class Waiter(Protocol):
     """Who is told while a writer waits: the window shows it, with a cancel button."""
 

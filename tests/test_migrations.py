@@ -171,10 +171,15 @@ def test_0003_cleans_text_an_earlier_version_stored_so_exports_work(tmp_path: Pa
             "SELECT title, media, summary FROM activity WHERE title LIKE '讲座%'"
         ).fetchone()
         assert (title, media, summary) == ("讲座A", "县 融媒", "第一段\n第二段")
-        assert con.execute("SELECT title FROM section WHERE code = 'A1'").fetchone()[0] == "青少年 科学素质提升行动"
+        assert (
+            con.execute("SELECT title FROM section WHERE code = 'A1'").fetchone()[0]
+            == "青少年 科学素质提升行动"
+        )
         names = {r[0] for r in con.execute("SELECT name FROM unit")}
         assert "县气象局" in names and "县 气象局\x07" not in names
-        assert "县 人社局\u200b" in names  # would collide with the plan's 县人社局: left, not merged
+        assert (
+            "县 人社局\u200b" in names
+        )  # would collide with the plan's 县人社局: left, not merged
         con.close()
         out = export_return(svc, parse_period("2024"), tmp_path / "2024.xlsx")
         assert out.is_file()

@@ -161,9 +161,7 @@ class ReferenceService:
         name = required(name, normalise_name(name), "地点名称", "name")
         with self.db.transaction() as s:
             count = s.query(Place).count()
-            place = Place(
-                name=name, kind=kind, parent_id=parent_id, sort_order=count
-            )
+            place = Place(name=name, kind=kind, parent_id=parent_id, sort_order=count)
             s.add(place)
             s.flush()
             audit.record(s, "create", "place", place.id, f"新增地点 {place.name}")

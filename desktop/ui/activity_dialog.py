@@ -99,7 +99,9 @@ class ActivityDialog(GuardedDialog):
         """Every plain field re-checks the form when it changes, after a refused save."""
         for widget in self._inputs.values():
             if isinstance(widget, QComboBox):
-                signal = widget.editTextChanged if widget.isEditable() else widget.currentIndexChanged
+                signal = (
+                    widget.editTextChanged if widget.isEditable() else widget.currentIndexChanged
+                )
             else:
                 signal = next(
                     (
@@ -381,7 +383,9 @@ class ActivityDialog(GuardedDialog):
     def _update_mode(self) -> None:
         editing = self.activity_id is not None
         locked = editing and getattr(self, "_locked", False)
-        self.setWindowTitle("查看活动（已锁定）" if locked else "修改活动" if editing else "新增活动")
+        self.setWindowTitle(
+            "查看活动（已锁定）" if locked else "修改活动" if editing else "新增活动"
+        )
         self.save_new_button.setVisible(not editing)
         if locked:
             self.lock_banner.setText(

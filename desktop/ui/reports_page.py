@@ -86,7 +86,9 @@ class ReportsPage(QWidget):
         self.history.verticalHeader().setVisible(False)
         header = self.history.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # 文件: the name, full path in its tip
+        header.setSectionResizeMode(
+            4, QHeaderView.ResizeMode.Stretch
+        )  # 文件: the name, full path in its tip
         header.setMinimumSectionSize(60)
         self.settings_edits: dict[str, QLineEdit] = {k: QLineEdit() for k in SETTING_KEYS}
         self.settings_edits["summary_title"].setPlaceholderText(

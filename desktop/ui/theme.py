@@ -43,6 +43,7 @@ _PREFERRED_FAMILIES = [
 
 _translators: list[QTranslator] = []  # kept alive for as long as the program runs
 
+
 def install_chinese(app: QApplication) -> None:
     """Qt's own words in Chinese: message-box buttons (确定, 是, 否, 取消), calendars, menus.
 
