@@ -27,7 +27,8 @@ from desktop.ui.widgets import fit_to_screen
 WATCH_MS = 2000
 
 # (navigation label, module under desktop.ui, page class). A page takes the
-# Services and has refresh(), called whenever it is shown.
+# Services and has refresh(), called whenever it is shown; it is built the
+# first time it is shown.
 PAGES: list[tuple[str, str, str]] = [
     ("总览", "dashboard_page", "DashboardPage"),
     ("活动台账", "ledger_page", "LedgerPage"),
@@ -58,14 +59,13 @@ class MainWindow(QMainWindow):
             "QListWidget#navigation::item:selected { background: #1565c0; color: white; }"
         )
         self.stack = QStackedWidget()
+        # Start-up builds only what the first screen shows: each page is built
+        # the first time it is shown (`page`), in the place of an empty widget.
         self.pages: dict[str, QWidget] = {}
-        for label, module, cls in PAGES:
-            page = getattr(import_module(f"desktop.ui.{module}"), cls)(services)
-            self.pages[label] = page
-            self.stack.addWidget(page)
+        for label, _module, _cls in PAGES:
+            self.stack.addWidget(QWidget())
             QListWidgetItem(label, self.nav)
         self.nav.currentRowChanged.connect(self._show)
-        self.pages["实施方案"].plan_changed.connect(self.update_status)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -104,9 +104,26 @@ class MainWindow(QMainWindow):
             text = f"当前方案：{plan.name}    {text}"
         self.status_label.setText(text)
 
+    def page(self, label: str) -> QWidget:
+        """The page with this navigation label, built on first use."""
+        built = self.pages.get(label)
+        if built is not None:
+            return built
+        index = [p[0] for p in PAGES].index(label)
+        _label, module, cls = PAGES[index]
+        page = getattr(import_module(f"desktop.ui.{module}"), cls)(self.services)
+        placeholder = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.pages[label] = page
+        if label == "实施方案":
+            page.plan_changed.connect(self.update_status)
+        return page
+
     def _show(self, row: int) -> None:
-        self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
+        page = self.page(PAGES[row][0])
+        self.stack.setCurrentWidget(page)
         refresh = getattr(page, "refresh", None)
         if refresh is not None:
             refresh()
@@ -115,7 +132,7 @@ class MainWindow(QMainWindow):
         """Switch to a page by its navigation label and return it."""
         index = [p[0] for p in PAGES].index(label)
         self.nav.setCurrentRow(index)
-        return self.pages[label]
+        return self.page(label)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Open forms are asked first (放弃修改？); then background jobs are cancelled and

@@ -110,7 +110,7 @@ def test_changing_the_year(qtbot, small_dashboard):
 
 
 def test_main_window_opens_every_page_on_the_demo_county(qtbot, main_window, settled):
-    dashboard = main_window.pages["总览"]
+    dashboard = main_window.page("总览")
     settled(dashboard)
     today = date.today()
     assert dashboard.selected_year() == min(max(today.year, 2021), 2025)
@@ -124,11 +124,11 @@ def test_main_window_opens_every_page_on_the_demo_county(qtbot, main_window, set
 
 
 def test_double_clicking_a_lagging_indicator_opens_it(qtbot, main_window, settled):
-    dashboard = main_window.pages["总览"]
+    dashboard = main_window.page("总览")
     settled(dashboard)
     first = dashboard.data.report.lagging()[0]
     assert dashboard.lagging.item(0, 1).text() == f"{first.code} {first.name}"
-    indicators = main_window.pages["指标进度"]
+    indicators = main_window.page("指标进度")
     cell = dashboard.lagging.visualItemRect(dashboard.lagging.item(0, 1)).center()
     with qtbot.waitSignal(indicators.loaded, timeout=30_000):
         # A real double-click: the first press, then the double-click event.
@@ -139,3 +139,12 @@ def test_double_clicking_a_lagging_indicator_opens_it(qtbot, main_window, settle
     assert indicators.current_item().code == first.code
     assert indicators.period.period().code == str(dashboard.selected_year())
     assert indicators.detail_title.text().startswith(first.code)
+
+
+def test_start_up_builds_only_the_first_page(main_window):
+    """Start-up builds what the first screen shows; each other page on its first showing."""
+    assert list(main_window.pages) == ["总览"]
+    ledger = main_window.show_page("活动台账")
+    assert main_window.stack.currentWidget() is ledger
+    assert list(main_window.pages) == ["总览", "活动台账"]
+    assert main_window.show_page("活动台账") is ledger  # built once
