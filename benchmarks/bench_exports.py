@@ -10,11 +10,11 @@ Prints seconds; asserts nothing. Run:
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
-import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.demo_db import demo_database
 
 
 def main() -> None:
@@ -22,25 +22,20 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=50_000)
     parser.add_argument("--year", type=int, default=2025)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kepu-bench-") as tmp:
-        os.environ["KEPU_DATA_DIR"] = str(Path(tmp) / "data")
-        from desktop.db import Database
+    started = time.perf_counter()
+    with demo_database(args.activities) as path:
         from desktop.exporting.return_pdf import export_return_pdf
         from desktop.exporting.return_workbook import export_return
         from desktop.exporting.summary_pdf import export_summary
         from desktop.services import Services
-        from desktop.services.demo import build_demo
         from desktop.services.periods import year_period
 
-        started = time.perf_counter()
-        db = Database.open(Path(tmp) / "bench.sqlite3")
-        build_demo(db, activities=args.activities)
-        db.close()
         print(
             f"demo database, {args.activities:,} activities: {time.perf_counter() - started:.1f} s"
         )
 
-        services = Services.open(Path(tmp) / "bench.sqlite3")
+        tmp = path.parent  # the outputs go beside the database
+        services = Services.open(path)
         period = year_period(args.year)
         rows = services.reports.ledger_count(period)
         print(f"{args.year}: {rows:,} activities in the ledger")

@@ -17,9 +17,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from benchmarks.demo_db import demo_database
 
 OURS = """
 import sys
@@ -60,15 +60,7 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kepu-bench-") as tmp:
-        os.environ["KEPU_DATA_DIR"] = str(Path(tmp) / "data")
-        from desktop.db import Database
-        from desktop.services.demo import build_demo
-
-        db_path = Path(tmp) / "bench.sqlite3"
-        db = Database.open(db_path)
-        build_demo(db, activities=args.activities)
-        db.close()
+    with demo_database(args.activities) as db_path:
         _timed(OURS, str(db_path))  # warm-up: bytecode and font caches, as a second start has
         _timed(FLOOR)
         ours, floor = [], []

@@ -223,6 +223,25 @@ def plan_services(services: Services) -> Services:
     return services
 
 
+# The member unit and period of the collection-workbook tests.
+COLLECTION_UNIT = "县人社局"
+COLLECTION_PERIOD = "2024Q2"
+
+
+@pytest.fixture
+def county(plan_services: Services) -> Services:
+    """The small plan with a township, as the collection-workbook tests need it."""
+    plan_services.reference.add_place("城关镇")
+    return plan_services
+
+
+@pytest.fixture
+def template(county: Services, tmp_path: Path) -> Path:
+    """县人社局's empty collection workbook for 2024Q2."""
+    unit = next(u.id for u in county.reference.units() if u.name == COLLECTION_UNIT)
+    return county.imports.write_template(unit, COLLECTION_PERIOD, tmp_path / "template.xlsx")
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[str]:
     """URL template of a PostgreSQL cluster started for this test run."""

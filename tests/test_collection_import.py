@@ -35,10 +35,11 @@ from desktop.importing.collection_workbook import (
 )
 from desktop.services import Services
 from desktop.services.activities import ActivityFilter
+from tests.conftest import COLLECTION_PERIOD, COLLECTION_UNIT
 
 COLUMN = {key: i for i, (key, _, _, _) in enumerate(ACTIVITY_COLUMNS, start=1)}
-UNIT = "县人社局"
-PERIOD = "2024Q2"
+UNIT = COLLECTION_UNIT
+PERIOD = COLLECTION_PERIOD
 
 
 def fingerprint(path: Path) -> tuple[dict[str, int], str]:
@@ -63,18 +64,6 @@ def fingerprint(path: Path) -> tuple[dict[str, int], str]:
         return counts, digest.hexdigest()
     finally:
         con.close()
-
-
-@pytest.fixture
-def county(plan_services: Services) -> Services:
-    plan_services.reference.add_place("城关镇")
-    return plan_services
-
-
-@pytest.fixture
-def template(county: Services, tmp_path: Path) -> Path:
-    unit = next(u.id for u in county.reference.units() if u.name == UNIT)
-    return county.imports.write_template(unit, PERIOD, tmp_path / "template.xlsx")
 
 
 def fill(

@@ -59,20 +59,20 @@ def _kill_after(argv: Sequence[str], env: dict[str, str], delay: float) -> None:
     proc.wait(timeout=60)
 
 
-def _integrity(path: Path) -> str:
+def _scalar(path: Path, sql: str) -> object:
     con = sqlite3.connect(path)
     try:
-        return con.execute("PRAGMA integrity_check").fetchone()[0]
+        return con.execute(sql).fetchone()[0]
     finally:
         con.close()
 
 
-def _activities(path: Path) -> int:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("SELECT count(*) FROM activity").fetchone()[0]
-    finally:
-        con.close()
+def _integrity(path: Path) -> object:
+    return _scalar(path, "PRAGMA integrity_check")
+
+
+def _activities(path: Path) -> object:
+    return _scalar(path, "SELECT count(*) FROM activity")
 
 
 def _opens(path: Path) -> None:

@@ -14,20 +14,9 @@ import yaml
 from openpyxl import load_workbook
 
 from desktop.services import Services
+from desktop.services.activities import ActivityFilter
 from tests.cli_run import run, table_counts
-from tests.test_collection_import import COLUMN, GOOD, INDICATOR_SHEET, UNIT, fill, fingerprint
-
-
-@pytest.fixture
-def county(plan_services: Services) -> Services:
-    plan_services.reference.add_place("城关镇")
-    return plan_services
-
-
-@pytest.fixture
-def template(county: Services, tmp_path: Path) -> Path:
-    unit = next(u.id for u in county.reference.units() if u.name == UNIT)
-    return county.imports.write_template(unit, "2024Q2", tmp_path / "template.xlsx")
+from tests.test_collection_import import COLUMN, GOOD, INDICATOR_SHEET, fill, fingerprint
 
 
 def _empty_database(path: Path) -> Path:
@@ -62,18 +51,12 @@ def test_control_characters_in_a_title_are_removed_and_every_export_works(
     )  # fmt: skip
     assert code == 0, err
     svc = Services.open(db)
-    titles = [a.title for a in svc.activities.rows(svc_filter(), 0, 10, "title", False)]
+    titles = [a.title for a in svc.activities.rows(ActivityFilter(), 0, 10, "title", False)]
     svc.close()
     assert titles == ["讲座A 第二行"]
     _exports_succeed(capsys, db, tmp_path / "out")
     ledger = load_workbook(tmp_path / "out" / "2024.xlsx")["活动明细"]
     assert "讲座A 第二行" in [c.value for row in ledger.iter_rows() for c in row]
-
-
-def svc_filter():
-    from desktop.services.activities import ActivityFilter
-
-    return ActivityFilter()
 
 
 def test_a_plan_file_with_control_characters_imports_clean_and_exports(

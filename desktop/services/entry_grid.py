@@ -10,7 +10,7 @@ Writes go through EntryService; this module only reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from sqlalchemy import or_, select
@@ -205,7 +205,7 @@ class EntryGridService:
             target,
             "",
         )
-        return EntryContext(**{**context.__dict__, "confirm": _confirm(context)})
+        return replace(context, confirm=_confirm(context))
 
     def grid(
         self, unit_id: int | None, granularity: Granularity = "year", year: int | None = None

@@ -36,7 +36,7 @@ from desktop.importing.numbers import parse_number
 from desktop.services import Services
 from desktop.services.entry_grid import EntryContext, EntryGrid, GridRow
 from desktop.services.periods import Period, parse_period
-from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
+from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog, confirm
 from desktop.ui.events import later
 from desktop.ui.widgets import MUTED, fmt_number, page_title
 
@@ -362,7 +362,8 @@ class EntriesPage(QWidget):
                 ctx = self.services.entry_grid.context(
                     row.indicator_id, period.code, grid.unit_id, value
                 )
-                if ctx.confirm and not self._confirm(ctx):
+                question = f"{ctx.confirm}\n{ctx.note}\n\n确定保存吗？"
+                if ctx.confirm and not confirm(self, "请确认数值", question, "确定保存"):
                     self._load()
                     self.status.setText("未保存：数值已还原。")
                     return
@@ -379,20 +380,6 @@ class EntriesPage(QWidget):
         self._load()
         if message:
             self.status.setText(message)
-
-    def _confirm(self, ctx: EntryContext) -> bool:
-        """A word of confirmation for a figure that carries the indicator far."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "请确认数值",
-            f"{ctx.confirm}\n{ctx.note}\n\n确定保存吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
-        )
-        box.button(QMessageBox.StandardButton.Yes).setText("确定保存")
-        box.button(QMessageBox.StandardButton.No).setText("返回修改")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        return QMessageBox.StandardButton(box.exec()) == QMessageBox.StandardButton.Yes
 
     # --- collection workbooks ---------------------------------------------
     def _templates(self) -> None:

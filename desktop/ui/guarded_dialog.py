@@ -43,8 +43,8 @@ class GuardedDialog(QDialog):
 
     The state when the dialog is first shown is its clean state; a subclass
     calls `mark_clean()` again after a save that keeps it open. Subclasses
-    implement `snapshot()` and `save_changes() -> bool` (True when saved and
-    closed). The layout may not squeeze the fields: the dialog grows to fit
+    with fields override `snapshot()` and `save_changes() -> bool` (True when
+    saved and closed). The layout may not squeeze the fields: the dialog grows to fit
     its messages instead.
     """
 
@@ -59,10 +59,12 @@ class GuardedDialog(QDialog):
         super().showEvent(event)
 
     def snapshot(self) -> Any:
-        raise NotImplementedError
+        """What the user could lose; a dialog that holds nothing to lose keeps this None."""
+        return None
 
     def save_changes(self) -> bool:
-        raise NotImplementedError
+        """Save what the fields hold and close; True when saved. Nothing to save: nothing done."""
+        return False
 
     def mark_clean(self) -> None:
         self._clean = self._safe_snapshot()

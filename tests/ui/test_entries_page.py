@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from desktop.services.entries import indicator_by_code
 from desktop.ui.entries_page import FIXED_COLUMNS, LOCKED_BACKGROUND
@@ -40,7 +39,7 @@ def _type_into(qtbot, table, row: int, col: int, text: str) -> None:
 
 
 def test_quarter_grid_typing_saves_and_the_year_shows_the_sum(
-    qtbot, main_window, demo_services, ref, modals
+    qtbot, main_window, demo_services, ref, answer
 ):
     page = _page(main_window)
     page.set_view("quarter", 2025)
@@ -61,9 +60,9 @@ def test_quarter_grid_typing_saves_and_the_year_shows_the_sum(
     assert q1.text() == "" and q1.flags() & Qt.ItemFlag.ItemIsEditable
 
     _type_into(qtbot, table, 0, 4, "1200")
-    modals.reply(QMessageBox.StandardButton.Yes)  # 确定保存: it moves the quarter's total by far
+    answer.next("确定保存")  # it moves the quarter's total by far, so it is asked about
     _type_into(qtbot, table, 0, 5, "1.2万")
-    assert modals.shown[-1].startswith("请确认数值：")
+    assert answer.texts[-1].startswith("这一数值会使")
     unit_id = ref(demo_services, "units")[UNIT]
     assert _values(demo_services, "I07", unit_id) == {"2025Q1": 1200, "2025Q2": 12000}
     assert table.item(0, 5).text() == "12,000"
@@ -139,7 +138,7 @@ def test_a_negative_figure_is_refused_as_negative_not_as_not_a_number(
 
 
 def test_the_grid_shows_the_other_units_and_the_total_as_the_clerk_types(
-    qtbot, main_window, demo_services, ref, modals
+    qtbot, main_window, demo_services, ref, answer
 ):
     """A level's figure is added to the others' latest: 28 beside 19 and 8 was 183 %, unseen."""
     page = _page(main_window)
@@ -162,9 +161,9 @@ def test_the_grid_shows_the_other_units_and_the_total_as_the_clerk_types(
         assert page.context_warning.text() == typed.confirm
     # Saving a figure that would double the indicator asks first; 返回修改 keeps nothing.
     huge = others * 3
-    modals.reply(QMessageBox.StandardButton.No)
+    answer.next("取消")
     _type_into(qtbot, page.table, row, len(FIXED_COLUMNS) + 2, f"{huge:.0f}")
-    assert "合计从" in modals.shown[-1] or "达到目标的" in modals.shown[-1]
+    assert "合计从" in answer.texts[-1] or "达到目标的" in answer.texts[-1]
     assert _values(demo_services, "I08", ref(demo_services, "units")[UNIT]) == {}
     assert page.status.text() == "未保存：数值已还原。"
 
