@@ -56,6 +56,16 @@ def _database_at_0001(path: Path) -> None:
     engine.dispose()
 
 
+def _downgrade(path: Path, revision: str) -> None:
+    """Take a database back to an earlier revision with the migrations' own downgrades."""
+    engine = make_engine(sqlite_url(path))
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+    engine.dispose()
+
+
 def _tables(path: Path) -> set[str]:
     con = sqlite3.connect(path)
     try:
@@ -143,6 +153,7 @@ def test_0003_cleans_text_an_earlier_version_stored_so_exports_work(tmp_path: Pa
     svc = Services.open(path)
     svc.plans.create_from_dict(SMALL_PLAN)
     svc.close()
+    _downgrade(path, "0002")
     con = sqlite3.connect(path)
     with con:
         unit = con.execute("SELECT id FROM unit WHERE name = '县科协'").fetchone()[0]
@@ -159,7 +170,6 @@ def test_0003_cleans_text_an_earlier_version_stored_so_exports_work(tmp_path: Pa
                 "INSERT INTO unit (name, kind, sort_order, active) VALUES (?, 'department', 99, 1)",
                 (name,),
             )
-        con.execute("UPDATE alembic_version SET version_num = '0002'")
     con.close()
 
     db = Database.open(path)

@@ -15,9 +15,11 @@ from desktop.models.ledger import (
 )
 from desktop.models.plan import Plan, Section, SectionUnit, Task, TaskUnit
 from desktop.models.reference import ActivityType, Place, TargetGroup, Unit, UnitAlias
+from desktop.models.tally import ActivityTally, TallyStale
 
 __all__ = [
     "Activity",
+    "ActivityTally",
     "ActivityType",
     "AuditRecord",
     "Base",
@@ -33,6 +35,7 @@ __all__ = [
     "SectionUnit",
     "Setting",
     "Submission",
+    "TallyStale",
     "TargetGroup",
     "Task",
     "TaskUnit",

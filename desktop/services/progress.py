@@ -31,12 +31,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
 from desktop.models import (
-    Activity,
     ActivityType,
     Entry,
     Indicator,
@@ -47,11 +46,11 @@ from desktop.models import (
     TaskUnit,
     TeamHeadcount,
     Unit,
-    activity_group,
-    activity_task,
 )
+from desktop.services import tally
 from desktop.services.periods import Period, year_period
 from desktop.services.plans import active_plan
+from desktop.services.tally import Profile, Sums
 
 STATUSES = ("done", "on_track", "behind", "far_behind", "no_data")
 STATUS_LABELS = {
@@ -64,13 +63,14 @@ STATUS_LABELS = {
 # Lagging items first.
 STATUS_ORDER = {"far_behind": 0, "behind": 1, "no_data": 2, "on_track": 3, "done": 4}
 
+# A derived rule's metric, and the ledger total it sums.
 METRICS = {
-    "activities": None,
-    "sessions": Activity.sessions,
-    "participants": Activity.participants,
-    "volunteers": Activity.volunteers,
-    "volunteer_hours": Activity.volunteer_hours,
-    "funding": Activity.funding_fen,
+    "activities": "activities",
+    "sessions": "sessions",
+    "participants": "participants",
+    "volunteers": "volunteers",
+    "volunteer_hours": "volunteer_hours",
+    "funding": "funding_fen",
 }
 
 
@@ -176,18 +176,24 @@ def rollup(key: str, title: str, items: Iterable[IndicatorProgress]) -> Rollup:
     return r
 
 
-def _latest_levels(ind_id: int, start: date | None, end: date) -> Any:
-    """Entries ranked newest first per (unit, place) up to `end`: rn == 1 is each one's level."""
-    conds = [Entry.indicator_id == ind_id, Entry.period_end <= end]
+def _latest_levels(ind_id: int | None, start: date | None, end: date) -> Any:
+    """Entries ranked newest first per (indicator, unit, place) up to `end`: rn == 1 is each one's level.
+
+    With no `ind_id`, every indicator's entries are ranked at once.
+    """
+    conds = [Entry.period_end <= end]
+    if ind_id is not None:
+        conds.append(Entry.indicator_id == ind_id)
     if start is not None:
         conds.append(Entry.period_start >= start)
     return (
         select(
+            Entry.indicator_id,
             Entry.unit_id,
             Entry.value,
             func.row_number()
             .over(
-                partition_by=(Entry.unit_id, Entry.place_id),
+                partition_by=(Entry.indicator_id, Entry.unit_id, Entry.place_id),
                 order_by=(Entry.period_end.desc(), Entry.id.desc()),
             )
             .label("rn"),
@@ -224,23 +230,89 @@ def entries_by_unit(
     return {unit_id: float(value) for unit_id, value in rows}
 
 
-class _Values:
-    """SQL for one indicator's value over a window."""
+def team_headcount(session: Session, end: date) -> float | None:
+    """Registered volunteers at `end`: each team's latest headcount, summed."""
+    ranked = (
+        select(
+            TeamHeadcount.headcount,
+            func.row_number()
+            .over(partition_by=TeamHeadcount.team_id, order_by=TeamHeadcount.as_of.desc())
+            .label("rn"),
+        )
+        .where(TeamHeadcount.as_of <= end)
+        .subquery()
+    )
+    return session.scalar(select(func.sum(ranked.c.headcount)).where(ranked.c.rn == 1))
 
-    def __init__(self, session: Session) -> None:
+
+class _Values:
+    """Each indicator's value over a window, from data read once per window, not per indicator.
+
+    A report asks about three or four windows (the plan period, the year,
+    the reporting period, all time for a stock); each window's ledger totals
+    and entry sums are read in one pass and shared by every indicator.
+    """
+
+    def __init__(self, session: Session, plan: Plan) -> None:
         self.s = session
+        self.plan = plan
+        self._profiles: dict[tuple[date, date], dict[Profile, Sums]] = {}
+        self._entry_sums: dict[tuple[date, date], dict[int, float]] = {}
+        self._entry_levels: dict[tuple[date | None, date], dict[int, float]] = {}
+        self._county_percents: dict[tuple[date | None, date], dict[int, float]] = {}
+        self._headcounts: dict[date, float | None] = {}
+        self._names: dict[str, dict[str, int]] | None = None
 
     def entries_count(self, ind: Indicator, start: date, end: date) -> float | None:
-        return self.s.scalar(
-            select(func.sum(Entry.value)).where(
-                Entry.indicator_id == ind.id, Entry.period_start >= start, Entry.period_end <= end
+        key = (start, end)
+        if key not in self._entry_sums:
+            rows = self.s.execute(
+                select(Entry.indicator_id, func.sum(Entry.value))
+                .where(Entry.period_start >= start, Entry.period_end <= end)
+                .group_by(Entry.indicator_id)
             )
-        )
+            self._entry_sums[key] = {ind_id: value for ind_id, value in rows}
+        return self._entry_sums[key].get(ind.id)
 
     def entries_level(self, ind_id: int, start: date | None, end: date) -> float | None:
         """Each (unit, place)'s latest value up to `end`, summed."""
-        ranked = _latest_levels(ind_id, start, end)
-        return self.s.scalar(select(func.sum(ranked.c.value)).where(ranked.c.rn == 1))
+        key = (start, end)
+        if key not in self._entry_levels:
+            ranked = _latest_levels(None, start, end)
+            rows = self.s.execute(
+                select(ranked.c.indicator_id, func.sum(ranked.c.value))
+                .where(ranked.c.rn == 1)
+                .group_by(ranked.c.indicator_id)
+            )
+            self._entry_levels[key] = {i: value for i, value in rows}
+        return self._entry_levels[key].get(ind_id)
+
+    def county_percent(self, ind_id: int, latest_from: date | None, end: date) -> float | None:
+        """The latest county-wide entry of a percent, up to `end`."""
+        key = (latest_from, end)
+        if key not in self._county_percents:
+            conds = [Entry.unit_id.is_(None), Entry.period_end <= end]
+            if latest_from is not None:
+                conds.append(Entry.period_start >= latest_from)
+            ranked = (
+                select(
+                    Entry.indicator_id,
+                    Entry.value,
+                    func.row_number()
+                    .over(
+                        partition_by=Entry.indicator_id,
+                        order_by=(Entry.period_end.desc(), Entry.id.desc()),
+                    )
+                    .label("rn"),
+                )
+                .where(*conds)
+                .subquery()
+            )
+            rows = self.s.execute(
+                select(ranked.c.indicator_id, ranked.c.value).where(ranked.c.rn == 1)
+            )
+            self._county_percents[key] = {i: value for i, value in rows}
+        return self._county_percents[key].get(ind_id)
 
     def entries_percent(
         self, ind: Indicator, start: date, end: date, latest_from: date | None
@@ -256,71 +328,64 @@ class _Values:
             if num is None or not den:
                 return None
             return num / den * 100
-        conds = [Entry.indicator_id == ind.id, Entry.unit_id.is_(None), Entry.period_end <= end]
-        if latest_from is not None:
-            conds.append(Entry.period_start >= latest_from)
-        return self.s.scalar(
-            select(Entry.value)
-            .where(*conds)
-            .order_by(Entry.period_end.desc(), Entry.id.desc())
-            .limit(1)
-        )
+        return self.county_percent(ind.id, latest_from, end)
+
+    def _ids(self, kind: str) -> dict[str, int]:
+        """Names and codes a rule may use, resolved to ids once per report."""
+        if self._names is None:
+            self._names = {
+                "types": dict(self.s.execute(select(ActivityType.code, ActivityType.id)).all()),
+                "groups": dict(self.s.execute(select(TargetGroup.name, TargetGroup.id)).all()),
+                "units": dict(self.s.execute(select(Unit.name, Unit.id)).all()),
+                "tasks": dict(
+                    self.s.execute(
+                        select(Task.code, Task.id)
+                        .join(Section)
+                        .where(Section.plan_id == self.plan.id)
+                    ).all()
+                ),
+            }
+        return self._names[kind]
+
+    def _wanted(self, rule: dict, key: str, kind: str) -> set[int] | None:
+        """The ids a rule's list names (None when the rule does not restrict by it)."""
+        names = rule.get(key)
+        if not names:
+            return None
+        ids = self._ids(kind)
+        return {ids[name] for name in names if name in ids}
 
     def derived(self, ind: Indicator, start: date, end: date) -> float | None:
         rule = ind.rule or {}
         metric = rule.get("metric", "activities")
         if metric == "registered_volunteers":
             return self.team_headcount(end)
-        conds: list[ColumnElement[bool]] = [
-            Activity.start_date >= start,
-            Activity.start_date <= end,
-        ]
-        if codes := rule.get("activity_types"):
-            conds.append(
-                Activity.type_id.in_(select(ActivityType.id).where(ActivityType.code.in_(codes)))
-            )
-        if groups := rule.get("target_groups"):
-            conds.append(
-                exists().where(
-                    activity_group.c.activity_id == Activity.id,
-                    activity_group.c.group_id.in_(
-                        select(TargetGroup.id).where(TargetGroup.name.in_(groups))
-                    ),
+        types = self._wanted(rule, "activity_types", "types")
+        groups = self._wanted(rule, "target_groups", "groups")
+        tasks = self._wanted(rule, "tasks", "tasks")
+        units = self._wanted(rule, "units", "units")
+        if (start, end) not in self._profiles:
+            self._profiles[(start, end)] = tally.window(self.s, start, end)
+        count, value = 0, 0.0
+        for profile, sums in self._profiles[(start, end)].items():
+            if (
+                (types is None or profile.type_id in types)
+                and (units is None or profile.unit_id in units)
+                and (groups is None or not groups.isdisjoint(profile.groups))
+                and (tasks is None or not tasks.isdisjoint(profile.tasks))
+            ):
+                count += sums.activities
+                value += (
+                    sums.activities if metric == "activities" else getattr(sums, METRICS[metric])
                 )
-            )
-        if task_codes := rule.get("tasks"):
-            conds.append(
-                exists().where(
-                    activity_task.c.activity_id == Activity.id,
-                    activity_task.c.task_id.in_(
-                        select(Task.id)
-                        .join(Section)
-                        .where(Section.plan_id == ind.plan_id, Task.code.in_(task_codes))
-                    ),
-                )
-            )
-        if unit_names := rule.get("units"):
-            conds.append(Activity.unit_id.in_(select(Unit.id).where(Unit.name.in_(unit_names))))
-        column = METRICS.get(metric)
-        agg = func.count(Activity.id) if column is None else func.sum(column)
-        n, value = self.s.execute(select(func.count(Activity.id), agg).where(and_(*conds))).one()
-        if not n:
+        if not count:
             return None
-        value = float(value or 0)
-        return value / 100 if metric == "funding" else value
+        return value / 100 if metric == "funding" else float(value)
 
     def team_headcount(self, end: date) -> float | None:
-        ranked = (
-            select(
-                TeamHeadcount.headcount,
-                func.row_number()
-                .over(partition_by=TeamHeadcount.team_id, order_by=TeamHeadcount.as_of.desc())
-                .label("rn"),
-            )
-            .where(TeamHeadcount.as_of <= end)
-            .subquery()
-        )
-        return self.s.scalar(select(func.sum(ranked.c.headcount)).where(ranked.c.rn == 1))
+        if end not in self._headcounts:
+            self._headcounts[end] = team_headcount(self.s, end)
+        return self._headcounts[end]
 
     def value(
         self, ind: Indicator, start: date, end: date, latest_from: date | None
@@ -338,9 +403,15 @@ class _Values:
 
 
 def measure_indicator(
-    session: Session, plan: Plan, ind: Indicator, as_of: date, period: Period
+    session: Session,
+    plan: Plan,
+    ind: Indicator,
+    as_of: date,
+    period: Period,
+    values: _Values | None = None,
 ) -> IndicatorProgress:
-    values = _Values(session)
+    """One indicator's progress; a report passes one `values` so windows are read once."""
+    values = values or _Values(session, plan)
     plan_start, plan_end = date(plan.first_year, 1, 1), date(plan.last_year, 12, 31)
     as_of = min(max(as_of, plan_start), plan_end)
     year = as_of.year
@@ -453,7 +524,8 @@ class ProgressService:
                     )
                 )
             )
-            items = [measure_indicator(s, plan, ind, as_of, period) for ind in inds]
+            values = _Values(s, plan)
+            items = [measure_indicator(s, plan, ind, as_of, period, values) for ind in inds]
             sections = list(
                 s.scalars(
                     select(Section).where(Section.plan_id == plan.id).order_by(Section.sort_order)

@@ -22,7 +22,7 @@ from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.limits import checked
 from desktop.models import Place, TeamHeadcount, Unit, VolunteerTeam
 from desktop.services import audit, locks
-from desktop.services.progress import _Values
+from desktop.services.progress import team_headcount
 
 
 @dataclass
@@ -257,7 +257,7 @@ class VolunteerService:
     def registered_total(self, as_of: date) -> int:
         """Registered volunteers on a date: each team's latest headcount, summed."""
         with self.db.reading() as s:
-            return int(_Values(s).team_headcount(as_of) or 0)
+            return int(team_headcount(s, as_of) or 0)
 
 
 def _set_headcount(s: Session, team: VolunteerTeam, as_of: date, headcount: int) -> TeamHeadcount:
