@@ -212,3 +212,28 @@ def test_upgrade_to_0004_counts_the_rows_already_there(tmp_path: Path, data_dir:
         assert all(isinstance(p, Profile) for p in found)
     finally:
         svc.close()
+
+
+def test_ledger_counts_and_totals_by_filter(plan_services: Services):
+    """The ledger's count and totals line, answered from the monthly totals, by hand."""
+    svc = plan_services
+    youth, farmers = _ids(svc, TargetGroup, TargetGroup.name, ["青少年", "农民"])
+    (a1,) = _ids(svc, Task, Task.code, ["A1.1"])
+    svc.activities.add(_lecture(svc, date(2022, 1, 31), 1))
+    svc.activities.add(_lecture(svc, date(2022, 2, 1), 10, groups=("农民",)))
+    svc.activities.add(_lecture(svc, date(2022, 2, 28), 100, tasks=()))
+    svc.activities.add(_lecture(svc, date(2022, 3, 1), 1000, groups=("青少年", "农民")))
+    cases = [
+        (ActivityFilter(), 4, 1111),
+        (ActivityFilter(start=date(2022, 2, 1)), 3, 1110),
+        (ActivityFilter(start=date(2022, 1, 31), end=date(2022, 2, 27)), 2, 11),
+        (ActivityFilter(group_id=youth), 3, 1101),
+        (ActivityFilter(group_id=farmers, end=date(2022, 2, 28)), 1, 10),
+        (ActivityFilter(task_id=a1), 3, 1011),
+        (ActivityFilter(task_id=a1, group_id=farmers), 2, 1010),
+        (ActivityFilter(text="2022-02"), 2, 110),
+    ]
+    for flt, count, participants in cases:
+        totals = svc.activities.totals(flt)
+        assert (svc.activities.count(flt), totals.participants) == (count, participants), flt
+        assert totals.sessions == 2 * count and totals.volunteer_hours == 1.5 * count

@@ -13,7 +13,7 @@ the reader's direct count are the same query (`_profile_sums`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -47,6 +47,9 @@ MEASURES = (
     "volunteer_hours",
     "funding_fen",
 )
+
+
+DirectCount = Callable[[date, date], "Sums"]
 
 
 @dataclass(frozen=True)
@@ -206,19 +209,11 @@ def window(session: Session, start: date, end: date) -> dict[Profile, Sums]:
     found: dict[Profile, Sums] = {}
     if end < start:
         return found
-    first_full = start if start.day == 1 else _next_month(start)
-    after = end + timedelta(days=1)
-    last_full_end = _month_start(after)  # whole months run up to this day, exclusive
+    first_full, last_full_end, after = _whole_months(start, end)
     if first_full >= last_full_end:
         _merge(found, session.execute(_profile_sums(session, start, after)))
         return found
-    stale = list(
-        session.scalars(
-            select(TallyStale.month).where(
-                TallyStale.month >= first_full, TallyStale.month < last_full_end
-            )
-        )
-    )
+    stale = _stale_between(session, first_full, last_full_end)
     _merge(
         found,
         session.execute(
@@ -242,9 +237,85 @@ def window(session: Session, start: date, end: date) -> dict[Profile, Sums]:
             )
         ),
     )
-    edges = [(start, first_full), (last_full_end, after)]
-    edges += [(month, _next_month(month)) for month in stale]
-    for lo, hi in edges:
-        if lo < hi:
-            _merge(found, session.execute(_profile_sums(session, lo, hi)))
+    for lo, hi in _edges(start, first_full, last_full_end, after, stale):
+        _merge(found, session.execute(_profile_sums(session, lo, hi)))
     return found
+
+
+def _whole_months(start: date, end: date) -> tuple[date, date, date]:
+    """The first whole month of [start, end], the day its whole months end (exclusive), end + 1."""
+    first_full = start if start.day == 1 else _next_month(start)
+    after = end + timedelta(days=1)
+    return first_full, _month_start(after), after
+
+
+def _stale_between(session: Session, first: date, end_exclusive: date) -> list[date]:
+    return list(
+        session.scalars(
+            select(TallyStale.month).where(
+                TallyStale.month >= first, TallyStale.month < end_exclusive
+            )
+        )
+    )
+
+
+def _edges(
+    start: date, first_full: date, last_full_end: date, after: date, stale: list[date]
+) -> list[tuple[date, date]]:
+    """The [lo, hi) ranges a reader counts from the ledger: partial edge months and stale months."""
+    ranges = [(start, first_full), (last_full_end, after)]
+    ranges += [(month, _next_month(month)) for month in stale]
+    return [(lo, hi) for lo, hi in ranges if lo < hi]
+
+
+def _key_holds(column: ColumnElement[str], ident: int) -> ColumnElement[bool]:
+    """Whether an id list such as "3,7" holds `ident`."""
+    return (literal(",") + column + literal(",")).like(f"%,{int(ident)},%")
+
+
+def sums(
+    session: Session,
+    start: date,
+    end: date,
+    direct: DirectCount,
+    type_id: int | None = None,
+    unit_id: int | None = None,
+    group_id: int | None = None,
+    task_id: int | None = None,
+) -> Sums:
+    """Count and sums of the activities in [start, end] matching the given ids, summed in SQL.
+
+    Whole months come from the totals; `direct(lo, hi)` counts the ledger's
+    matching activities in [lo, hi) for the edges and stale months, with the
+    caller's own filter, so a filter keeps one definition.
+    """
+    total = Sums()
+    if end < start:
+        return total
+    first_full, last_full_end, after = _whole_months(start, end)
+    if first_full >= last_full_end:
+        total.add(direct(start, after))
+        return total
+    stale = _stale_between(session, first_full, last_full_end)
+    conds = [
+        ActivityTally.month >= first_full,
+        ActivityTally.month < last_full_end,
+        ActivityTally.month.not_in(stale),
+    ]
+    if type_id is not None:
+        conds.append(ActivityTally.type_id == type_id)
+    if unit_id is not None:
+        conds.append(ActivityTally.unit_id == unit_id)
+    if group_id is not None:
+        conds.append(_key_holds(ActivityTally.groups, group_id))
+    if task_id is not None:
+        conds.append(_key_holds(ActivityTally.tasks, task_id))
+    row = session.execute(
+        select(*(func.coalesce(func.sum(getattr(ActivityTally, n)), 0) for n in MEASURES)).where(
+            *conds
+        )
+    ).one()
+    total.add(Sums(*(int(v) for v in row[:4]), float(row[4]), int(row[5])))
+    for lo, hi in _edges(start, first_full, last_full_end, after, stale):
+        total.add(direct(lo, hi))
+    return total
