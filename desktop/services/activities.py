@@ -416,11 +416,21 @@ class ActivityService:
         limit: int,
         sort: str = "start_date",
         descending: bool = True,
+        from_end: bool = False,
     ) -> list[ActivityRow]:
+        """One page of the filtered ledger in the asked order.
+
+        With `from_end` the offset counts back from the last row: SQL walks
+        the order backwards, so the last page of a million rows costs what
+        the first does (an OFFSET costs as many rows as it skips), and the
+        rows still come back in the asked order. The order ends on the id,
+        so walking it backwards meets exactly the same rows.
+        """
+        sql_descending = descending != from_end
         column = SORT_COLUMNS.get(sort, Activity.start_date)
         order = [
-            column.desc() if descending else column.asc(),
-            Activity.id.desc() if descending else Activity.id,
+            column.desc() if sql_descending else column.asc(),
+            Activity.id.desc() if sql_descending else Activity.id,
         ]
         stmt = (
             select(
@@ -442,12 +452,15 @@ class ActivityService:
         )
         stmt = apply_filter(stmt, flt).order_by(*order).offset(offset).limit(limit)
         with self.db.reading() as s:
-            return [
+            found = [
                 ActivityRow(
                     r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9] / 100, r[10]
                 )
                 for r in s.execute(stmt)
             ]
+        if from_end:
+            found.reverse()
+        return found
 
     def totals(self, flt: ActivityFilter) -> Totals:
         """Count and sums of the filtered ledger.
