@@ -11,26 +11,32 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.errors import DatabaseBusy
 from desktop.paths import resource_dir
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 BACKUPS_KEPT = 20
 AUTO_BACKUP_HOURS = 24
+
+# Every schema revision in migrations/versions, oldest first; the last is the
+# head. Written out here so that opening a database at the head is one read
+# of alembic_version and no Alembic at all (reading the scripts costs half a
+# second of every start). tests/test_startup.py holds it to the scripts, and
+# `migrate` refuses to run while the two disagree.
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 
 
 def _migrations_dir() -> Path:
@@ -38,26 +44,27 @@ def _migrations_dir() -> Path:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_migrations_dir()))
     return cfg
 
 
-@cache
-def _scripts() -> ScriptDirectory:
-    """The revision scripts, read once a process: opening a database asks for them twice."""
+def revision_scripts() -> ScriptDirectory:
+    """The migration scripts themselves: read only to upgrade, never to open at the head."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str:
-    head = _scripts().get_current_head()
-    assert head is not None
-    return head
+    return REVISIONS[-1]
 
 
-def known_revisions() -> set[str]:
+def known_revisions() -> frozenset[str]:
     """Every schema revision this version of the program can open (and upgrade from)."""
-    return {rev.revision for rev in _scripts().walk_revisions()}
+    return frozenset(REVISIONS)
 
 
 # Tables every revision of our schema has: a file without them is not ours.
@@ -148,8 +155,16 @@ def sqlite_url(path: Path | str) -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision stamped in the database; None before the first migration."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    if len(rows) > 1:
+        raise UnreadableDatabase(
+            f"数据库的数据结构版本记录不唯一（{', '.join(str(r[0]) for r in rows)}），无法打开。"
+        )
+    return str(rows[0][0]) if rows else None
 
 
 class UnreadableDatabase(Exception):
@@ -188,18 +203,21 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 def sqlite_revision(path: Path) -> str | None:
-    """The schema revision stamped in a database file, read without changing it; None if unstamped."""
+    """The schema revision stamped in a database file, read without changing it; None if unstamped.
+
+    This is the whole schema check of an ordinary start: one read of
+    alembic_version, compared with REVISIONS.
+    """
     con = _read_only(path)
     try:
-        has_table = con.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).fetchone()
-        if not has_table:
-            return None
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        return None if row is None else str(row[0])
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # SQLite's own words for a file never migrated
+            return None
+        raise
     finally:
         con.close()
+    return None if row is None else str(row[0])
 
 
 def _reason(exc: BaseException) -> str:
@@ -327,11 +345,22 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
 
     Returns the backup's path, if one was made.
     """
-    current = current_revision(engine)
-    head = head_revision()
-    if current == head:
+    return upgrade_from(current_revision(engine), engine, db_path)
+
+
+def upgrade_from(current: str | None, engine: Engine, db_path: Path | None = None) -> Path | None:
+    """Upgrade a database stamped `current` to the head; at the head, nothing (and no Alembic)."""
+    if current == head_revision():
         return None
     refuse_unknown(current, str(db_path.name if db_path else engine.url.database))
+    from alembic import command
+
+    scripts = revision_scripts()
+    written = [rev.revision for rev in reversed(list(scripts.walk_revisions()))]
+    if written != list(REVISIONS):
+        raise RuntimeError(
+            f"desktop/db.py REVISIONS {REVISIONS} differs from migrations/versions {tuple(written)}"
+        )
     backup = None
     if current is not None and db_path is not None and db_path.exists():
         backup = backup_sqlite(db_path, label=f"pre-migrate-{current}")
@@ -402,32 +431,57 @@ class ChangeWatch:
 
 
 class Database:
-    """An open, migrated database: the one object services are built on."""
+    """An open, migrated database: the one object services are built on.
 
-    def __init__(self, url: str, path: Path | None = None) -> None:
+    `daily_backup=False` leaves the day's safety copy to the caller, who
+    makes it with `daily_backup()` when it will not keep anyone waiting (the
+    window, once it is on screen). A copy before a migration is never left:
+    it is made here, before the migration.
+    """
+
+    def __init__(self, url: str, path: Path | None = None, daily_backup: bool = True) -> None:
         self.url = url
         self.path = path
         existed = path is not None and path.exists() and path.stat().st_size > 0
         self.engine = make_engine(url)
+        current = None
+        if path is None:
+            current = current_revision(self.engine)
+        elif existed:
+            current = self._refuse_newer(path)
         if path is not None:
-            if existed:
-                self._refuse_newer(path)
             self._ensure_readable(path)
-        self.last_backup = migrate(self.engine, path)
-        if existed and path is not None and self.last_backup is None:
-            self.last_backup = auto_backup(path)
+        self.last_backup = upgrade_from(current, self.engine, path)
+        self._backup_due = existed and self.last_backup is None
+        if daily_backup:
+            self.daily_backup()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.waiter: Waiter | None = None
         self._watch: ChangeWatch | None = None
 
-    @staticmethod
-    def _refuse_newer(path: Path) -> None:
-        """Before any connection of ours touches the file: a newer one stays byte for byte as it is."""
+    def daily_backup(self) -> Path | None:
+        """The day's safety copy of a file that was opened as it was (not just created or migrated)."""
+        if not self._backup_due or self.path is None:
+            return None
+        self._backup_due = False
+        copy = auto_backup(self.path)
+        if copy is not None:
+            self.last_backup = copy
+        return copy
+
+    def _refuse_newer(self, path: Path) -> str | None:
+        """Before any connection of ours touches the file: a newer one stays byte for byte as it is.
+
+        Returns the stamped revision. A file the read-only look cannot read
+        is explained by _ensure_readable, or read through the engine after all.
+        """
         try:
             revision = sqlite_revision(path)
         except sqlite3.DatabaseError:
-            return  # unreadable: _ensure_readable explains it
+            self._ensure_readable(path)
+            revision = current_revision(self.engine)
         refuse_unknown(revision, path.name)
+        return revision
 
     def _ensure_readable(self, path: Path) -> None:
         """Refuse a file SQLite cannot read before anything (a migration) touches it."""
@@ -442,15 +496,15 @@ class Database:
             ) from None
 
     @classmethod
-    def open(cls, target: Path | str) -> Database:
+    def open(cls, target: Path | str, daily_backup: bool = True) -> Database:
         """Open a file path or a database URL (sqlite:///…, postgresql://…)."""
         text = str(target)
         if "://" in text:
             path = Path(text.split(":///", 1)[1]) if text.startswith("sqlite:///") else None
-            return cls(text, path)
+            return cls(text, path, daily_backup)
         path = Path(target).resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(sqlite_url(path), path)
+        return cls(sqlite_url(path), path, daily_backup)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -462,6 +516,14 @@ class Database:
         bind = self.engine.execution_options(**{WRITE_OPTION: True, "kepu_waiter": self.waiter})
         with self._sessions(bind=bind) as session, session.begin():
             yield session
+
+    def before_commit(self, hook: Callable[[Session], None]) -> None:
+        """Run `hook(session)` inside every write transaction, just before it commits.
+
+        The domain keeps derived tables in step this way (the ledger's
+        monthly totals) without this layer knowing what they are.
+        """
+        event.listen(self._sessions, "before_commit", hook)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

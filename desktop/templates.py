@@ -12,8 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from desktop.paths import resource_dir
 
 
@@ -30,6 +28,8 @@ def _load(template_id: str) -> dict[str, Any]:
     path = template_dir() / f"{template_id}.yaml"
     if not path.is_file():
         raise KeyError(template_id)
+    import yaml  # read when a template is; kepu and the window start without it
+
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     data["id"] = template_id

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.cli.common import fail, open_services
 from desktop.errors import ValidationError
-from desktop.services.imports import ImportResult
 from desktop.services.periods import parse_period
 from desktop.services.reference import unit_by_name
+
+if TYPE_CHECKING:  # the importer, with openpyxl behind it, loads when a command needs it
+    from desktop.services.imports import ImportResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:

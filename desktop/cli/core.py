@@ -14,7 +14,6 @@ from desktop.errors import ServiceError, ValidationError
 from desktop.models import Task
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
-from desktop.services.demo import build_demo
 from desktop.services.entries import indicator_by_code
 from desktop.services.periods import parse_period
 from desktop.services.plans import active_plan
@@ -136,6 +135,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop.services.demo import build_demo  # with Pillow behind it: not for every kepu start
+
     if args.activities < 0:
         raise ValidationError("活动条数不能为负数。")
     svc = Services.open(_new_db_path(args))

@@ -5,25 +5,31 @@ Nothing here imports Qt; the GUI and the CLI both go through `Services`.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.db import Database, UnreadableDatabase
 from desktop.errors import ServiceError
-from desktop.services.activities import ActivityService
-from desktop.services.entries import EntryService
-from desktop.services.entry_grid import EntryGridService
-from desktop.services.evidence import EvidenceService
-from desktop.services.imports import ImportService
-from desktop.services.locks import LockService
-from desktop.services.plan_editing import PlanEditingService
-from desktop.services.plans import PlanService
-from desktop.services.progress import ProgressService
-from desktop.services.reference import ReferenceService, reference_complete, seed_reference
-from desktop.services.reports import ReportService
-from desktop.services.safety import AuditLogService, BackupService
-from desktop.services.settings import SettingsService
-from desktop.services.submissions import SubmissionService
-from desktop.services.volunteers import VolunteerService
+from desktop.services import tally
+from desktop.services.reference import reference_complete, seed_reference
+
+if TYPE_CHECKING:
+    from desktop.services.activities import ActivityService
+    from desktop.services.entries import EntryService
+    from desktop.services.entry_grid import EntryGridService
+    from desktop.services.evidence import EvidenceService
+    from desktop.services.imports import ImportService
+    from desktop.services.locks import LockService
+    from desktop.services.plan_editing import PlanEditingService
+    from desktop.services.plans import PlanService
+    from desktop.services.progress import ProgressService
+    from desktop.services.reference import ReferenceService
+    from desktop.services.reports import ReportService
+    from desktop.services.safety import AuditLogService, BackupService
+    from desktop.services.settings import SettingsService
+    from desktop.services.submissions import SubmissionService
+    from desktop.services.volunteers import VolunteerService
 
 
 class Services:
@@ -31,32 +37,119 @@ class Services:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        db.before_commit(tally.settle)
         with db.reading() as s:
             complete = reference_complete(s)
         if not complete:  # opening takes no write lock unless it has something to write
             with db.transaction() as s:
                 seed_reference(s)
-        self.plans = PlanService(db)
-        self.plan_editor = PlanEditingService(db)
-        self.activities = ActivityService(db)
-        self.entries = EntryService(db)
-        self.evidence = EvidenceService(db)
-        self.locks = LockService(db)
-        self.progress = ProgressService(db)
-        self.reference = ReferenceService(db)
-        self.settings = SettingsService(db)
-        self.reports = ReportService(db)
-        self.submissions = SubmissionService(db)
-        self.volunteers = VolunteerService(db)
-        self.entry_grid = EntryGridService(db)
-        self.imports = ImportService(db)
-        self.audit_log = AuditLogService(db)
-        self.backups = BackupService(db)
+
+    # Each service is built, and its module imported, the first time it is
+    # asked for: the window's first page needs three of them, and the
+    # importers and exporters behind the others (openpyxl, reportlab, …)
+    # would otherwise be loaded before the window could show.
+
+    @cached_property
+    def plans(self) -> PlanService:
+        from desktop.services.plans import PlanService
+
+        return PlanService(self.db)
+
+    @cached_property
+    def plan_editor(self) -> PlanEditingService:
+        from desktop.services.plan_editing import PlanEditingService
+
+        return PlanEditingService(self.db)
+
+    @cached_property
+    def activities(self) -> ActivityService:
+        from desktop.services.activities import ActivityService
+
+        return ActivityService(self.db)
+
+    @cached_property
+    def entries(self) -> EntryService:
+        from desktop.services.entries import EntryService
+
+        return EntryService(self.db)
+
+    @cached_property
+    def evidence(self) -> EvidenceService:
+        from desktop.services.evidence import EvidenceService
+
+        return EvidenceService(self.db)
+
+    @cached_property
+    def locks(self) -> LockService:
+        from desktop.services.locks import LockService
+
+        return LockService(self.db)
+
+    @cached_property
+    def progress(self) -> ProgressService:
+        from desktop.services.progress import ProgressService
+
+        return ProgressService(self.db)
+
+    @cached_property
+    def reference(self) -> ReferenceService:
+        from desktop.services.reference import ReferenceService
+
+        return ReferenceService(self.db)
+
+    @cached_property
+    def settings(self) -> SettingsService:
+        from desktop.services.settings import SettingsService
+
+        return SettingsService(self.db)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from desktop.services.reports import ReportService
+
+        return ReportService(self.db)
+
+    @cached_property
+    def submissions(self) -> SubmissionService:
+        from desktop.services.submissions import SubmissionService
+
+        return SubmissionService(self.db)
+
+    @cached_property
+    def volunteers(self) -> VolunteerService:
+        from desktop.services.volunteers import VolunteerService
+
+        return VolunteerService(self.db)
+
+    @cached_property
+    def entry_grid(self) -> EntryGridService:
+        from desktop.services.entry_grid import EntryGridService
+
+        return EntryGridService(self.db)
+
+    @cached_property
+    def imports(self) -> ImportService:
+        from desktop.services.imports import ImportService
+
+        return ImportService(self.db)
+
+    @cached_property
+    def audit_log(self) -> AuditLogService:
+        from desktop.services.safety import AuditLogService
+
+        return AuditLogService(self.db)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from desktop.services.safety import BackupService
+
+        return BackupService(self.db)
 
     @classmethod
-    def open(cls, target: Path | str) -> Services:
+    def open(cls, target: Path | str, daily_backup: bool = True) -> Services:
+        """Open (and migrate) a database; `daily_backup=False`: see Database."""
         try:
-            return cls(Database.open(target))
+            return cls(Database.open(target, daily_backup))
         except UnreadableDatabase as exc:
             raise ServiceError(str(exc)) from None
 

@@ -7,10 +7,12 @@ and `plan_to_dict` are inverse, so a plan survives export and import intact.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.cleaning import clean_line, clean_text, required
@@ -388,9 +390,45 @@ def _plan_options():
     )
 
 
+_UNREAD: Any = object()  # the remembered active plan before it is read
+
+
 class PlanService:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._remembering = 0
+        self._remembered: Plan | None = _UNREAD
+        event.listen(db.engine, "commit", self._forget)
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Within it the active plan is read at most once.
+
+        One refresh of the window asks for it from many places (the status
+        bar, the page, its year list); a commit of this program's in between
+        forgets it, and a change by another program is read at the next
+        refresh, as before. Scopes nest.
+        """
+        self._remembering += 1
+        try:
+            yield
+        finally:
+            self._remembering -= 1
+            if not self._remembering:
+                self._remembered = _UNREAD
+
+    def _forget(self, _conn: object) -> None:
+        self._remembered = _UNREAD
+
+    def _active_or_none(self) -> Plan | None:
+        remembered = self._remembered
+        if self._remembering and remembered is not _UNREAD:
+            return remembered
+        with self.db.reading() as s:
+            plan = s.scalar(select(Plan).where(Plan.is_active.is_(True)).options(*_plan_options()))
+        if self._remembering:
+            self._remembered = plan
+        return plan
 
     def create_from_dict(self, data: dict[str, Any], activate: bool = True) -> int:
         with self.db.transaction() as s:
@@ -405,11 +443,10 @@ class PlanService:
 
     def active(self) -> Plan:
         """The active plan with its sections, tasks and units loaded."""
-        with self.db.reading() as s:
-            plan = s.scalar(select(Plan).where(Plan.is_active.is_(True)).options(*_plan_options()))
-            if plan is None:
-                raise NotFoundError("还没有启用的实施方案，请先新建或导入方案。")
-            return plan
+        plan = self._active_or_none()
+        if plan is None:
+            raise NotFoundError("还没有启用的实施方案，请先新建或导入方案。")
+        return plan
 
     def check_period(self, period: Period) -> None:
         """Raise unless `period` lies within the active plan's years."""
@@ -417,6 +454,8 @@ class PlanService:
             check_period_in_plan(active_plan(s), period)
 
     def has_active(self) -> bool:
+        if self._remembering:  # the plan itself is asked for next: read it once, now
+            return self._active_or_none() is not None
         with self.db.reading() as s:
             return s.scalar(select(Plan.id).where(Plan.is_active.is_(True))) is not None
 

@@ -12,6 +12,7 @@ from desktop.errors import ServiceError
 from desktop.paths import default_db_path
 from desktop.services import Services
 from desktop.ui import gc_guard, workers
+from desktop.ui.events import later
 from desktop.ui.theme import apply_theme
 from desktop.ui.window_lock import WindowLock
 
@@ -52,7 +53,11 @@ def local_file(target: str) -> Path | None:
 
 
 def open_for_window(target: str) -> tuple[Services, WindowLock | None]:
-    """Lock the file for this window, then open it; the lock is released again on any refusal."""
+    """Lock the file for this window, then open it; the lock is released again on any refusal.
+
+    The day's safety copy is left to the window (MainWindow.start_daily_backup),
+    which makes it once it is on screen; a copy before a migration is made here.
+    """
     path = local_file(target)
     lock = WindowLock(path) if path is not None else None
     if lock is not None:
@@ -60,7 +65,7 @@ def open_for_window(target: str) -> tuple[Services, WindowLock | None]:
         if refusal is not None:
             raise ServiceError(refusal)
     try:
-        return Services.open(target), lock
+        return Services.open(target, daily_backup=False), lock
     except (ServiceError, OSError):
         if lock is not None:
             lock.release()
@@ -75,15 +80,17 @@ def run_gui(db_target: str | None) -> int:
         QMessageBox.critical(None, "科普台账", f"无法打开数据库：{exc}")
         return 1
     try:
-        if not services.plans.has_active():
-            from desktop.ui.first_run import FirstRunWizard
+        with services.plans.remembering():  # read once for the wizard's question and the window
+            if not services.plans.has_active():
+                from desktop.ui.first_run import FirstRunWizard
 
-            if FirstRunWizard(services).exec() != QDialog.DialogCode.Accepted:
-                return 0
-        from desktop.ui.main_window import MainWindow
+                if FirstRunWizard(services).exec() != QDialog.DialogCode.Accepted:
+                    return 0
+            from desktop.ui.main_window import MainWindow
 
-        window = MainWindow(services)
-        window.show()
+            window = MainWindow(services)
+            window.show()
+        later(window, window.start_daily_backup)
         return app.exec()
     finally:
         workers.stop_all()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -20,7 +21,8 @@ from PySide6.QtWidgets import (
 from desktop.services import Services
 from desktop.ui import workers
 from desktop.ui.guarded_dialog import GuardedDialog
-from desktop.ui.widgets import fit_to_screen
+from desktop.ui.widgets import Loader, fit_to_screen
+from desktop.ui.workers import Task
 
 # How often the window looks for changes that another program (kepu on the
 # command line, a second tool) committed to the database.
@@ -76,8 +78,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
-        self.update_status()
-        self.nav.setCurrentRow(0)
+        with services.plans.remembering():
+            self.update_status()
+            self.nav.setCurrentRow(0)
         self.services.db.changed_elsewhere()  # the starting point
         self._watch = QTimer(self)
         self._watch.timeout.connect(self._look_outside)
@@ -122,11 +125,16 @@ class MainWindow(QMainWindow):
         return page
 
     def _show(self, row: int) -> None:
-        page = self.page(PAGES[row][0])
-        self.stack.setCurrentWidget(page)
-        refresh = getattr(page, "refresh", None)
-        if refresh is not None:
-            refresh()
+        label = PAGES[row][0]
+        built = label in self.pages
+        with self.services.plans.remembering():
+            page = self.page(label)
+            self.stack.setCurrentWidget(page)
+            if not built and _loading(page):
+                return  # building it started its reading: asking again would read it all twice
+            refresh = getattr(page, "refresh", None)
+            if refresh is not None:
+                refresh()
 
     def show_page(self, label: str) -> QWidget:
         """Switch to a page by its navigation label and return it."""
@@ -148,8 +156,32 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def refresh_all(self) -> None:
-        for page in self.pages.values():
-            refresh = getattr(page, "refresh", None)
-            if refresh is not None and page.isVisible():
-                refresh()
-        self.update_status()
+        with self.services.plans.remembering():
+            for page in self.pages.values():
+                refresh = getattr(page, "refresh", None)
+                if refresh is not None and page.isVisible():
+                    refresh()
+            self.update_status()
+
+    def start_daily_backup(self) -> Task:
+        """The day's safety copy, made off the GUI thread once the window is on screen.
+
+        A database of a million activities is hundreds of megabytes; copying
+        it before the window showed kept the office waiting every morning.
+        """
+        db = self.services.db  # the job must not hold the window: a Task outlives its owner
+        task = Task(lambda _report: db.daily_backup(), self)
+        task.error.connect(self._daily_backup_failed)
+        task.start()
+        return task
+
+    def _daily_backup_failed(self, exc: object) -> None:
+        QMessageBox.warning(
+            self,
+            "自动备份",
+            f"今天的自动备份没有完成：{exc}\n数据本身未受影响；可在“数据安全”页面手动备份。",
+        )
+
+
+def _loading(page: QWidget) -> bool:
+    return any(loader.busy for loader in page.findChildren(Loader))
