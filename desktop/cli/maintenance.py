@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="程序自检：打开数据库和主窗口，逐一显示各页面（不指定 --db 时使用临时演示数据）",
     )
     p.add_argument("--report", help="同时把结果写入此文件（Windows 窗口版程序没有控制台输出）")
+    p.add_argument(
+        "--first-window",
+        action="store_true",
+        help="首页显示完毕即退出，不逐一打开其他页面（用于测量启动速度）",
+    )
     p.set_defaults(func=cmd_smoke)
 
 
@@ -102,7 +107,7 @@ def cmd_smoke(args: argparse.Namespace) -> int:
         print(line, flush=True)
 
     try:
-        code = smoke(args.db, say)
+        code = smoke(args.db, say, first_window=args.first_window)
     except ServiceError as exc:
         lines.append(f"自检未通过：{exc}")
         raise
