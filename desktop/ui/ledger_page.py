@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import ServiceError
 from desktop.services import Services
-from desktop.services.activities import ActivityFilter, DeletedActivity, Totals
+from desktop.services.activities import ActivityFilter, ActivityRow, DeletedActivity, Totals
 from desktop.ui.activity_dialog import ActivityDialog, _month_locked
 from desktop.ui.activity_model import ActivityTableModel
 from desktop.ui.widgets import (
@@ -94,12 +94,20 @@ class NoticeBar(QFrame):
 class LedgerPage(QWidget):
     refreshed = Signal()  # rows and totals of the current filter are both on screen
 
-    def __init__(self, services: Services) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        page_size: int = ActivityTableModel.PAGE,
+        cache_pages: int = ActivityTableModel.CACHE_PAGES,
+    ) -> None:
         super().__init__()
         self.services = services
         self.loader = Loader(self)
         self.totals: Totals | None = None
-        self.model = ActivityTableModel(services.activities, parent=self)
+        self.model = ActivityTableModel(
+            services.activities, page_size, parent=self, cache_pages=cache_pages
+        )
         self._pending: set[str] = set()
         self._select_after_load: int | None = None
         self.dialog: ActivityDialog | None = None
@@ -199,9 +207,13 @@ class LedgerPage(QWidget):
                 self.table.setColumnWidth(col, width)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
-        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_moved())
         self.model.modelReset.connect(self._update_buttons)
+        self.model.page_loaded.connect(lambda _first, _last: self._update_buttons())
         self.model.loaded.connect(self._rows_loaded)
+        scroll = self.table.verticalScrollBar()
+        scroll.valueChanged.connect(lambda _value: self._window_moved())
+        scroll.rangeChanged.connect(lambda _low, _high: self._window_moved())
         self.model.failed.connect(lambda text: self.notice.show_message(text, error=True))
 
         self.notice = NoticeBar()
@@ -295,6 +307,15 @@ class LedgerPage(QWidget):
         self._update_totals()
 
     def _rows_loaded(self) -> None:
+        if not self.model.kept_place:
+            self.table.scrollToTop()
+        self._window_moved()
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            # A reset forgets the keyboard's place; without one, Ctrl+End would only reach row 0.
+            top = self.model.index(max(self.table.rowAt(0), 0), 0)
+            self.table.selectionModel().setCurrentIndex(
+                top, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
         if self._select_after_load is not None:
             self.select_activity(self._select_after_load)
             self._select_after_load = None
@@ -339,9 +360,27 @@ class LedgerPage(QWidget):
 
     # --- actions ------------------------------------------------------------
 
-    def selected_id(self) -> int | None:
+    def _window_moved(self) -> None:
+        """Tell the model which rows are on screen: it reads those first and drops the rest."""
+        first = self.table.rowAt(0)
+        if first < 0:
+            return
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        self.model.set_window(first, last if last >= 0 else self.model.rowCount() - 1)
+
+    def _selection_moved(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.activity_id(rows[0].row()) if rows else None
+        self.model.keep_row(rows[0].row() if rows else None)
+        self._update_buttons()
+
+    def selected_row(self) -> ActivityRow | None:
+        """The selected activity's row, once its page has arrived (at once, mostly)."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_data(rows[0].row()) if rows else None
+
+    def selected_id(self) -> int | None:
+        row = self.selected_row()
+        return None if row is None else row.id
 
     def _update_buttons(self) -> None:
         selected = self.selected_id() is not None
@@ -389,10 +428,10 @@ class LedgerPage(QWidget):
         return True
 
     def delete_selected(self) -> None:
-        activity_id = self.selected_id()
-        if activity_id is None:
+        row = self.selected_row()
+        if row is None:
             return
-        row = self.model.row_data(self.model.row_of(activity_id) or 0)
+        activity_id = row.id
         if _month_locked(self.services, row.start_date):  # refuse before asking, not after
             self.notice.show_message(
                 f"不能删除：{row.start_date.year}年已报送并锁定，不能修改其数据；"

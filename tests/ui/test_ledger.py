@@ -1,4 +1,4 @@
-"""活动台账 page: filters, totals, lazy paging, sorting, add, delete and undo — through its widgets."""
+"""活动台账 page: filters, totals, paging, sorting, add, delete and undo — through its widgets."""
 
 from __future__ import annotations
 
@@ -130,20 +130,20 @@ def test_clicking_headers_sorts_in_sql(qtbot, small_ledger):
     assert sorted([first, second]) == [[20, 50, 100, 300], [300, 100, 50, 20]]
 
 
-def test_lazy_model_reads_a_page_at_a_time(qtbot, demo_services, settled):
+def test_every_row_is_counted_and_read_when_shown(qtbot, demo_services, settled):
     page = LedgerPage(demo_services)
     qtbot.addWidget(page)
     page.show()
     settled(page)
     model = page.model
-    assert model.total == 300
-    assert model.rowCount() == model.PAGE == 200  # count + first page only
-    assert model.canFetchMore()
-    page.table.scrollToBottom()
-    qtbot.waitUntil(lambda: model.rowCount() == 300)
-    assert not model.canFetchMore()
+    assert model.total == model.rowCount() == 300  # the count, not what was read
+    assert model.cached_pages == [0] and model.page_size == 200  # count + first page only
+    assert model.row_data(299) is None
+    with qtbot.waitSignal(model.page_loaded) as arrived:
+        page.table.scrollToBottom()
+    assert arrived.args == [200, 299]
     ids = [model.activity_id(r) for r in range(300)]
-    assert len(set(ids)) == 300
+    assert None not in ids and len(set(ids)) == 300
 
 
 def test_demo_unit_filter_matches_service(qtbot, demo_services, settled):
