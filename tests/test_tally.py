@@ -237,3 +237,24 @@ def test_ledger_counts_and_totals_by_filter(plan_services: Services):
         totals = svc.activities.totals(flt)
         assert (svc.activities.count(flt), totals.participants) == (count, participants), flt
         assert totals.sessions == 2 * count and totals.volunteer_hours == 1.5 * count
+
+
+def test_check_finds_wrong_totals_and_repair_recounts_them(plan_services: Services, capsys):
+    from tests.cli_run import run
+
+    svc = plan_services
+    svc.activities.add(_lecture(svc, date(2022, 6, 1), 200))
+    path = str(svc.db.path)
+    svc.close()
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE activity_tally SET participants = participants + 1")
+    con.close()
+    code, out, _ = run(capsys, "--db", path, "check")
+    assert code == 1 and "2022年6月" in out and "--repair" in out
+    code, out, _ = run(capsys, "--db", path, "check", "--repair")
+    assert code == 0 and "重新汇总 1 个月" in out and "检查通过" in out
+    assert list((Path(path).parent / "backups").glob("*pre-repair*.sqlite3"))
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT participants FROM activity_tally").fetchall() == [(200,)]
+    con.close()

@@ -18,7 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("backup", help="备份文件")
     p.add_argument("--yes", action="store_true", help="确认覆盖当前数据库")
     p.set_defaults(func=cmd_restore)
-    p = sub.add_parser("check", help="检查数据库完整性")
+    p = sub.add_parser("check", help="检查数据库完整性，以及活动月度汇总是否与台账一致")
+    p.add_argument(
+        "--repair", action="store_true", help="先备份，再按台账重新汇总活动月度数据，然后检查"
+    )
     p.set_defaults(func=cmd_check)
     p = sub.add_parser(
         "smoke",
@@ -74,17 +77,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from desktop.services.health import HealthService
+
     svc = open_services(args)
     try:
-        with svc.db.engine.connect() as conn:
-            problems: list[str] = []
-            if svc.db.engine.dialect.name == "sqlite":
-                result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
-                if result != "ok":
-                    problems.append(f"完整性检查未通过：{result}")
-                bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if bad:
-                    problems.append(f"有 {len(bad)} 处外键引用失效（首个在表 {bad[0][0]}）")
+        health = HealthService(svc.db)
+        if args.repair:
+            print(health.repair())
+        problems = health.problems()
     finally:
         svc.close()
     if problems:
