@@ -181,6 +181,8 @@ class ActivityTableModel(QAbstractTableModel):
         count, so a refresh after an edit deep in the ledger replaces its
         rows at once instead of blanking them; otherwise the first page.
         """
+        if self._reloading and not self.kept_place:
+            keep_place = False  # it replaces a reload that was starting at the top
         self._epoch += 1
         self._reloading = True
         self.kept_place = keep_place

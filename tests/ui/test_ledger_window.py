@@ -192,6 +192,15 @@ def test_a_filter_change_drops_old_pages_and_starts_at_the_top(qtbot, page: Ledg
     assert {model.row_data(r).unit_name for r in shown_rows(page)} == {"市科协"}
 
 
+def test_a_refresh_on_the_heels_of_a_filter_change_still_starts_at_the_top(qtbot, page: LedgerPage):
+    ctrl(qtbot, page, Qt.Key.Key_End)
+    wait_shown(qtbot, page)
+    with qtbot.waitSignal(page.refreshed):
+        page.unit.setCurrentIndex(page.unit.findText("市科协"))
+        page.refresh()  # the window saw another program's write before the rows came
+    assert page.model.cached_pages == [0] and page.table.rowAt(0) == 0
+
+
 def test_a_write_elsewhere_refreshes_in_place(qtbot, page: LedgerPage):
     ctrl(qtbot, page, Qt.Key.Key_End)
     before = wait_shown(qtbot, page)
