@@ -89,6 +89,7 @@ def kepu(*args: str) -> list[str]:
 
 def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's second start has its bytecode cached
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.update(extra or {})
     return env
