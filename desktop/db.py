@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -148,6 +148,18 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def refresh_statistics(session: Session) -> None:
+    """Resample SQLite's planner statistics after a bulk write, inside the writer's transaction.
+
+    Without them SQLite guesses that a type or a place is as selective as a
+    date range and sorts a whole type's rows for one page; a sample of
+    20,000 rows per index costs tens of milliseconds at a million rows.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA analysis_limit = 20000"))
+        session.execute(text("ANALYZE"))
 
 
 def sqlite_url(path: Path | str) -> str:
