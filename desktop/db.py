@@ -36,7 +36,7 @@ AUTO_BACKUP_HOURS = 24
 # of alembic_version and no Alembic at all (reading the scripts costs half a
 # second of every start). tests/test_startup.py holds it to the scripts, and
 # `migrate` refuses to run while the two disagree.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 
 
 def _migrations_dir() -> Path:
@@ -72,8 +72,9 @@ CORE_TABLES = frozenset({"plan", "section", "task", "unit", "indicator", "entry"
 
 
 def is_model_table(name: str | None, type_: str, _parent: object = None) -> bool:
-    """Alembic filter: the FTS index tables are SQLite's own, not the models'."""
-    return not (type_ == "table" and name is not None and name.startswith("activity_fts"))
+    """Alembic filter: the text search's tables and index (migrations 0002, 0005) are not the models'."""
+    owned = type_ in ("table", "index") and name is not None
+    return not (owned and name.startswith("activity_fts"))
 
 
 # Writers wait their turn. A write transaction takes SQLite's write lock when

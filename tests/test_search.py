@@ -44,7 +44,7 @@ def test_chinese_substrings_found_in_titles_and_summaries(any_plan_services: Ser
     assert _titles(svc, "电信诈骗") == ["老年人智能手机培训", "防范电信诈骗科普讲座"]
     assert _titles(svc, "兴安街道") == ["防范电信诈骗科普讲座"]
     assert _titles(svc, "机器人兴趣") == ["青少年机器人兴趣小组"]
-    # One and two characters: LIKE, still a substring.
+    # Two characters (the index's trigrams and text endings) and one (LIKE), still a substring.
     assert _titles(svc, "诈骗") == ["老年人智能手机培训", "防范电信诈骗科普讲座"]
     assert _titles(svc, "少") == ["青少年机器人兴趣小组"]
     assert _titles(svc, "不存在的词") == []
@@ -113,9 +113,34 @@ def test_sqlite_uses_the_index_and_other_databases_use_like():
     on_postgres = str(stmt.compile(dialect=postgresql.dialect()))
     assert "activity_fts MATCH" in on_sqlite and "LIKE" not in on_sqlite
     assert "ILIKE" in on_postgres and "activity_fts" not in on_postgres
-    short = str(
+    pair = str(
         apply_filter(select(Activity.id), ActivityFilter(text="诈骗")).compile(
             dialect=sqlite.dialect()
         )
     )
-    assert "LIKE" in short and "activity_fts" not in short
+    assert "activity_fts_vocab" in pair and "LIKE" not in pair  # two characters: the index too
+    single = str(
+        apply_filter(select(Activity.id), ActivityFilter(text="诈")).compile(
+            dialect=sqlite.dialect()
+        )
+    )
+    assert "LIKE" in single and "activity_fts" not in single
+
+
+def test_two_characters_are_found_wherever_they_stand(any_plan_services: Services):
+    """At the start, inside, at the end of a text, a text that is only the pair, any case."""
+    svc = any_plan_services
+    _add(svc, "讲座进社区")  # at the start
+    _add(svc, "科普讲座周")  # inside
+    _add(svc, "防诈骗讲座")  # at the end of the title
+    _add(svc, "讲座")  # the whole title
+    _add(svc, "青少年活动", "主题讲座")  # at the end of the summary
+    _add(svc, "AI 科普", "介绍 Ai 应用")  # ASCII, either case
+    _add(svc, "“讲”“座”分开")  # the two characters apart: not a match
+    assert sorted(_titles(svc, "讲座")) == sorted(
+        ["讲座进社区", "科普讲座周", "防诈骗讲座", "讲座", "青少年活动"]
+    )
+    assert _titles(svc, "ai") == ["AI 科普"]
+    assert _titles(svc, "座周") == ["科普讲座周"]
+    assert _titles(svc, "没有") == []
+    assert svc.activities.count(ActivityFilter(text="讲座")) == 5

@@ -3,9 +3,13 @@
 On SQLite the condition uses the FTS5 trigram index that migration 0002
 builds (`activity_fts`), so a substring search over a million activities does
 not scan the table. The trigram tokenizer cannot match fewer than three
-characters, so one- and two-character queries use LIKE, as every other
-database does. The choice is made when the statement is compiled for its
-database, so `apply_filter` needs no session to know which one it talks to.
+characters; a two-character query (most Chinese words) is answered from the
+index's list of trigrams instead (migration 0005): the rows holding any
+trigram that starts with the query, plus the rows whose title or summary
+ends with it, found through two expression indexes. One-character queries
+use LIKE, as every other database does. The choice is made when the statement is
+compiled for its database, so `apply_filter` needs no session to know which
+one it talks to.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     bindparam,
+    column,
     false,
+    func,
+    literal,
     literal_column,
     or_,
     select,
@@ -29,10 +36,14 @@ from desktop.cleaning import clean_line
 from desktop.models import Activity
 
 FTS_TABLE = "activity_fts"
+FTS_VOCAB = "activity_fts_vocab"
 # Names the search index owns in the SQLite schema (the table, its shadow
 # tables and its triggers), which the ORM models do not describe.
 FTS_PREFIX = "activity_fts"
 TRIGRAM = 3
+# Migration 0005 indexes the last two characters of these, lowered; the
+# expressions below must read as they do there (a literal -2, not a parameter).
+ENDING_COLUMNS = (Activity.title, Activity.summary)
 
 
 def is_search_index(name: str | None) -> bool:
@@ -67,20 +78,48 @@ def _compile_like(element: ActivityTextMatch, compiler: SQLCompiler, **kw: Any) 
 
 @compiles(ActivityTextMatch, "sqlite")
 def _compile_fts(element: ActivityTextMatch, compiler: SQLCompiler, **kw: Any) -> str:
-    if len(element.text) < TRIGRAM:
+    if len(element.text) < TRIGRAM - 1:
         return compiler.process(element.like(), **kw)
-    fts = table(FTS_TABLE)
+    if len(element.text) < TRIGRAM:
+        return compiler.process(_pair_match(element), **kw)
+    return compiler.process(Activity.id.in_(_fts_rows(fts_phrase(element.text))), **kw)
+
+
+def _fts_rows(query: Any) -> Any:
+    """rowids of the index's rows matching an FTS5 query (a string or an SQL expression)."""
     rowid = literal_column("rowid", Integer)
-    matches = (
+    if isinstance(query, str):
+        query = bindparam("fts_query", query, unique=True)
+    return (
         select(rowid)
-        .select_from(fts)
-        .where(
-            literal_column(FTS_TABLE).op("MATCH")(
-                bindparam("fts_query", fts_phrase(element.text), unique=True)
-            )
-        )
+        .select_from(table(FTS_TABLE))
+        .where(literal_column(FTS_TABLE).op("MATCH")(query))
     )
-    return compiler.process(Activity.id.in_(matches), **kw)
+
+
+def _pair_match(element: ActivityTextMatch) -> ColumnElement[bool]:
+    """Two characters: the rows with a trigram starting with them, or a text ending with them."""
+    pair = element.text.lower()
+    vocab = table(FTS_VOCAB, column("term"))
+    quoted = literal('"') + func.replace(vocab.c.term, '"', '""') + literal('"')
+    trigrams = (
+        select(func.group_concat(quoted, " OR "))
+        .where(
+            vocab.c.term >= bindparam("fts_from", pair, unique=True),
+            vocab.c.term < bindparam("fts_to", pair + "\U0010ffff", unique=True),
+        )
+        .scalar_subquery()
+    )
+    # No trigram starts with the pair: a query of the pair alone, which matches no row.
+    query = func.coalesce(trigrams, fts_phrase(element.text))
+    ending = bindparam("fts_end", element.text, unique=True)
+    return or_(
+        Activity.id.in_(_fts_rows(query)),
+        *(
+            func.lower(func.substr(column, literal_column("-2"))) == func.lower(ending)
+            for column in ENDING_COLUMNS
+        ),
+    ).self_group()
 
 
 def text_condition(text: str) -> ColumnElement[bool] | None:
