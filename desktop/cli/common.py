@@ -6,10 +6,12 @@ import argparse
 import math
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop.paths import default_db_path
-from desktop.services import Services
+
+if TYPE_CHECKING:  # loaded by the commands that open a database, not by the window's start
+    from desktop.services import Services
 
 # argparse looks its messages up through its module-level gettext `_` at the
 # moment it prints them; the office reads Chinese, so the ones a user can meet
@@ -79,4 +81,6 @@ def open_services(args: argparse.Namespace, must_exist: bool = True) -> Services
         from desktop.errors import ServiceError
 
         raise ServiceError(f"数据库文件不存在：{target}（请先运行 kepu --db 文件 init 或 demo）")
+    from desktop.services import Services
+
     return Services.open(target)

@@ -1,4 +1,4 @@
-"""Commands: backup, restore, check — keeping five years of records safe — and smoke."""
+"""Commands: backup, restore, check — keeping five years of records safe."""
 
 from __future__ import annotations
 
@@ -23,17 +23,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--repair", action="store_true", help="先备份，再按台账重新汇总活动月度数据，然后检查"
     )
     p.set_defaults(func=cmd_check)
-    p = sub.add_parser(
-        "smoke",
-        help="程序自检：打开数据库和主窗口，逐一显示各页面（不指定 --db 时使用临时演示数据）",
-    )
-    p.add_argument("--report", help="同时把结果写入此文件（Windows 窗口版程序没有控制台输出）")
-    p.add_argument(
-        "--first-window",
-        action="store_true",
-        help="首页显示完毕即退出，不逐一打开其他页面（用于测量启动速度）",
-    )
-    p.set_defaults(func=cmd_smoke)
 
 
 def _local_path(args: argparse.Namespace) -> Path:
@@ -93,25 +82,3 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print("数据库检查通过。")
     return 0
-
-
-def cmd_smoke(args: argparse.Namespace) -> int:
-    from desktop.ui.smoke import smoke
-
-    if args.db and "://" not in args.db and not Path(args.db).exists():
-        raise ServiceError(f"数据库文件不存在：{args.db}")
-    lines: list[str] = []
-
-    def say(line: str) -> None:
-        lines.append(line)
-        print(line, flush=True)
-
-    try:
-        code = smoke(args.db, say, first_window=args.first_window)
-    except ServiceError as exc:
-        lines.append(f"自检未通过：{exc}")
-        raise
-    finally:
-        if args.report:
-            Path(args.report).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return code

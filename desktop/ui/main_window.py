@@ -1,10 +1,20 @@
-"""The main window: a navigation list on the left, one page per module on the right."""
+"""The main window: a navigation list on the left, one page per module on the right.
+
+It is shown in two steps, as a program that keeps its data in a large file
+should start: first its frame — title, navigation and a calm "正在打开数据库…"
+in the page area — from Qt and this module alone, then, once the database is
+open (desktop/ui/app.py opens it off the GUI thread), `attach` fills it with
+the pages. So this module, and what it imports at the top, must not load the
+data layer: no desktop.services, desktop.db, desktop.models or SQLAlchemy
+(tests/ui/test_startup_window.py holds it to that).
+"""
 
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -14,15 +24,19 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from desktop.services import Services
 from desktop.ui import workers
 from desktop.ui.guarded_dialog import GuardedDialog
-from desktop.ui.widgets import Loader, fit_to_screen
+from desktop.ui.widgets import ACCENT, MUTED, Loader, fit_to_screen
 from desktop.ui.workers import Task
+
+if TYPE_CHECKING:
+    from desktop.services import Services
 
 # How often the window looks for changes that another program (kepu on the
 # command line, a second tool) committed to the database.
@@ -42,12 +56,45 @@ PAGES: list[tuple[str, str, str]] = [
     ("实施方案", "plan_page", "PlanPage"),
 ]
 
+OPENING = "正在打开数据库…"
+
+
+class LoadingState(QWidget):
+    """What the page area shows until the database is open: one quiet line and a busy bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("loading")
+        self.setStyleSheet("QWidget#loading { background: white; }")
+        self.message = QLabel(OPENING)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet(f"color: {MUTED}; font-size: 16px;")
+        bar = QProgressBar()
+        bar.setRange(0, 0)  # no steps to count: it only says the program is at work
+        bar.setTextVisible(False)
+        bar.setFixedSize(220, 4)
+        bar.setStyleSheet(
+            "QProgressBar { background: #e6e9ec; border: none; border-radius: 2px; }"
+            f"QProgressBar::chunk {{ background: {ACCENT}; border-radius: 2px; }}"
+        )
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addSpacing(14)
+        layout.addWidget(bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services) -> None:
+    """`MainWindow(services)` is the whole window at once; `MainWindow()` is its frame,
+    which `attach(services)` fills once the database is open."""
+
+    closing = Signal()  # the window is going: whoever is still opening its database stops
+
+    services: Services
+
+    def __init__(self, services: Services | None = None) -> None:
         super().__init__()
-        self.services = services
-        services.db.waiter = workers.BusyWaiter(self)
         self.setWindowTitle("科普台账 — 全民科学素质行动工作台账")
         fit_to_screen(self, 1280, 800)
 
@@ -67,6 +114,12 @@ class MainWindow(QMainWindow):
         for label, _module, _cls in PAGES:
             self.stack.addWidget(QWidget())
             QListWidgetItem(label, self.nav)
+        # Until `attach`, the page area says the database is being opened; a
+        # click on the navigation meanwhile only chooses the page shown then.
+        self.loading: LoadingState | None = LoadingState()
+        self.stack.addWidget(self.loading)
+        self.stack.setCurrentWidget(self.loading)
+        self.nav.setCurrentRow(0)
         self.nav.currentRowChanged.connect(self._show)
 
         central = QWidget()
@@ -78,12 +131,37 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
-        with services.plans.remembering():
-            self.update_status()
-            self.nav.setCurrentRow(0)
-        self.services.db.changed_elsewhere()  # the starting point
         self._watch = QTimer(self)
         self._watch.timeout.connect(self._look_outside)
+        if services is not None:
+            self.attach(services)
+
+    @property
+    def attached(self) -> bool:
+        return self.loading is None
+
+    def show_database(self, target: str) -> None:
+        """The frame's status bar names the file being opened, where the loaded window names it."""
+        self.status_label.setText(f"数据库：{target}")
+
+    def say_loading(self, text: str) -> None:
+        """Change the frame's loading line (the first-run wizard is on screen, say)."""
+        if self.loading is not None:
+            self.loading.message.setText(text)
+
+    def attach(self, services: Services) -> None:
+        """Fill the frame: the status bar, the page chosen on the navigation (the first,
+        unless the user clicked another while the database opened), and the watch."""
+        if self.loading is not None:
+            self.stack.removeWidget(self.loading)
+            self.loading.deleteLater()
+            self.loading = None
+        self.services = services
+        services.db.waiter = workers.BusyWaiter(self)
+        with services.plans.remembering():
+            self.update_status()
+            self._show(self.nav.currentRow())
+        self.services.db.changed_elsewhere()  # the starting point
         self._watch.start(WATCH_MS)
 
     def _look_outside(self) -> None:
@@ -125,6 +203,8 @@ class MainWindow(QMainWindow):
         return page
 
     def _show(self, row: int) -> None:
+        if not self.attached:
+            return  # the frame: `attach` shows the chosen page
         label = PAGES[row][0]
         built = label in self.pages
         with self.services.plans.remembering():
@@ -151,8 +231,11 @@ class MainWindow(QMainWindow):
                 if form.isVisible():  # 继续编辑, or a save that was refused
                     event.ignore()
                     return
+        self.closing.emit()
+        self._watch.stop()
         workers.stop_all()
-        self.services.db.waiter = None
+        if self.attached:
+            self.services.db.waiter = None
         super().closeEvent(event)
 
     def refresh_all(self) -> None:

@@ -7,7 +7,7 @@ a clerk who learns to read a completion bar on one page can read it on all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -38,10 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.periods import Period, parse_period
 from desktop.ui.events import later
 from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.workers import Task
+
+if TYPE_CHECKING:
+    from desktop.services.periods import Period
 
 # Item-data roles the delegates read.
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -240,6 +242,17 @@ _PARTS: list[tuple[str, str]] = [
 ] + [(f"{m}月", f"{m:02d}") for m in range(1, 13)]
 
 
+def _parse_period(code: str) -> Period:
+    """The domain's reading of a period code, loaded when first asked for.
+
+    The main window's frame is built from this module before the data layer
+    (SQLAlchemy, the models) has loaded; see desktop/ui/app.py.
+    """
+    from desktop.services.periods import parse_period
+
+    return parse_period(code)
+
+
 class PeriodPicker(QWidget):
     """A year (or 全部年份) with an optional quarter or month: the statistical period."""
 
@@ -281,7 +294,7 @@ class PeriodPicker(QWidget):
             self.year.setCurrentIndex(0)
             self.part.setCurrentIndex(0)
         else:
-            period = parse_period(code)
+            period = _parse_period(code)
             self.year.setCurrentIndex(max(self.year.findData(period.year), 0))
             suffix = code[4:].lstrip("-").upper()
             self.part.setCurrentIndex(max(self.part.findData(suffix), 0))
@@ -293,7 +306,7 @@ class PeriodPicker(QWidget):
         year = self.year.currentData()
         if year is None:
             return None
-        return parse_period(f"{year}{self.part.currentData()}")
+        return _parse_period(f"{year}{self.part.currentData()}")
 
     def _year_changed(self, _index: int) -> None:
         self.part.setEnabled(self.year.currentData() is not None)
