@@ -44,6 +44,18 @@ LIMITS: dict[str, Limit] = {
 }
 
 
+# One collection workbook (desktop/importing): how much a single file may hold. A
+# county's member unit sends a few hundred rows a quarter; the bounds leave room
+# for a city's whole year in one file while keeping what the reader holds in
+# memory (a dense grid of the sheet) to a few hundred megabytes.
+FILE_LIMITS: dict[str, Limit] = {
+    "activity_rows": Limit("活动行数", 200_000, True, "一个采集表最多 200000 行活动"),
+    "sheet_rows": Limit("工作表行数", 250_000, True, "一个工作表最多 250000 行，含空行"),
+    "sheet_columns": Limit("工作表列数", 26, True, "采集表的内容应在 A 至 Z 列之内"),
+    "indicator_rows": Limit("指标行数", 2_000, True, "“指标填报”表最多 2000 行"),
+}
+
+
 def _show(value: float | int | Decimal) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return "无穷大" if value > 0 else ("负无穷大" if value < 0 else "非数字")

@@ -395,14 +395,15 @@ def test_template_of_another_version_or_plan(
     _fatal(county, path, capsys, "为方案“another-plan”生成的")
 
 
-def test_hundred_thousand_rows_are_refused_quickly(county: Services, tmp_path: Path, capsys):
+def test_a_hundred_thousand_rows_import_whole(county: Services, tmp_path: Path, capsys):
+    """Refused as too many before the bulk path (活动超过 10000 行); now one import, all of it."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(ACTIVITY_SHEET)
     ws.append(["标题"])
     ws.append(["说明"])
     ws.append(["开始日期*", "活动名称*", "活动类型*"])
     for i in range(100_000):
-        ws.append(["2024-05-18", f"活动{i}", "科普讲座"])
+        ws.append([f"2024-05-{1 + i % 31:02d}", f"活动{i}", "科普讲座"])
     ind = wb.create_sheet(INDICATOR_SHEET)
     ind.append(["指标编号", "指标名称", "计量单位", "目标值", "本期数值*", "备注"])
     marker = wb.create_sheet(MARKER_SHEET)
@@ -416,7 +417,22 @@ def test_hundred_thousand_rows_are_refused_quickly(county: Services, tmp_path: P
         marker.append(row)
     path = tmp_path / "huge.xlsx"
     wb.save(path)
-    _fatal(county, path, capsys, f"活动超过 {MAX_ACTIVITY_ROWS} 行", "拆分")
+    assert MAX_ACTIVITY_ROWS >= 100_000
+    db = county.db.path
+    county.close()
+    code, out, err = run(capsys, "--db", str(db), "collection", "import", str(path))
+    assert code == 0, err
+    assert "已导入：活动 100000 条" in out
+    svc = Services.open(db)
+    try:
+        assert svc.activities.count(ActivityFilter()) == 100_000
+        assert svc.activities.count(ActivityFilter(text="活动99999")) == 1
+        from desktop.services import tally
+
+        with svc.db.reading() as s:
+            assert tally.differences(s) == []
+    finally:
+        svc.close()
 
 
 BOMB = (
@@ -527,15 +543,31 @@ def test_progress_is_reported_and_cancel_writes_nothing(
     calls: list[tuple[int, int]] = []
     with pytest.raises(ServiceError, match="已取消，没有导入任何数据"):
         county.imports.import_files([filled], progress=lambda d, t: calls.append((d, t)) or d < 100)
-    assert calls[:2] == [(50, 123), (100, 123)]  # 120 activities + 3 indicator rows
+    # 120 activities + 3 indicator rows checked, then the 120 activities written.
+    assert calls[:2] == [(50, 243), (100, 243)]
     assert fingerprint(db) == before
+
+    calls.clear()
+    checked = county.imports.import_files(
+        [filled], dry_run=True, progress=lambda d, t: calls.append((d, t)) or True
+    )
+    assert checked.activities == 120 and not checked.written
+    assert calls == [(50, 123), (100, 123), (123, 123)]  # a check writes nothing: no second half
 
     calls.clear()
     result = county.imports.import_files(
         [filled], progress=lambda d, t: calls.append((d, t)) or True
     )
     assert result.written and result.activities == 120
-    assert calls[-1] == (123, 123)
+    assert calls[0] == (50, 243) and calls[-1] == (243, 243)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+    # A cancel while the activities are being written leaves nothing either.
+    county.imports.undo(result.files[0].batch_id)
+    after_undo = fingerprint(db)
+    with pytest.raises(ServiceError, match="已取消，没有导入任何数据"):
+        county.imports.import_files([filled], progress=lambda d, t: d < 200)
+    assert fingerprint(db) == after_undo
 
 
 def test_import_dry_run_reimport_and_undo_on_each_database(

@@ -1,0 +1,297 @@
+"""A workbook file as bytes: what it really is, whether it is safe to open, and what a reader misses.
+
+Everything here runs before, or beside, the fast cell reader (python-calamine,
+see collection_workbook.py), on the zip and its XML directly:
+
+- the first bytes decide what the file really is (zip, OLE2 .xls, text);
+- the zip's central directory is checked for entry count, total
+  uncompressed size and compression ratio before anything is inflated;
+- every XML part is scanned for a DTD (no workbook needs one; entity bombs
+  do; calamine's parser expands none, and the little XML parsed here goes
+  through defusedxml);
+- a worksheet is streamed once for what would make the reader allocate a
+  huge grid (it holds a sheet as a dense table from A1 to its farthest
+  value, so one value at XFD1048576 would ask for seventeen billion cells)
+  and for formulas, which the reader shows only as their cached results;
+- where either is there, the sheet is parsed cell by cell to locate them
+  exactly, and the same walk returns the literal text of a number the
+  reader could only turn into infinity (four hundred nines are too large,
+  not "not a number").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.limits import FILE_LIMITS
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ZIP_ENTRIES = 2_000
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+MAX_ENTRY_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 200
+DTD_SCAN_BYTES = 64 * 1024
+SHEET_ROWS = FILE_LIMITS["sheet_rows"]
+SHEET_COLUMNS = FILE_LIMITS["sheet_columns"]
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# Streaming gates: each match is confirmed by the exact walk before anything is refused.
+# A cell past column Z, or a row number from 250000 on.
+_FAR = re.compile(rb'\sr="(?:[A-Z]{2,}\d|[A-Z]{0,3}(2[5-9]\d{4}|[3-9]\d{5}|\d{7,})")')
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_TAIL = 64
+_FLOAT_DIGITS = 308  # the most digits of a whole number a float still holds (about 1.8e308)
+_CHUNK = 1024 * 1024
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+class FileRefused(Exception):
+    """The file is not something to read; the message says why, in Chinese."""
+
+    def __init__(self, message: str, sheet: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.sheet = sheet
+
+
+def column_letter(number: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _sniff(head: bytes) -> None:
+    """Refuse what is not a zip, saying what it looks like instead."""
+    if head.startswith(_ZIP):
+        return
+    if head.startswith(_OLE2):
+        raise FileRefused(
+            "这是旧版 Excel（.xls）文件或设置了打开密码的工作簿，不是 .xlsx。"
+            "请在 Excel 中取消密码，并“另存为” Excel 工作簿（*.xlsx）后再导入。"
+        )
+    text = None
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is not None and text.strip() and ("," in text or "\t" in text or "\n" in text):
+        raise FileRefused(
+            "这是 CSV 或文本文件（只是扩展名改成了 .xlsx），不是采集表。"
+            "请使用本程序生成的采集表填写后发回。"
+        )
+    raise FileRefused("不是 Excel 工作簿（.xlsx），无法读取。")
+
+
+def _check_zip(path: Path) -> None:
+    """Check the central directory before anything is inflated; then scan XML for a DTD."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                raise FileRefused(f"文件内部包含 {len(infos)} 个部件，远超正常工作簿，已拒绝。")
+            total = sum(i.file_size for i in infos)
+            for info in infos:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > MAX_ENTRY_BYTES or (
+                    ratio > MAX_RATIO and info.file_size > 1024 * 1024
+                ):
+                    raise FileRefused(
+                        f"文件解压后异常巨大（部件 {info.filename} 解压后 "
+                        f"{info.file_size // (1024 * 1024)} MB，压缩比 {ratio:.0f}:1），"
+                        "疑似“压缩炸弹”，已拒绝读取。"
+                    )
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise FileRefused(
+                    f"文件解压后共 {total // (1024 * 1024)} MB，超过上限，疑似“压缩炸弹”，已拒绝读取。"
+                )
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+                raise FileRefused(
+                    "压缩包中没有 Excel 工作簿内容（可能是 Word 文档或其他压缩文件）。"
+                )
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with zf.open(info) as part:
+                        if _DTD.search(part.read(DTD_SCAN_BYTES)):
+                            raise FileRefused(
+                                f"文件中的 {info.filename} 含有 XML 实体/文档类型定义，"
+                                "正常工作簿不会有，疑似“XML 炸弹”，已拒绝读取。"
+                            )
+    except zipfile.BadZipFile as exc:
+        raise FileRefused("文件已损坏或不完整（可能下载或复制未完成），无法打开。") from exc
+    except zipfile.LargeZipFile as exc:
+        raise FileRefused("文件过大，无法读取。") from exc
+    except (OSError, EOFError, NotImplementedError, ValueError) as exc:
+        raise FileRefused(f"文件已损坏，无法读取（{exc.__class__.__name__}）。") from exc
+
+
+def check_file(path: Path) -> str:
+    """Every check on the file as a whole; returns its SHA-256."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise FileRefused(f"无法打开文件：{exc.strerror or exc}") from exc
+    if size == 0:
+        raise FileRefused("文件是空的（0 字节）。")
+    if size > MAX_FILE_BYTES:
+        raise FileRefused(
+            f"文件有 {size // (1024 * 1024)} MB，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。"
+        )
+    _sniff(head)
+    _check_zip(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Each worksheet's name → its part inside the zip, from the workbook and its relationships."""
+    from defusedxml.ElementTree import fromstring
+
+    with zipfile.ZipFile(path) as zf:
+        book = fromstring(zf.read("xl/workbook.xml"))
+        try:
+            rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        except KeyError:
+            return {}
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in rels if rel.tag.endswith("Relationship")
+    }
+    parts: dict[str, str] = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        if target:
+            part = target[1:] if target.startswith("/") else posixpath.join("xl", target)
+            parts[sheet.get("name", "")] = posixpath.normpath(part)
+    return parts
+
+
+@dataclass
+class Cells:
+    """What the exact walk of a sheet found, by (row, column), both from 1."""
+
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    numbers: dict[tuple[int, int], str] = field(default_factory=dict)
+    last_row: int = 0
+    last_column: int = 0
+
+
+def needs_walk(path: Path, part: str) -> bool:
+    """Stream the part once: does it hold a formula, or a value that may lie past the limits?"""
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = tail + chunk
+            if (b"<f" in data or b":f" in data) and _FORMULA.search(data):
+                return True
+            for far in _FAR.finditer(data):
+                if far[1] is None or int(far[1]) > SHEET_ROWS.high:
+                    return True
+            tail = data[-_TAIL:]
+    return False
+
+
+def walk(path: Path, part: str, huge: bool = False) -> Cells:
+    """Every cell of the part, in order: formulas (as "=…"), extent and, with `huge`, the
+    literal text of every number cell written with more digits than a float holds.
+
+    Cells carry their reference, or take the next column of their row when
+    they do not (as the format allows). A shared formula is translated to
+    its cell, as Excel shows it.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    found = Cells()
+    shared: dict[str, tuple[str, str]] = {}
+    row = column = 0
+    with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+        for event, element in iterparse(stream, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start":
+                if tag == "row":
+                    row = int(element.get("r") or row + 1)
+                    column = 0
+                continue
+            if tag == "row":
+                element.clear()
+                continue
+            if tag != "c":
+                continue
+            ref = _REF.match(element.get("r") or "")
+            if ref:
+                row, column = int(ref[2]), column_number(ref[1])
+            else:
+                column += 1
+            value = formula = None
+            for child in element:
+                name = child.tag.rpartition("}")[2]
+                if name == "f":
+                    formula = _formula(child, row, column, shared)
+                elif name in ("v", "is"):
+                    value = child.text if name == "v" else "".join(child.itertext())
+            if formula is not None:
+                found.formulas[(row, column)] = formula
+            if value is not None or formula is not None:
+                found.last_row = max(found.last_row, row)
+                found.last_column = max(found.last_column, column)
+            numeric = element.get("t", "n") == "n"
+            if huge and numeric and value is not None and len(value) > _FLOAT_DIGITS:
+                found.numbers[(row, column)] = value.strip()
+            element.clear()
+    return found
+
+
+def _formula(element: object, row: int, column: int, shared: dict[str, tuple[str, str]]) -> str:
+    text = getattr(element, "text", None) or ""
+    kind = element.get("t")  # type: ignore[attr-defined]
+    index = element.get("si")  # type: ignore[attr-defined]
+    here = f"{column_letter(column)}{row}"
+    if kind == "shared" and index is not None:
+        if text:
+            shared[index] = (here, text)
+        elif index in shared:
+            from openpyxl.formula.translate import Translator
+
+            origin, source = shared[index]
+            return Translator(f"={source}", origin).translate_formula(here)
+    return f"={text}"
+
+
+def beyond_limits(cells: Cells) -> str | None:
+    """Why the walked sheet is too large for the reader, or None."""
+    if cells.last_column > SHEET_COLUMNS.high:
+        return (
+            f"第 {column_letter(cells.last_column)} 列有内容，超出采集表的范围"
+            f"（{SHEET_COLUMNS.why}）；请删除多余的列后再导入。"
+        )
+    if cells.last_row > SHEET_ROWS.high:
+        return (
+            f"第 {cells.last_row} 行有内容，超出上限（{SHEET_ROWS.why}）；"
+            "请删除多余的行或拆分文件后再导入。"
+        )
+    return None
