@@ -65,7 +65,9 @@ class LoadingState(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("loading")
-        self.setStyleSheet("QWidget#loading { background: white; }")
+        # The first page's own background (总览), so that filling the frame changes nothing around it.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("QWidget#loading { background: #f4f6f8; }")
         self.message = QLabel(OPENING)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setStyleSheet(f"color: {MUTED}; font-size: 16px;")
