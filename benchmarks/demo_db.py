@@ -23,9 +23,9 @@ CACHE = ROOT / "benchmarks" / ".cache"
 
 
 def _version() -> str:
-    """A digest of what decides the demo's content: the builder, the models, the migrations."""
+    """A digest of what decides the demo's content: the builders, the models, the migrations."""
     digest = hashlib.sha256()
-    sources = [ROOT / "desktop" / "services" / "demo.py"]
+    sources = [ROOT / "desktop" / "services" / name for name in ("demo.py", "bulk.py")]
     sources += sorted((ROOT / "desktop" / "models").glob("*.py"))
     sources += sorted((ROOT / "migrations" / "versions").glob("*.py"))
     for source in sources:
