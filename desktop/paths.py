@@ -10,8 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_path
-
 APP_NAME = "KepuLedger"
 
 
@@ -26,7 +24,12 @@ def resource_dir() -> Path:
 def data_dir() -> Path:
     """Per-user data folder; KEPU_DATA_DIR overrides it (tests, portable installs)."""
     override = os.environ.get("KEPU_DATA_DIR")
-    path = Path(override) if override else user_data_path(APP_NAME, appauthor=False)
+    if override:
+        path = Path(override)
+    else:  # platformdirs loaded only here: the window's frame needs no data folder
+        from platformdirs import user_data_path
+
+        path = user_data_path(APP_NAME, appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -26,7 +26,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.errors import ServiceError
@@ -46,6 +46,11 @@ if TYPE_CHECKING:
 # through the audit service) and the first page, so that filling the window
 # imports nothing on the GUI thread.
 DATA_LAYER = ("desktop.services", "desktop.ui.window_lock", f"desktop.ui.{PAGES[0][1]}")
+
+# The day's safety copy waits this long after the window is filled: the first
+# page is reading its figures then, and a million activities make a copy of
+# hundreds of megabytes that would slow them.
+BACKUP_AFTER_MS = 3000
 
 
 def chinese_system_locale() -> None:
@@ -241,7 +246,11 @@ def run_gui(db_target: str | None) -> int:
     window = MainWindow()
     start = WindowStart(db_target or str(default_db_path()), window)
     start.ended.connect(app.exit)
-    start.opened.connect(lambda: later(window, window.start_daily_backup))
+    backup = QTimer(window)
+    backup.setSingleShot(True)
+    backup.setInterval(BACKUP_AFTER_MS)
+    backup.timeout.connect(window.start_daily_backup)
+    start.opened.connect(backup.start)
     window.show()
     later(window, start.begin)
     try:
