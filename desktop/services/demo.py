@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.db import Database
+from desktop.db import Database, refresh_statistics
 from desktop.errors import ServiceError
 from desktop.models import (
     Activity,
@@ -364,6 +364,7 @@ def build_demo(
         _insert_entries_and_teams(s, rng)
         audit.record(s, "import", "demo", None, f"生成演示数据：{activities} 条活动")
         tally.settle(s)  # `db` may have no Services (and so no settle before commit)
+        refresh_statistics(s)
     _attach_photos(db, rng)
     locks = LockService(db)
     for year in (2021, 2022, 2023, 2024):

@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from desktop.db import Database
+from desktop.db import Database, refresh_statistics
 from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.exporting.collection_template import (
     TemplateIndicator,
@@ -302,6 +302,7 @@ class ImportService:
             rows + sum(len(f.activities) for f, w in zip(parsed, writing, strict=True) if w),
         )
         outcomes: list[FileOutcome] = []
+        wrote = False
         for i, parsed_file in enumerate(parsed):
             outcome, accepted = check_file(s, plan, lookups, parsed_file, steps)
             outcomes.append(outcome)
@@ -313,8 +314,11 @@ class ImportService:
             if accepted is not None and accepted.rows and (i < last or kept):
                 write_accepted(s, accepted, steps)
                 written = len(accepted.rows)
+                wrote = True
             if len(parsed_file.activities) > written:
                 steps.step(len(parsed_file.activities) - written)
+        if wrote:
+            refresh_statistics(s)  # the planner's picture of the ledger, for its new size
         steps.finish()
         return outcomes
 
