@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -140,8 +141,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.activities < 0:
         raise ValidationError("活动条数不能为负数。")
     svc = Services.open(_new_db_path(args))
+
+    def shown(done: int, total: int) -> bool:
+        """A million activities take a minute or two: a line that counts, on a terminal."""
+        sys.stderr.write(f"\r正在生成活动：{done:,} / {total:,}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+        return True
+
     try:
-        build_demo(svc.db, activities=args.activities)
+        build_demo(
+            svc.db, activities=args.activities, progress=shown if sys.stderr.isatty() else None
+        )
         print(f"已生成演示县数据库：{db_target(args)}（{args.activities} 条活动）")
     finally:
         svc.close()
