@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.errors import ServiceError
 from desktop.paths import default_db_path
-from desktop.ui import gc_guard, workers
+from desktop.ui import gc_guard, import_check, workers
 from desktop.ui.events import later
 from desktop.ui.main_window import PAGES, MainWindow
 from desktop.ui.theme import apply_theme
@@ -68,6 +68,7 @@ def chinese_system_locale() -> None:
 
 def application() -> QApplication:
     """The one QApplication, set up as the program runs it."""
+    import_check.install()  # before the data layer is loaded behind the frame
     if QApplication.instance() is None:
         chinese_system_locale()
     app = QApplication.instance() or QApplication(sys.argv)

@@ -3,6 +3,8 @@ off the GUI thread; the first page comes before the exporters, the schema script
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import os
 import shutil
@@ -11,6 +13,7 @@ import sys
 import threading
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from PySide6.QtCore import QRect
@@ -19,10 +22,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, event
 
 from desktop.services import Services
-from desktop.ui import workers
+from desktop.ui import import_check, workers
 from desktop.ui.app import WindowStart, open_for_window
 from desktop.ui.dashboard_page import load_dashboard
 from desktop.ui.events import pump
+from desktop.ui.import_check import names_pyside
 from desktop.ui.main_window import OPENING, PAGES, MainWindow
 from tests.ui.conftest import settle
 
@@ -293,3 +297,19 @@ def test_the_daily_copy_is_made_after_the_window_is_on_screen(
         services.close()
         if lock is not None:
             lock.release()
+
+
+def test_the_cheap_look_at_each_import_answers_as_pyside_itself_does():
+    def pysides_own(module: ModuleType) -> bool:  # shibokensupport.feature._mod_uses_pyside
+        try:
+            return "PySide6" in inspect.getsource(module)
+        except (TypeError, OSError, SyntaxError):
+            return False
+
+    names = ["desktop.ui.widgets", "desktop.ui.main_window", "desktop.services", "desktop.db"]
+    names += ["desktop.models.ledger", "sqlalchemy.orm", "json", "sys", "PySide6.QtCore"]
+    answers = {name: names_pyside(importlib.import_module(name)) for name in names}
+    assert answers == {name: pysides_own(importlib.import_module(name)) for name in names}
+    assert answers["desktop.ui.widgets"] and not answers["sqlalchemy.orm"]
+    import_check.install()
+    assert sys.modules["shibokensupport.feature"]._mod_uses_pyside is names_pyside
