@@ -216,13 +216,17 @@ class WindowStart(QObject):
         services = self.services
         if self._abandoned or services is None:
             return
-        with services.plans.remembering():  # read once for the wizard's question and the window
-            if not services.plans.has_active() and not self.first_run(services):
-                self._end(0)
-                return
-            if self._abandoned:
-                return
-            self.window.attach(services)
+        try:
+            with services.plans.remembering():  # read once for the wizard's question and the window
+                if not services.plans.has_active() and not self.first_run(services):
+                    self._end(0)
+                    return
+                if self._abandoned:
+                    return
+                self.window.attach(services)
+        except Exception as exc:  # said and ended, not left as a frame that never fills
+            self._failed(exc)
+            return
         self.opened.emit()
 
     def _failed(self, exc: object) -> None:

@@ -8,6 +8,7 @@ import inspect
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -315,3 +316,21 @@ def test_the_cheap_look_at_each_import_answers_as_pyside_itself_does():
     assert answers["desktop.ui.widgets"] and not answers["sqlalchemy.orm"]
     import_check.install()
     assert sys.modules["shibokensupport.feature"]._mod_uses_pyside is names_pyside
+
+
+def test_a_file_that_opens_but_cannot_be_read_ends_the_start_with_its_reason(
+    qapp, data_dir: Path, demo_file: Path, modals
+):
+    """No frame left waiting for pages that never come: the reason is said, the lock given back."""
+    from desktop.ui.app import run_gui
+
+    target = _county(data_dir, demo_file)
+    con = sqlite3.connect(target)
+    con.execute("ALTER TABLE plan RENAME TO plan_elsewhere")
+    con.commit()
+    con.close()
+    modals.reply(None)  # the critical message box, answered 确定
+    assert run_gui(str(target)) == 1
+    assert len(modals.shown) == 1 and "无法打开数据库" in modals.shown[0]
+    assert "plan" in modals.shown[0]
+    assert not (data_dir / "county.sqlite3.lock").exists()
