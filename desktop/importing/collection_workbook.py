@@ -231,10 +231,13 @@ class _Sheet:
         self, path: Path, book: Any, parts: dict[str, str], name: str, nrows: int | None = None
     ) -> None:
         self.path, self.name = path, name
-        self.part = parts.get(name)
+        part = parts.get(name)
+        if part is None:  # the reader found a sheet its own relationships do not name
+            raise _fail(path, f"文件内容已损坏，找不到工作表“{name}”的数据。", name)
+        self.part = part
         cells = Cells()
-        if self.part is not None and needs_walk(path, self.part):
-            cells = walk(path, self.part)
+        if needs_walk(path, part):
+            cells = walk(path, part)
             reason = beyond_limits(cells)
             if reason is not None:
                 raise _fail(path, f"工作表“{name}”{reason}", name)
@@ -259,7 +262,7 @@ class _Sheet:
         The reader turns the digits of a huge whole number into infinity, which
         would be refused as "not a number" instead of "too large".
         """
-        if not (isinstance(value, float) and math.isinf(value)) or self.part is None:
+        if not (isinstance(value, float) and math.isinf(value)):
             return value
         if self._huge is None:
             self._huge = walk(self.path, self.part, huge=True).numbers

@@ -84,19 +84,13 @@ class Progress:
 
 @dataclass
 class Accepted:
-    """One file's checked activities, waiting for the bulk write."""
+    """One file's checked activities (with their import keys), waiting for the bulk write."""
 
     batch_id: int
-    rows: list[dict[str, object]] = field(default_factory=list)
-    tasks: list[list[int]] = field(default_factory=list)
-    groups: list[list[int]] = field(default_factory=list)
-    cooperators: list[list[int]] = field(default_factory=list)
+    rows: list[tuple[ActivityInput, str]] = field(default_factory=list)
 
     def add(self, data: ActivityInput, key: str) -> None:
-        self.rows.append(activity_row(data, self.batch_id, key))
-        self.tasks.append(data.task_ids)
-        self.groups.append(data.group_ids)
-        self.cooperators.append(data.cooperator_ids)
+        self.rows.append((data, key))
 
 
 def _check_activities(
@@ -318,11 +312,11 @@ def write_accepted(s: Session, accepted: Accepted, progress: Progress) -> None:
     """One file's checked activities through the bulk path, a chunk at a time."""
     with bulk.writing_activities(s) as writer:
         for start in range(0, len(accepted.rows), WRITE_CHUNK):
-            end = start + WRITE_CHUNK
+            chunk = accepted.rows[start : start + WRITE_CHUNK]
             writer.add(
-                accepted.rows[start:end],
-                accepted.tasks[start:end],
-                accepted.groups[start:end],
-                accepted.cooperators[start:end],
+                [activity_row(data, accepted.batch_id, key) for data, key in chunk],
+                [data.task_ids for data, _ in chunk],
+                [data.group_ids for data, _ in chunk],
+                [data.cooperator_ids for data, _ in chunk],
             )
-            progress.step(len(accepted.rows[start:end]))
+            progress.step(len(chunk))
