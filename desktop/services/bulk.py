@@ -291,19 +291,47 @@ def roomy_cache(session: Session) -> Iterator[None]:
         session.execute(text(f"PRAGMA cache_size = {int(before or -2000)}"))
 
 
+def _drop_indexes(session: Session, expected: int) -> dict[str, str]:
+    """Drop the activity table's own indexes when `expected` new rows at least double it.
+
+    SQLite then builds each index once from sorted keys after the rows are
+    in, instead of inserting a million keys one at a time at random places
+    (half the time of a large bulk write). The unique import key is part
+    of the table and stays, so duplicates are still refused as they arrive.
+    Returns the dropped indexes' stored text, to create them again.
+    """
+    if not _is_sqlite(session) or expected <= 0:
+        return {}
+    if (session.scalar(select(func.count()).select_from(ACTIVITY)) or 0) > expected:
+        return {}
+    dropped = dict(
+        session.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = 'activity' AND sql IS NOT NULL"
+            )
+        ).all()
+    )
+    for name in dropped:
+        session.execute(text(f'DROP INDEX "{name}"'))
+    return dropped
+
+
 @contextmanager
-def writing_activities(session: Session) -> Iterator[ActivityWriter]:
-    """A writer for many new activities, inside the caller's transaction.
+def writing_activities(session: Session, expected: int = 0) -> Iterator[ActivityWriter]:
+    """A writer for many new activities (about `expected` of them), inside the caller's transaction.
 
     Nothing else may add activities in `session` until the block ends. The
-    block runs in a savepoint: if it raises, the rows, the links and the
-    suspended triggers all go back to how they were.
+    block runs in a savepoint: if it raises, the rows, the links, the
+    suspended triggers and any dropped index all go back to how they were.
     """
     session.flush()
     with roomy_cache(session), session.begin_nested():
         writer = ActivityWriter(session)
         suspended = _suspend(session, INSERT_TRIGGERS)
+        indexes = _drop_indexes(session, expected)
         yield writer
+        _restore(session, indexes)
         if writer.written and suspended:  # suspended only on SQLite, where ids run on from first_id
             _stand_in(session, suspended, ACTIVITY.c.id >= writer.first_id, "insert")
         _restore(session, suspended)

@@ -413,7 +413,7 @@ def _insert_activities(
     rows: list[dict[str, Any]] = []
     row_tasks: list[list[int]] = []
     row_groups: list[list[int]] = []
-    with bulk.writing_activities(s) as writer:
+    with bulk.writing_activities(s, expected=total) as writer:
         for n in range(total):
             code = rng.choices(codes, cum_weights=weights)[0]
             _, titles, unit_names, group_names, task_codes, (lo, hi) = TYPE_PROFILES[code]

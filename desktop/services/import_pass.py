@@ -310,7 +310,7 @@ def check_file(
 
 def write_accepted(s: Session, accepted: Accepted, progress: Progress) -> None:
     """One file's checked activities through the bulk path, a chunk at a time."""
-    with bulk.writing_activities(s) as writer:
+    with bulk.writing_activities(s, expected=len(accepted.rows)) as writer:
         for start in range(0, len(accepted.rows), WRITE_CHUNK):
             chunk = accepted.rows[start : start + WRITE_CHUNK]
             writer.add(
