@@ -18,6 +18,10 @@ rolls the triggers back together with the rows, and no commit can ever see
 rows without their index entries or marks. A trigger is only taken out when
 its stored text is exactly the one its replacement stands for; any other
 (a later migration's) stays and fires per row, which is slower but right.
+When the new rows at least double the table (the demo county, a first big
+import), its indexes are dropped the same way and built once at the end.
+Links go in as one JSON array per chunk that SQLite unpacks itself, and the
+connection's page cache is enlarged while the block runs.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from desktop.models import (
     activity_group,
     activity_task,
 )
+from desktop.services.search import FTS_TABLE
 
 ACTIVITY = Activity.__table__
 # What a bulk row carries; the timestamps come from the columns' server defaults.
@@ -73,9 +78,7 @@ COLUMNS = (
 )
 _BLANK: dict[str, Any] = dict.fromkeys(COLUMNS)
 
-_FTS = table(
-    "activity_fts", column("activity_fts"), column("rowid"), column("title"), column("summary")
-)
+_FTS = table(FTS_TABLE, column(FTS_TABLE), column("rowid"), column("title"), column("summary"))
 _MONTH = "date({}.start_date, 'start of month')"
 _MARK_LINK = (
     "CREATE TRIGGER tally_{table}_{event} AFTER {EVENT} ON {table} BEGIN "
@@ -154,7 +157,7 @@ def _stand_in(
         names = ["rowid", "title", "summary"]
         if indexing == "delete":
             values.insert(0, literal("delete"))
-            names.insert(0, "activity_fts")
+            names.insert(0, FTS_TABLE)
         session.execute(insert(_FTS).from_select(names, select(*values).where(rows)))
     if any(name.startswith("tally_") for name in suspended):
         month = func.date(ACTIVITY.c.start_date, "start of month")
@@ -275,7 +278,7 @@ class ActivityWriter:
 def roomy_cache(session: Session) -> Iterator[None]:
     """A larger SQLite page cache for this connection while a bulk write runs.
 
-    The default 2 MB holds too little of the activity table's seven indexes:
+    The default 2 MB holds too little of the activity table's indexes:
     past a few hundred thousand rows each insert then reads its index pages
     back from the file, and a million rows take twice as long. The cache is
     memory taken as pages are touched, given back when the block ends.
