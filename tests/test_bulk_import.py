@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -452,3 +452,25 @@ def test_the_row_check_holds_the_rules_of_the_activity_form(
             assert s.scalar(select(func.count(Activity.id))) == 0
     finally:
         svc.close()
+
+
+def test_cells_read_as_the_unit_typed_them(county: Services, template: Path, tmp_path: Path):
+    """Numbers in text columns stay their digits, text in number columns is read as numbers,
+    a date cell and a typed date agree, and the merged title rows above the header are fine."""
+    rows = [
+        {"start_date": datetime(2024, 5, 18), "title": 20240518, "type": "科普讲座", "participants": "0012"},
+        {"start_date": "2024-05-19", "title": "讲座", "type": "科普讲座", "participants": 120.0,
+         "volunteer_hours": "2.5", "funding_yuan": "1.2万", "summary": 3.25},
+    ]  # fmt: skip
+    parsed = read_collection(fill(template, tmp_path / "cells.xlsx", rows))
+    first, second = (r.values for r in parsed.activities)
+    assert first["start_date"] == date(2024, 5, 18) and first["title"] == "20240518"
+    assert first["participants"] == 12 and isinstance(first["participants"], int)
+    assert second["start_date"] == date(2024, 5, 19)
+    assert second["participants"] == 120 and isinstance(second["participants"], int)
+    assert (second["volunteer_hours"], second["funding_yuan"], second["summary"]) == (
+        2.5,
+        12000,
+        "3.25",
+    )
+    assert all(not r.problems for r in parsed.activities)
