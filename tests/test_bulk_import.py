@@ -9,7 +9,6 @@ killed process — may leave the search index or the triggers wrong.
 
 from __future__ import annotations
 
-import copy
 import random
 import sqlite3
 import subprocess
@@ -21,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from desktop.exporting.collection_template import (
     ACTIVITY_COLUMNS,
@@ -34,13 +32,11 @@ from desktop.exporting.collection_template import (
 )
 from desktop.importing import collection_workbook
 from desktop.importing.collection_workbook import read_collection
-from desktop.models import Activity, Plan
+from desktop.models import Activity
 from desktop.services import Services, bulk, import_pass, tally
-from desktop.services.activities import ActivityFilter, ActivityInput, problems
-from desktop.services.import_check import Lookups, check_activity
+from desktop.services.activities import ActivityFilter, ActivityInput
 from tests.conftest import COLLECTION_PERIOD, COLLECTION_UNIT, SMALL_PLAN
 from tests.test_collection_import import GOOD, fill, fingerprint
-from tests.test_fuzz_input import numbers, texts
 
 HEADERS = [header for _, header, _, _ in ACTIVITY_COLUMNS]
 TYPES = ["科普讲座", "实用技术培训", "科普展览", "科技志愿服务"]
@@ -385,73 +381,6 @@ def test_a_cancel_in_the_middle_of_the_writing_leaves_nothing(
 
 
 DATES = st.dates(min_value=date(2019, 6, 1), max_value=date(2027, 6, 30))
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    title=texts,
-    summary=texts,
-    media=texts,
-    participants=numbers,
-    female=st.one_of(st.none(), numbers),
-    sessions=numbers,
-    funding=numbers,
-    start=DATES,
-    end=st.one_of(st.none(), DATES),
-    kind=st.integers(min_value=0, max_value=20),
-    place=st.one_of(st.none(), st.integers(min_value=0, max_value=30)),
-)
-def test_the_row_check_holds_the_rules_of_the_activity_form(
-    tmp_path_factory: pytest.TempPathFactory,
-    title,
-    summary,
-    media,
-    participants,
-    female,
-    sessions,
-    funding,
-    start,
-    end,
-    kind,
-    place,
-):
-    """check_activity (no query per row) and activities.problems (the form's): same answer."""
-    base = tmp_path_factory.getbasetemp() / "row-check"
-    path = base / "county.sqlite3"
-    if not path.exists():
-        base.mkdir(parents=True, exist_ok=True)
-        svc = Services.open(path)
-        svc.plans.create_from_dict(SMALL_PLAN)
-        svc.reference.add_place("城关镇")
-        svc.close()
-    svc = Services.open(path)
-
-    def figure(value: Any) -> Any:
-        return value if isinstance(value, int | float) else 0
-
-    data = ActivityInput(
-        start_date=start,
-        end_date=end,
-        title=title,
-        type_id=kind,
-        unit_id=1,
-        place_id=place,
-        participants=figure(participants),
-        female=None if female is None else figure(female),
-        sessions=figure(sessions),
-        funding_yuan=figure(funding),
-        media=media,
-        summary=summary,
-    )
-    try:
-        with svc.db.reading() as s:
-            lookups = Lookups(s, s.scalar(select(Plan).where(Plan.is_active.is_(True))))
-            form, row = copy.deepcopy(data), copy.deepcopy(data)
-            assert check_activity(lookups, row) == problems(s, form)
-            assert row == form  # cleaned and normalised alike
-            assert s.scalar(select(func.count(Activity.id))) == 0
-    finally:
-        svc.close()
 
 
 def test_cells_read_as_the_unit_typed_them(county: Services, template: Path, tmp_path: Path):

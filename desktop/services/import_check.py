@@ -7,9 +7,10 @@ often it recurs, a day's lock is asked once, and the activities already in
 the ledger under the file's import keys come back in a few set-wise
 queries. No row costs a statement of its own.
 
-`check_activity` holds an activity to the rules `activities.problems` holds a
-form to, in the same order with the same messages, without a query per row
-(tests/test_bulk_import.py keeps the two in step on generated input).
+Each activity is held to the form's own rules (`activities.problems`),
+against the types, units, places and plan read once into an
+`activities.Known`, so the window and the workbook share one set of rules
+and a row still costs no query.
 """
 
 from __future__ import annotations
@@ -22,11 +23,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.cleaning import clean_line, clean_text, required
-from desktop.errors import LockedError, Problem, ValidationError
+from desktop.errors import LockedError
 from desktop.exporting.collection_template import ACTIVITY_COLUMNS
 from desktop.importing.collection_workbook import RowRecord
-from desktop.limits import checked
 from desktop.models import (
     Activity,
     ActivityType,
@@ -42,7 +41,7 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services import locks
-from desktop.services.activities import ActivityInput, _part
+from desktop.services.activities import ActivityInput, Known
 from desktop.services.reference import find_unit, normalise_name
 
 HEADER_OF = {key: header.rstrip("*") for key, header, _, _ in ACTIVITY_COLUMNS}
@@ -81,6 +80,9 @@ class Lookups:
             i.code: i for i in s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))
         }
         self.unit_ids = set(s.scalars(select(Unit.id)))
+        self.known = Known(
+            frozenset(self.type_ids), frozenset(self.unit_ids), frozenset(self.place_ids), plan
+        )
         self._units: dict[str, int | None] = {}
         self._locks: dict[date, str | None] = {}
 
@@ -176,60 +178,6 @@ def activity_input(
         group_ids=sorted(set(group_ids)),
         cooperator_ids=sorted(set(cooperator_ids) - {unit_id}),
     )
-
-
-def check_activity(lookups: Lookups, data: ActivityInput) -> list[Problem]:
-    """`activities.problems` for a row of a workbook: the same rules, no query.
-
-    Like it, cleans the text fields and normalises the figures of `data` in place.
-    """
-    found: list[Problem] = []
-
-    def check(rule: Callable[[], None]) -> None:
-        try:
-            rule()
-        except ValidationError as exc:
-            found.extend(exc.per_field)
-
-    def title() -> None:
-        data.title = required(data.title, clean_line(data.title), "活动名称", "title")
-        if len(data.title) > 300:
-            raise ValidationError("活动名称不能超过 300 字。", "title")
-
-    data.media = clean_line(data.media)
-    data.summary = clean_text(data.summary)
-    check(title)
-    if data.type_id not in lookups.type_ids:
-        found.append(("type_id", "请选择活动类型。"))
-    if data.unit_id not in lookups.unit_ids:
-        found.append(("unit_id", "请选择组织单位。"))
-    if data.place_id is not None and data.place_id not in lookups.place_ids:
-        found.append(("place_id", "地点不存在。"))
-    check(lambda: _dates(lookups.plan, data))
-    for name in ("participants", "sessions", "volunteers", "volunteer_hours", "funding_yuan"):
-        check(lambda name=name: setattr(data, name, checked(name, getattr(data, name))))
-    for name, label in (("female", "女性人次"), ("rural", "农村人次")):
-        check(lambda name=name, label=label: _part(data, name, label))
-    if len(data.media) > 500:
-        found.append(("media", "媒体报道不能超过 500 字。"))
-    if len(data.summary) > 20_000:
-        found.append(("summary", "活动简介不能超过 20000 字。"))
-    return found
-
-
-def _dates(plan: Plan, data: ActivityInput) -> None:
-    if data.end_date and data.end_date < data.start_date:
-        raise ValidationError("结束日期不能早于开始日期。", "end_date")
-    if not (plan.first_year <= data.start_date.year <= plan.last_year):
-        raise ValidationError(
-            f"活动日期 {data.start_date.isoformat()} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
-            "start_date",
-        )
-    if data.end_date and data.end_date.year > plan.last_year:
-        raise ValidationError(
-            f"结束日期 {data.end_date.isoformat()} 晚于实施方案期限（{plan.last_year}年底）。",
-            "end_date",
-        )
 
 
 def changed_columns(stored: ActivityInput, sent: ActivityInput) -> list[str]:

@@ -20,7 +20,7 @@ from desktop.exporting.collection_template import ACTIVITY_SHEET, INDICATOR_SHEE
 from desktop.importing.collection_workbook import CollectionFile, Problem, RowRecord
 from desktop.models import Entry, ImportBatch, Plan
 from desktop.services import audit, bulk
-from desktop.services.activities import ActivityInput
+from desktop.services.activities import ActivityInput, problems
 from desktop.services.entries import set_entry
 from desktop.services.import_check import (
     FIELD_COLUMN,
@@ -29,7 +29,6 @@ from desktop.services.import_check import (
     activity_input,
     activity_row,
     changed_columns,
-    check_activity,
     import_key,
     stored_activities,
 )
@@ -154,7 +153,7 @@ def _check_activities(
                 )
             )
         elif data is not None:
-            found = check_activity(lookups, data)
+            found = problems(lookups.known, data)
             locked = None if found else lookups.locked(data.start_date)
             for field_name, message in found:
                 record.problems.append(
