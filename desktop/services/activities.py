@@ -191,16 +191,7 @@ def _counts_rows(flt: ActivityFilter) -> bool:
 
 def _sums(session: Session, flt: ActivityFilter) -> tally.Sums:
     """Count and sums of the filtered rows, counted from the ledger itself."""
-    stmt = select(
-        func.count(Activity.id),
-        func.coalesce(func.sum(Activity.sessions), 0),
-        func.coalesce(func.sum(Activity.participants), 0),
-        func.coalesce(func.sum(Activity.volunteers), 0),
-        func.coalesce(func.sum(Activity.volunteer_hours), 0.0),
-        func.coalesce(func.sum(Activity.funding_fen), 0),
-    )
-    r = session.execute(apply_filter(stmt, flt)).one()
-    return tally.Sums(int(r[0]), int(r[1]), int(r[2]), int(r[3]), float(r[4]), int(r[5]))
+    return tally.summed(session.execute(apply_filter(select(*tally.ledger_sums()), flt)).one())
 
 
 def _normalise_title(title: str) -> str:

@@ -13,7 +13,7 @@ the reader's direct count are the same query (`_profile_sums`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -76,6 +76,23 @@ class Sums:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+def ledger_sums() -> list[ColumnElement]:
+    """The count and sums a total holds, as SQL over `activity` rows, in MEASURES' order."""
+    return [
+        func.count(Activity.id),
+        func.coalesce(func.sum(Activity.sessions), 0),
+        func.coalesce(func.sum(Activity.participants), 0),
+        func.coalesce(func.sum(Activity.volunteers), 0),
+        func.coalesce(func.sum(Activity.volunteer_hours), 0.0),
+        func.coalesce(func.sum(Activity.funding_fen), 0),
+    ]
+
+
+def summed(row: Sequence) -> Sums:
+    """A row of `ledger_sums()` as Sums."""
+    return Sums(*(int(v) for v in row[:4]), float(row[4]), int(row[5]))
+
+
 def _month_start(day: date) -> date:
     return day.replace(day=1)
 
@@ -106,12 +123,7 @@ def _profile_sums(session: Session, start: date, end_exclusive: date) -> Select:
             Activity.unit_id,
             groups,
             tasks,
-            func.count(Activity.id),
-            func.coalesce(func.sum(Activity.sessions), 0),
-            func.coalesce(func.sum(Activity.participants), 0),
-            func.coalesce(func.sum(Activity.volunteers), 0),
-            func.coalesce(func.sum(Activity.volunteer_hours), 0.0),
-            func.coalesce(func.sum(Activity.funding_fen), 0),
+            *ledger_sums(),
         )
         .where(Activity.start_date >= start, Activity.start_date < end_exclusive)
         .group_by(Activity.type_id, Activity.unit_id, groups, tasks)
@@ -189,8 +201,7 @@ def _profile(type_id: int, unit_id: int, groups: str, tasks: str) -> Profile:
 def _merge(into: dict[Profile, Sums], rows: Iterable) -> None:
     for type_id, unit_id, groups, tasks, *values in rows:
         key = _profile(type_id, unit_id, groups, tasks)
-        counted = Sums(*(int(v) for v in values[:4]), float(values[4]), int(values[5]))
-        into.setdefault(key, Sums()).add(counted)
+        into.setdefault(key, Sums()).add(summed(values))
 
 
 def _direct(session: Session, start: date, end_exclusive: date) -> dict[Profile, Sums]:
@@ -315,7 +326,7 @@ def sums(
             *conds
         )
     ).one()
-    total.add(Sums(*(int(v) for v in row[:4]), float(row[4]), int(row[5])))
+    total.add(summed(row))
     for lo, hi in _edges(start, first_full, last_full_end, after, stale):
         total.add(direct(lo, hi))
     return total
