@@ -68,14 +68,16 @@ class Activity(Timestamps, Base):
     __table_args__ = (
         Index("ix_activity_start_type", "start_date", "type_id"),
         Index("ix_activity_unit_start", "unit_id", "start_date"),
+        Index("ix_activity_place_start", "place_id", "start_date"),
+        Index("ix_activity_type_start", "type_id", "start_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     start_date: Mapped[date] = mapped_column(Date, index=True)
     end_date: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(300))
-    type_id: Mapped[int] = mapped_column(ForeignKey("activity_type.id"), index=True)
-    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("activity_type.id"))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     participants: Mapped[int] = mapped_column(Integer, default=0)
     female: Mapped[int | None] = mapped_column(Integer)
