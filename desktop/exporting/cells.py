@@ -19,12 +19,16 @@ FORMULA_START = ("=", "+", "-", "@")
 
 def put_value(cell: Cell, value: Any) -> Cell:
     if isinstance(value, str):
-        value = writable(value)
+        if not value.isprintable():  # all writable() removes is unprintable; most text has none
+            value = writable(value)
         cell.value = value
+        quoted = value.startswith(FORMULA_START)
         if value:
             cell.data_type = "s"
-            if value.startswith(FORMULA_START):
-                cell.quotePrefix = True
+        # The prefix follows the text: a cell written again (a streamed row's
+        # cells are) loses the prefix an earlier text needed.
+        if quoted or cell.quotePrefix:
+            cell.quotePrefix = quoted
     else:
         cell.value = value
     return cell

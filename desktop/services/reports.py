@@ -2,18 +2,18 @@
 
 Per responsible unit, by activity type (the national 科普统计 categories),
 volunteer teams and service, the largest activities of a year, and the
-ledger rows of a period streamed in chunks so a year of 50,000 activities
-never sits in memory as ORM objects.
+ledger rows of a period streamed as plain rows, so a year of 240,000
+activities never sits in memory, as ORM objects or otherwise.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
@@ -35,6 +35,7 @@ from desktop.models import (
 )
 from desktop.services.periods import Period, year_period
 from desktop.services.plans import active_plan
+from desktop.services.tally import id_list
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,9 @@ class Highlight:
     image: Evidence | None
 
 
-@dataclass(frozen=True)
-class LedgerRow:
+class LedgerRow(NamedTuple):
+    """One activity of the ledger with its names joined; a tuple, cheap to make by the million."""
+
     id: int
     start_date: date
     end_date: date | None
@@ -345,33 +347,108 @@ class ReportService:
         with self.db.reading() as s:
             return s.scalar(select(func.count(Activity.id)).where(*_in_period(period))) or 0
 
-    def ledger_chunks(self, period: Period, chunk: int = 2000) -> Iterator[list[LedgerRow]]:
-        """The period's activities in date order, every field, `chunk` rows at a time.
+    def ledger_rows(self, period: Period, chunk: int = 2000) -> Iterator[LedgerRow]:
+        """The period's activities in date order, every field, streamed one at a time.
 
-        Keyset pagination on (start_date, id) keeps each query as fast as the
-        first, however deep into a large ledger.
+        Plain Core rows, `chunk` at a time by keyset on (start_date, id), each
+        chunk in its own short read, so no reader stays open while a workbook
+        is written. Each row brings its task, group and cooperator ids as
+        text (the same id lists the tally keys its profiles by); names come
+        from small dictionaries read once, never from a query per row.
         """
+        with self.db.reading() as s:
+            names = _LedgerNames.read(s)
         after: tuple[date, int] | None = None
         while True:
             with self.db.reading() as s:
-                rows = _ledger_page(s, period, after, chunk)
-            if not rows:
-                return
-            yield rows
-            after = (rows[-1].start_date, rows[-1].id)
+                rows = _ledger_page(s, period, after, chunk, names)
+            yield from rows
             if len(rows) < chunk:
                 return
+            after = (rows[-1].start_date, rows[-1].id)
+
+    def ledger_chunks(self, period: Period, chunk: int = 2000) -> Iterator[list[LedgerRow]]:
+        """`ledger_rows` in lists of `chunk`, for writers that lay out a page at a time."""
+        batch: list[LedgerRow] = []
+        for row in self.ledger_rows(period, max(chunk, 1000)):
+            batch.append(row)
+            if len(batch) == chunk:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
 
-def _joined(s: Session, stmt: Select) -> dict[int, str]:
-    out: dict[int, list[str]] = defaultdict(list)
-    for activity_id, text in s.execute(stmt):
-        out[activity_id].append(text)
-    return {k: "；".join(v) for k, v in out.items()}
+class _Joined:
+    """Names for an id list ("3,7"), in reference order, joined with "；"; remembered per list.
+
+    An office's activities use few distinct lists, so nearly every row is
+    one dictionary look-up; the memory is bounded all the same.
+    """
+
+    LIMIT = 20_000
+
+    def __init__(self, names: dict[int, tuple[tuple, str]]) -> None:
+        self.names = names
+        self.known: dict[str, str] = {"": ""}
+
+    def __call__(self, ids: str | None) -> str:
+        if not ids:
+            return ""
+        text = self.known.get(ids)
+        if text is None:
+            found = sorted(self.names[i] for i in map(int, ids.split(",")) if i in self.names)
+            text = "；".join(name for _, name in found)
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            self.known[ids] = text
+        return text
+
+
+@dataclass
+class _LedgerNames:
+    """Names of the small reference tables, and each list's order (sort order, then id)."""
+
+    types: dict[int, str]
+    units: dict[int, str]
+    places: dict[int, str]
+    cooperators: _Joined
+    tasks: _Joined
+    groups: _Joined
+
+    @classmethod
+    def read(cls, s: Session) -> _LedgerNames:
+        units = s.execute(select(Unit.id, Unit.name, Unit.sort_order)).all()
+        tasks = s.execute(
+            select(Task.id, Task.title, Section.sort_order, Task.sort_order).join(
+                Section, Section.id == Task.section_id
+            )
+        ).all()
+        groups = s.execute(select(TargetGroup.id, TargetGroup.name, TargetGroup.sort_order)).all()
+        return cls(
+            types=dict(s.execute(select(ActivityType.id, ActivityType.name)).all()),
+            units={i: name for i, name, _ in units},
+            places=dict(s.execute(select(Place.id, Place.name)).all()),
+            cooperators=_Joined({i: ((order, i), name) for i, name, order in units}),
+            tasks=_Joined({i: ((sec, order, i), title) for i, title, sec, order in tasks}),
+            groups=_Joined({i: ((order, i), name) for i, name, order in groups}),
+        )
+
+
+def _after(after: tuple[date, int] | None) -> list:
+    """Rows past the keyset `after`: a range seek on start_date, then the id within its day."""
+    if after is None:
+        return []
+    day, last_id = after
+    return [Activity.start_date >= day, or_(Activity.start_date > day, Activity.id > last_id)]
 
 
 def _ledger_page(
-    s: Session, period: Period, after: tuple[date, int] | None, limit: int
+    s: Session,
+    period: Period,
+    after: tuple[date, int] | None,
+    limit: int,
+    names: _LedgerNames,
 ) -> list[LedgerRow]:
     evidence = (
         select(func.count(Evidence.id))
@@ -385,9 +462,9 @@ def _ledger_page(
             Activity.start_date,
             Activity.end_date,
             Activity.title,
-            ActivityType.name,
-            func.coalesce(Place.name, literal("")),
-            Unit.name,
+            Activity.type_id,
+            Activity.place_id,
+            Activity.unit_id,
             Activity.participants,
             Activity.female,
             Activity.rural,
@@ -398,67 +475,38 @@ def _ledger_page(
             Activity.media,
             Activity.summary,
             evidence,
+            id_list(s, activity_cooperator.c.unit_id, Activity.id),
+            id_list(s, activity_task.c.task_id, Activity.id),
+            id_list(s, activity_group.c.group_id, Activity.id),
         )
-        .join(ActivityType, ActivityType.id == Activity.type_id)
-        .join(Unit, Unit.id == Activity.unit_id)
-        .outerjoin(Place, Place.id == Activity.place_id)
-        .where(*_in_period(period))
+        .where(*_in_period(period), *_after(after))
         .order_by(Activity.start_date, Activity.id)
         .limit(limit)
     )
-    if after is not None:
-        day, last_id = after
-        stmt = stmt.where(
-            (Activity.start_date > day) | and_(Activity.start_date == day, Activity.id > last_id)
-        )
-    rows = s.execute(stmt).all()
-    ids = [r[0] for r in rows]
-    if not ids:
-        return []
-    cooperators = _joined(
-        s,
-        select(activity_cooperator.c.activity_id, Unit.name)
-        .join(Unit, Unit.id == activity_cooperator.c.unit_id)
-        .where(activity_cooperator.c.activity_id.in_(ids))
-        .order_by(activity_cooperator.c.activity_id, Unit.sort_order, Unit.id),
-    )
-    tasks = _joined(
-        s,
-        select(activity_task.c.activity_id, Task.title)
-        .join(Task, Task.id == activity_task.c.task_id)
-        .join(Section, Section.id == Task.section_id)
-        .where(activity_task.c.activity_id.in_(ids))
-        .order_by(activity_task.c.activity_id, Section.sort_order, Task.sort_order),
-    )
-    groups = _joined(
-        s,
-        select(activity_group.c.activity_id, TargetGroup.name)
-        .join(TargetGroup, TargetGroup.id == activity_group.c.group_id)
-        .where(activity_group.c.activity_id.in_(ids))
-        .order_by(activity_group.c.activity_id, TargetGroup.sort_order),
-    )
+    types, units, places = names.types, names.units, names.places
+    cooperators, tasks, groups = names.cooperators, names.tasks, names.groups
     return [
         LedgerRow(
-            id=r[0],
-            start_date=r[1],
-            end_date=r[2],
-            title=r[3],
-            type_name=r[4],
-            place_name=r[5],
-            unit_name=r[6],
-            cooperators=cooperators.get(r[0], ""),
-            tasks=tasks.get(r[0], ""),
-            groups=groups.get(r[0], ""),
-            participants=r[7],
-            female=r[8],
-            rural=r[9],
-            sessions=r[10],
-            volunteers=r[11],
-            volunteer_hours=float(r[12] or 0),
-            funding_yuan=(r[13] or 0) / 100,
-            media=r[14] or "",
-            summary=r[15] or "",
-            evidence_count=int(r[16] or 0),
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            types.get(r[4], ""),
+            places.get(r[5], "") if r[5] is not None else "",
+            units.get(r[6], ""),
+            cooperators(r[17]),
+            tasks(r[18]),
+            groups(r[19]),
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+            r[11],
+            float(r[12] or 0),
+            (r[13] or 0) / 100,
+            r[14] or "",
+            r[15] or "",
+            int(r[16] or 0),
         )
-        for r in rows
+        for r in s.connection().execute(stmt).all()
     ]

@@ -101,7 +101,7 @@ def _next_month(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _id_list(session: Session, link_column: ColumnElement, owner: ColumnElement) -> ColumnElement:
+def id_list(session: Session, link_column: ColumnElement, owner: ColumnElement) -> ColumnElement:
     """The sorted ids an activity links to, as text ("3,7"; "" for none): the profile key."""
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -115,8 +115,8 @@ def _id_list(session: Session, link_column: ColumnElement, owner: ColumnElement)
 
 def _profile_sums(session: Session, start: date, end_exclusive: date) -> Select:
     """Per profile, the count and sums of the activities starting in [start, end_exclusive)."""
-    groups = _id_list(session, activity_group.c.group_id, Activity.id).label("groups")
-    tasks = _id_list(session, activity_task.c.task_id, Activity.id).label("tasks")
+    groups = id_list(session, activity_group.c.group_id, Activity.id).label("groups")
+    tasks = id_list(session, activity_task.c.task_id, Activity.id).label("tasks")
     return (
         select(
             Activity.type_id,
