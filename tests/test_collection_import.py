@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
-import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -327,9 +326,7 @@ def _fatal(county: Services, path: Path, capsys, *fragments: str) -> None:
     """The CLI refuses the file with a message naming it; the database is unchanged."""
     db = county.db.path
     before = fingerprint(db)
-    started = time.monotonic()
     code, out, err = run(capsys, "--db", str(db), "collection", "import", str(path))
-    assert time.monotonic() - started < 60
     assert code == 1
     assert f"问题：{path.name}" in out
     for fragment in fragments:
