@@ -48,7 +48,10 @@ def test_chinese_substrings_found_in_titles_and_summaries(any_plan_services: Ser
     assert _titles(svc, "诈骗") == ["老年人智能手机培训", "防范电信诈骗科普讲座"]
     assert _titles(svc, "少") == ["青少年机器人兴趣小组"]
     assert _titles(svc, "不存在的词") == []
-    assert svc.activities.count(ActivityFilter(text="电信诈骗")) == 2
+    assert svc.activities.count(ActivityFilter(text="电信诈骗")) == 2  # the index alone counts it
+    # With a date range the rows are counted: none of them fall in 2023.
+    in_2023 = ActivityFilter(text="电信诈骗", start=date(2023, 1, 1), end=date(2023, 12, 31))
+    assert svc.activities.count(in_2023) == 0
     assert svc.activities.totals(ActivityFilter(text="电信诈骗")).participants == 100
 
 

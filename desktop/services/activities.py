@@ -28,7 +28,7 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services import audit, locks, tally
-from desktop.services.search import text_condition
+from desktop.services.search import match_count, text_condition
 
 
 @dataclass
@@ -182,6 +182,22 @@ def apply_filter(stmt: Select, flt: ActivityFilter) -> Select:
 
 # The open end of a filter with no end date (a day after which `date` can still add one).
 LAST_DAY = date(9998, 12, 31)
+
+
+def _text_only(flt: ActivityFilter) -> bool:
+    """A text search and nothing else: the text index alone can count it."""
+    others = (flt.unit_id, flt.type_id, flt.task_id, flt.group_id, flt.place_id, flt.start, flt.end)
+    return bool(flt.text.strip()) and not any(others) and flt.has_evidence is None
+
+
+def _text_matches(session: Session, text: str) -> int:
+    """How many activities hold `text`: from the text index alone where it can say."""
+    matched = match_count(session, text)
+    if matched is None:
+        matched = session.scalar(
+            apply_filter(select(func.count(Activity.id)), ActivityFilter(text=text))
+        )
+    return matched or 0
 
 
 def _counts_rows(flt: ActivityFilter) -> bool:
@@ -425,6 +441,9 @@ class ActivityService:
             return DeletedActivity(before, evidence)
 
     def count(self, flt: ActivityFilter) -> int:
+        if _text_only(flt):
+            with self.db.reading() as s:
+                return _text_matches(s, flt.text)
         if _counts_rows(flt):  # a bare count walks an index; the sums would read every row
             with self.db.reading() as s:
                 return s.scalar(apply_filter(select(func.count(Activity.id)), flt)) or 0

@@ -30,6 +30,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from desktop.cleaning import clean_line
@@ -120,6 +121,23 @@ def _pair_match(element: ActivityTextMatch) -> ColumnElement[bool]:
             for column in ENDING_COLUMNS
         ),
     ).self_group()
+
+
+def match_count(session: Session, text: str) -> int | None:
+    """How many activities hold `text`, counted in the trigram index alone.
+
+    The index has one row per activity (its triggers keep it so), so
+    counting its matches equals counting the ledger's, without a lookup
+    per match. None where the index cannot answer: other databases, and
+    queries shorter than a trigram once cleaned.
+    """
+    if session.get_bind().dialect.name != "sqlite" or not text.strip():
+        return None
+    cleaned = clean_line(text)
+    if len(cleaned) < TRIGRAM:
+        return None
+    matches = _fts_rows(fts_phrase(cleaned)).subquery()
+    return session.scalar(select(func.count()).select_from(matches))
 
 
 def text_condition(text: str) -> ColumnElement[bool] | None:
