@@ -147,3 +147,39 @@ def test_two_characters_are_found_wherever_they_stand(any_plan_services: Service
     assert _titles(svc, "座周") == ["科普讲座周"]
     assert _titles(svc, "没有") == []
     assert svc.activities.count(ActivityFilter(text="讲座")) == 5
+
+
+def test_a_common_words_pages_come_in_date_order_at_both_ends(any_plan_services: Services):
+    """Most rows match: the page is read along the date index; the same rows as a sort."""
+    svc = any_plan_services
+    types = {t.code: t.id for t in svc.reference.activity_types()}
+    unit = next(u for u in svc.reference.units() if u.name == "县科协")
+    days = [
+        date(2024, 3, 9),
+        date(2022, 1, 2),
+        date(2025, 7, 1),
+        date(2023, 5, 5),
+        date(2021, 8, 8),
+    ]
+    for n, day in enumerate(days):
+        svc.activities.add(
+            ActivityInput(
+                start_date=day, title=f"科普讲座第{n}期", type_id=types["lecture"], unit_id=unit.id
+            )
+        )
+    svc.activities.add(
+        ActivityInput(
+            start_date=date(2024, 1, 1), title="应急演练", type_id=types["lecture"], unit_id=unit.id
+        )
+    )
+    flt = ActivityFilter(text="科普讲座")
+    newest = sorted(days, reverse=True)
+
+    def page(offset: int, limit: int, **kw) -> list[date]:
+        return [r.start_date for r in svc.activities.rows(flt, offset, limit, **kw)]
+
+    assert page(0, 2) == newest[:2]
+    assert page(2, 2) == newest[2:4]
+    assert page(0, 2, from_end=True) == newest[-2:]
+    assert page(0, 2, descending=False) == newest[::-1][:2]
+    assert svc.activities.count(flt) == 5

@@ -28,7 +28,7 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services import audit, locks, tally
-from desktop.services.search import match_count, text_condition
+from desktop.services.search import match_count, page_in_date_order, text_condition
 
 
 @dataclass
@@ -490,8 +490,16 @@ class ActivityService:
             .join(Unit, Unit.id == Activity.unit_id)
             .outerjoin(Place, Place.id == Activity.place_id)
         )
-        stmt = apply_filter(stmt, flt).order_by(*order).offset(offset).limit(limit)
         with self.db.reading() as s:
+            ids = (
+                page_in_date_order(s, flt.text, offset, limit, sql_descending)
+                if sort == "start_date" and _text_only(flt)
+                else None
+            )
+            if ids is None:
+                stmt = apply_filter(stmt, flt).order_by(*order).offset(offset).limit(limit)
+            else:
+                stmt = stmt.where(Activity.id.in_(ids)).order_by(*order)
             found = [
                 ActivityRow(
                     r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9] / 100, r[10]

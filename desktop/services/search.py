@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -138,6 +139,41 @@ def match_count(session: Session, text: str) -> int | None:
         return None
     matches = _fts_rows(fts_phrase(cleaned)).subquery()
     return session.scalar(select(func.count()).select_from(matches))
+
+
+# The start date's own index: walked in order it gives each row's date and
+# rowid without reading the table.
+DATE_INDEX = "ix_activity_start_date"
+
+
+def page_in_date_order(
+    session: Session, text: str, offset: int, limit: int, descending: bool
+) -> list[int] | None:
+    """The ids of one page of a common word's matches in date order, read along the date index.
+
+    Sorting the matches reads every one's date from the table (40,000
+    lookups for a common word at a million activities, 55 ms); walking the
+    date index from the page's end reads about (offset + limit) × ledger /
+    matches entries and stops (6 ms). Walking wins once matches² exceed
+    that product; a rare word is left to the sort (None), as is anything
+    the trigram index cannot answer alone.
+    """
+    matches = match_count(session, text)
+    if not matches:
+        return None
+    ledger = session.scalar(select(func.max(Activity.id))) or 0  # ids run about as dense as rows
+    if matches * matches <= (offset + limit) * ledger:
+        return None
+    order = "DESC" if descending else "ASC"
+    walk = sql_text(
+        f"SELECT id FROM activity INDEXED BY {DATE_INDEX} "
+        f"WHERE id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query) "
+        f"ORDER BY start_date {order}, id {order} LIMIT :limit OFFSET :offset"
+    )
+    found = session.execute(
+        walk, {"query": fts_phrase(clean_line(text)), "limit": limit, "offset": offset}
+    )
+    return [row[0] for row in found]
 
 
 def text_condition(text: str) -> ColumnElement[bool] | None:
