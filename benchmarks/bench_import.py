@@ -22,7 +22,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.demo_db import CACHE, cached_demo
+from benchmarks.demo_db import cache_entry, cached_demo
 from benchmarks.harness import ROOT, Result, Side, compare, environment, kepu, python
 
 DEMO = 3000
@@ -92,12 +92,9 @@ def _rows(n: int) -> list[list[object]]:
 
 def collection_workbook(n: int) -> Path:
     """The demo unit's collection template filled with `n` activity rows (built once, cached)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"collection-{n}-{_version()}.xlsx"
+    path = cache_entry("collection", n, _version(), ".xlsx")
     if path.exists():
         return path
-    for stale in CACHE.glob(f"collection-{n}-*.xlsx"):
-        stale.unlink()
     from openpyxl import load_workbook
 
     from desktop.exporting.collection_template import ACTIVITY_SHEET, FIRST_DATA_ROW

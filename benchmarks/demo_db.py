@@ -33,14 +33,21 @@ def _version() -> str:
     return digest.hexdigest()[:12]
 
 
+def cache_entry(kind: str, size: int, version: str, suffix: str) -> Path:
+    """Where this kind, size and version is kept; other versions of it are removed."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{kind}-{size}-{version}{suffix}"
+    for stale in CACHE.glob(f"{kind}-{size}-*{suffix}"):
+        if stale != path:
+            stale.unlink()
+    return path
+
+
 def cached_demo(activities: int) -> Path:
     """The demo county with this many activities, built in a child process if not cached."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"demo-{activities}-{_version()}.sqlite3"
+    path = cache_entry("demo", activities, _version(), ".sqlite3")
     if path.exists():
         return path
-    for stale in CACHE.glob(f"demo-{activities}-*.sqlite3"):
-        stale.unlink()
     part = path.with_suffix(".part")
     part.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="kepu-bench-") as tmp:

@@ -326,11 +326,11 @@ def test_a_value_far_outside_the_template_is_refused_before_the_sheet_is_read(
 def test_formulas_are_found_wherever_the_reader_sees_only_their_results(
     county: Services, template: Path, tmp_path: Path
 ):
-    """A shared formula (one written once, then copied down) names each of its cells."""
+    """A formula written once, then filled down, names each of its cells."""
     rows = [dict(GOOD[2], title=f"讲座{i}", participants=10 + i) for i in range(3)]
     filled = fill(template, tmp_path / "f.xlsx", rows)
 
-    def shared(data: bytes) -> bytes:
+    def filled_down(data: bytes) -> bytes:
         for row, formula in (
             (4, b'<f t="shared" ref="I4:I6" si="0">J4*2</f>'),
             (5, b'<f t="shared" si="0"/>'),
@@ -346,16 +346,16 @@ def test_formulas_are_found_wherever_the_reader_sees_only_their_results(
         sheet = next(
             n for n in zf.namelist() if b"<sheetData>" in zf.read(n) and b'r="I4"' in zf.read(n)
         )
-    patched = tmp_path / "shared.xlsx"
+    patched = tmp_path / "filled.xlsx"
     with zipfile.ZipFile(filled) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             data = src.read(info.filename)
-            out.writestr(info, shared(data) if info.filename == sheet else data)
+            out.writestr(info, filled_down(data) if info.filename == sheet else data)
     result = county.imports.import_files([patched])
     assert not result.written
     assert [str(p) for p in result.problems] == [
-        "shared.xlsx，工作表“活动”，第 4 行，“参加人次”列：单元格是公式（=J4*2），不能导入；请复制后“选择性粘贴—数值”。",
-        "shared.xlsx，工作表“活动”，第 5 行，“参加人次”列：单元格是公式（=J5*2），不能导入；请复制后“选择性粘贴—数值”。",
+        "filled.xlsx，工作表“活动”，第 4 行，“参加人次”列：单元格是公式（=J4*2），不能导入；请复制后“选择性粘贴—数值”。",
+        "filled.xlsx，工作表“活动”，第 5 行，“参加人次”列：单元格是公式（=J5*2），不能导入；请复制后“选择性粘贴—数值”。",
     ]
 
 

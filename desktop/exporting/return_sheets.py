@@ -230,10 +230,7 @@ def write_unit_sheet(
         "活动按组织单位统计。",
         "k_info",
     )
-    g.fit_rows(4, row - 1, UNIT_WIDTHS)
-    set_widths(ws, UNIT_WIDTHS)
-    page_setup(ws, "$3:$3", "C4")
-    g.write(Rows(ws))
+    g.stream_into(ws, (4, row - 1), UNIT_WIDTHS, "$3:$3", "C4")
 
 
 TYPE_HEADERS = [
@@ -291,10 +288,7 @@ def write_type_sheet(ws: WriteOnlyWorksheet, heading: Heading, types: list[TypeS
         "说明：类别按全国科普统计口径；“—”表示该类别不统计场次/期数，合计只含统计场次/期数的类别。",
         "k_info",
     )
-    g.fit_rows(4, row - 1, TYPE_WIDTHS)
-    set_widths(ws, TYPE_WIDTHS)
-    page_setup(ws, "$3:$3", "C4")
-    g.write(Rows(ws))
+    g.stream_into(ws, (4, row - 1), TYPE_WIDTHS, "$3:$3", "C4")
 
 
 VOLUNTEER_HEADERS = [
@@ -371,7 +365,4 @@ def write_volunteer_sheet(
     g.put(row, 2, "合计", "k_sub_text")
     for col, value in zip((3, 4, 5), sums, strict=True):
         g.put(row, col, value, number_style(value, sub=True))
-    g.fit_rows(4, row, widths)
-    set_widths(ws, widths)
-    page_setup(ws, "$3:$3", "A4", landscape=False)
-    g.write(Rows(ws))
+    g.stream_into(ws, (4, row), widths, "$3:$3", "A4", landscape=False)

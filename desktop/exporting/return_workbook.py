@@ -44,8 +44,6 @@ from desktop.exporting.xlsx_style import (
     add_styles,
     discard,
     number_style,
-    page_setup,
-    set_widths,
     streamed_sheet,
 )
 from desktop.services.activities import ActivityFilter, Totals
@@ -312,10 +310,7 @@ def write_progress_sheet(
         "小计仅合计计量单位相同的计数型指标。",
         "k_info",
     )
-    g.fit_rows(5, row - 3, PROGRESS_WIDTHS)
-    set_widths(ws, PROGRESS_WIDTHS)
-    page_setup(ws, "$4:$4", "A5")
-    g.write(Rows(ws))
+    g.stream_into(ws, (5, row - 3), PROGRESS_WIDTHS, "$4:$4", "A5")
 
 
 def _data_sheet(

@@ -356,6 +356,25 @@ class Grid:
                 heights[r1] += needed - have
         self.heights.update(heights)
 
+    def stream_into(
+        self,
+        ws: WriteOnlyWorksheet,
+        fit: tuple[int, int],
+        widths: list[float],
+        header_rows: str,
+        freeze: str,
+        landscape: bool = True,
+    ) -> None:
+        """Finish a small sheet: fit the rows `fit` spans, set widths and print setup, stream it.
+
+        Write-only sheets take their widths and panes before the first row,
+        so this order is the only one that works.
+        """
+        self.fit_rows(*fit, widths)
+        set_widths(ws, widths)
+        page_setup(ws, header_rows, freeze, landscape)
+        self.write(Rows(ws))
+
     def _covered(self) -> set[tuple[int, int]]:
         return {
             (r, c)

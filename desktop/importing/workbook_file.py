@@ -142,7 +142,9 @@ def _check_zip(path: Path) -> None:
         raise FileRefused("文件已损坏或不完整（可能下载或复制未完成），无法打开。") from exc
     except zipfile.LargeZipFile as exc:
         raise FileRefused("文件过大，无法读取。") from exc
-    except (OSError, EOFError, NotImplementedError, ValueError) as exc:
+    # RuntimeError: zipfile's refusals of what it cannot read (an encrypted
+    # part, an unknown compression method), as well as damage.
+    except (OSError, EOFError, RuntimeError, ValueError) as exc:
         raise FileRefused(f"文件已损坏，无法读取（{exc.__class__.__name__}）。") from exc
 
 
@@ -221,13 +223,14 @@ def walk(path: Path, part: str, huge: bool = False) -> Cells:
     literal text of every number cell written with more digits than a float holds.
 
     Cells carry their reference, or take the next column of their row when
-    they do not (as the format allows). A shared formula is translated to
-    its cell, as Excel shows it.
+    they do not (as the format allows). A formula written once and filled
+    down (one group, `si`, in the sheet XML) is translated to each of its
+    cells, as Excel shows it.
     """
     from defusedxml.ElementTree import iterparse
 
     found = Cells()
-    shared: dict[str, tuple[str, str]] = {}
+    groups: dict[str, tuple[str, str]] = {}
     row = column = 0
     with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
         for event, element in iterparse(stream, events=("start", "end")):
@@ -251,7 +254,7 @@ def walk(path: Path, part: str, huge: bool = False) -> Cells:
             for child in element:
                 name = child.tag.rpartition("}")[2]
                 if name == "f":
-                    formula = _formula(child, row, column, shared)
+                    formula = _formula(child, row, column, groups)
                 elif name in ("v", "is"):
                     value = child.text if name == "v" else "".join(child.itertext())
             if formula is not None:
@@ -266,18 +269,22 @@ def walk(path: Path, part: str, huge: bool = False) -> Cells:
     return found
 
 
-def _formula(element: object, row: int, column: int, shared: dict[str, tuple[str, str]]) -> str:
+# The sheet XML's mark (t=…) on a formula written once and filled down its group.
+FILLED_DOWN = "shared"
+
+
+def _formula(element: object, row: int, column: int, groups: dict[str, tuple[str, str]]) -> str:
     text = getattr(element, "text", None) or ""
     kind = element.get("t")  # type: ignore[attr-defined]
     index = element.get("si")  # type: ignore[attr-defined]
     here = f"{column_letter(column)}{row}"
-    if kind == "shared" and index is not None:
+    if kind == FILLED_DOWN and index is not None:
         if text:
-            shared[index] = (here, text)
-        elif index in shared:
+            groups[index] = (here, text)
+        elif index in groups:
             from openpyxl.formula.translate import Translator
 
-            origin, source = shared[index]
+            origin, source = groups[index]
             return Translator(f"={source}", origin).translate_formula(here)
     return f"={text}"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from difflib import SequenceMatcher
@@ -56,6 +56,22 @@ class ActivityInput:
 
     @classmethod
     def from_activity(cls, a: Activity) -> ActivityInput:
+        return cls.from_row(
+            a,
+            [t.id for t in a.tasks],
+            [g.id for g in a.groups],
+            [u.id for u in a.cooperators],
+        )
+
+    @classmethod
+    def from_row(
+        cls,
+        a: Any,
+        task_ids: Iterable[int],
+        group_ids: Iterable[int],
+        cooperator_ids: Iterable[int],
+    ) -> ActivityInput:
+        """From anything with the activity table's columns (an ORM object or a Core row)."""
         return cls(
             start_date=a.start_date,
             end_date=a.end_date,
@@ -72,9 +88,9 @@ class ActivityInput:
             funding_yuan=a.funding_fen / 100,
             media=a.media,
             summary=a.summary,
-            task_ids=sorted(t.id for t in a.tasks),
-            group_ids=sorted(g.id for g in a.groups),
-            cooperator_ids=sorted(u.id for u in a.cooperators),
+            task_ids=sorted(task_ids),
+            group_ids=sorted(group_ids),
+            cooperator_ids=sorted(cooperator_ids),
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -223,25 +223,11 @@ def stored_activities(s: Session, keys: Iterable[str]) -> dict[str, tuple[int, A
         for r in rows:
             found[r.import_key] = (
                 r.id,
-                ActivityInput(
-                    start_date=r.start_date,
-                    end_date=r.end_date,
-                    title=r.title,
-                    type_id=r.type_id,
-                    unit_id=r.unit_id,
-                    place_id=r.place_id,
-                    participants=r.participants,
-                    female=r.female,
-                    rural=r.rural,
-                    sessions=r.sessions,
-                    volunteers=r.volunteers,
-                    volunteer_hours=r.volunteer_hours,
-                    funding_yuan=r.funding_fen / 100,
-                    media=r.media,
-                    summary=r.summary,
-                    task_ids=sorted(links["task_ids"].get(r.id, [])),
-                    group_ids=sorted(links["group_ids"].get(r.id, [])),
-                    cooperator_ids=sorted(links["cooperator_ids"].get(r.id, [])),
+                ActivityInput.from_row(
+                    r,
+                    links["task_ids"].get(r.id, []),
+                    links["group_ids"].get(r.id, []),
+                    links["cooperator_ids"].get(r.id, []),
                 ),
             )
     return found
