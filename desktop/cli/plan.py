@@ -141,7 +141,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.importing.plan_file import MAX_LENGTHS, read_plan_file
+    from desktop.importing.plan_file import read_plan_file
+    from desktop.plan.validation import MAX_LENGTHS
 
     if args.code is not None:
         args.code = args.code.strip()

@@ -22,7 +22,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.exporting.cells import put_value
 from desktop.exporting.files import written_in_place
-from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
+from desktop.plan.vocabulary import (
+    ACTIVITY_TYPES,
+    COMPARATOR_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    MEASURE_LABELS,
+    METRIC_LABELS,
+    ROLE_LABELS,
+    SOURCE_LABELS,
+    TARGET_GROUPS,
+    TARGET_MODE_LABELS,
+)
 
 SHEET_META = "方案信息"
 SHEET_TREE = "行动与任务"
@@ -56,28 +67,6 @@ META_NOTES = {
 }
 
 KIND_TASK = "任务"
-LEVEL_LABELS = {"county": "县级", "city": "市级"}
-KIND_LABELS = {"action": "提升行动", "project": "重点工程"}
-ROLE_LABELS = {"lead": "牵头", "cooperating": "配合"}
-MEASURE_LABELS = {"count": "累计数", "level": "存量", "percent": "比率"}
-TARGET_MODE_LABELS = {
-    "period": "规划期累计",
-    "annual": "每年",
-    "per_year": "分年度",
-    "end": "期末达到",
-}
-COMPARATOR_LABELS = {">=": "不少于(≥)", "<=": "不超过(≤)"}
-SOURCE_LABELS = {"manual": "手工填报", "derived": "台账统计"}
-METRIC_LABELS = {
-    "activities": "活动次数",
-    "sessions": "场次",
-    "participants": "参加人次",
-    "volunteers": "志愿者人次",
-    "volunteer_hours": "志愿服务时长",
-    "funding": "经费",
-    "registered_volunteers": "注册志愿者人数",
-}
-
 TREE_HEADERS = ["编号", "类别", "序号", "标题", "重点人群", "全文"]
 LINK_HEADERS = ["编号", "行动/任务名称", "责任单位", "角色"]
 UNIT_HEADERS = ["单位名称", "别名"]

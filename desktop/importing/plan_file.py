@@ -27,672 +27,43 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop.cleaning import CLEANERS, clean_name
-from desktop.errors import ValidationError
 from desktop.exporting.plan_workbook import (
-    COMPARATOR_LABELS,
     IND_HEAD,
-    KIND_LABELS,
     KIND_TASK,
-    LEVEL_LABELS,
     LINK_HEADERS,
-    MEASURE_LABELS,
     META_FIELDS,
-    METRIC_LABELS,
-    ROLE_LABELS,
     SHEET_INDICATORS,
     SHEET_LINKS,
     SHEET_META,
     SHEET_TREE,
     SHEET_UNITS,
-    SOURCE_LABELS,
-    TARGET_MODE_LABELS,
     TREE_HEADERS,
     UNIT_HEADERS,
 )
-from desktop.limits import LIMITS, checked
-from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
-from desktop.models.plan import ROLES
-from desktop.services.plans import RATIO_KEYS, ratio_problems
-from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
+from desktop.plan.validation import (
+    BAD,
+    TYPE_CODES,
+    DictPath,
+    PlanFileError,
+    Problem,
+    fill_codes,
+    is_number,
+    is_year,
+    normalise_plan,
+    validate_plan,
+)
+from desktop.plan.vocabulary import (
+    COMPARATOR_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    MEASURE_LABELS,
+    METRIC_LABELS,
+    ROLE_LABELS,
+    SOURCE_LABELS,
+    TARGET_MODE_LABELS,
+)
 
-MAX_SHOWN = 30
 MAX_XLSX_UNPACKED = 300 * 1024 * 1024  # the parts of a workbook, unpacked
-LEVELS = ("county", "city")
-KINDS = ("action", "project")
-METRICS = tuple(METRIC_LABELS)
-TYPE_CODES = {code: code for code, _name, _c in ACTIVITY_TYPES} | {
-    name: code for code, name, _c in ACTIVITY_TYPES
-}
-RULE_LISTS = ("activity_types", "target_groups", "tasks", "units")
-
-FIELD_LABELS = {
-    "id": "方案编号",
-    "region": "地区",
-    "level": "层级",
-    "name": "名称",
-    "first_year": "起始年份",
-    "last_year": "结束年份",
-    "doc_number": "文号",
-    "issue_date": "印发日期",
-    "literacy_baseline": "科学素质基线",
-    "literacy_baseline_year": "基线年份",
-    "literacy_target": "科学素质目标",
-    "aliases": "别名",
-    "code": "编号",
-    "kind": "类别",
-    "title": "标题",
-    "target_group": "重点人群",
-    "number": "序号",
-    "text": "全文",
-    "role": "角色",
-    "unit": "计量单位",
-    "measure": "计量方式",
-    "task": "所属任务",
-    "target_mode": "目标类型",
-    "target": "目标值",
-    "targets_by_year": "分年度目标",
-    "comparator": "比较",
-    "baseline": "基线值",
-    "baseline_year": "基线年份",
-    "source": "数据来源",
-    "rule": "统计口径",
-    "metric": "统计口径",
-    "activity_types": "活动类型",
-    "target_groups": "重点人群",
-    "tasks": "限定任务",
-    "units": "限定单位",
-    "quote": "原文",
-    "numerator": "分子指标",
-    "denominator": "分母指标",
-}
-
-# The longest text each database column holds.
-MAX_LENGTHS = {
-    "plan_name": 200,
-    "region": 50,
-    "doc_number": 60,
-    "code": 20,
-    "section_title": 200,
-    "task_title": 300,
-    "number": 20,
-    "unit_name": 100,
-    "indicator_name": 200,
-    "uom": 20,
-    "id": 60,
-}
-
-Path_ = tuple[str | int, ...]
-Locator = Callable[[Path_], str]
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}：{self.message}"
-
-
-class PlanFileError(ValidationError):
-    """A plan file that cannot be loaded; `problems` lists every fault found."""
-
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.problems = problems
-        shown = "\n".join(str(p) for p in problems[:MAX_SHOWN])
-        more = f"\n……另有 {len(problems) - MAX_SHOWN} 处问题" if len(problems) > MAX_SHOWN else ""
-        super().__init__(f"{source}有 {len(problems)} 处问题，未导入任何内容：\n{shown}{more}")
-
-
-class _Bad:
-    """Marks a value that could not be read; its problem is already reported."""
-
-    def __repr__(self) -> str:
-        return "<bad>"
-
-
-BAD = _Bad()
-
-
-# ---------------------------------------------------------------- checking
-
-
-def _is_number(value: Any) -> bool:
-    """A real, finite number (not True/False, not NaN or infinity)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_year(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1949 <= value <= 2100
-
-
-class _Checker:
-    """Semantic checks on a plan dict; `locate` turns a path into words."""
-
-    def __init__(self, data: dict[str, Any], locate: Locator) -> None:
-        self.data = data
-        self.locate = locate
-        self.problems: list[Problem] = []
-
-    def bad(self, path: Path_, message: str) -> None:
-        self.problems.append(Problem(self.locate(path), message))
-
-    def text(
-        self,
-        obj: dict[str, Any],
-        key: str,
-        path: Path_,
-        required: bool,
-        limit: int | None = None,
-        kind: str = "line",
-    ) -> None:
-        """Check a text field and store it cleaned (desktop/cleaning.py): `kind` is line, name or text."""
-        value = obj.get(key)
-        where = (*path, key)
-        if value is BAD:
-            return
-        if value is None or value == "":
-            if required:
-                self.bad(where, f"“{FIELD_LABELS.get(key, key)}”不能为空。")
-            return
-        if not isinstance(value, str):
-            self.bad(where, f"“{FIELD_LABELS.get(key, key)}”应为文字，现为“{value}”。")
-            return
-        value = obj[key] = CLEANERS[kind](value)
-        if not value:
-            if required:
-                self.bad(
-                    where, f"“{FIELD_LABELS.get(key, key)}”只有空格或不可见的字符，等于没有填写。"
-                )
-            return
-        if limit and len(value) > limit:
-            self.bad(
-                where, f"“{FIELD_LABELS.get(key, key)}”太长（{len(value)} 字，最多 {limit} 字）。"
-            )
-
-    def choice(self, obj: dict[str, Any], key: str, path: Path_, allowed: tuple[str, ...]) -> None:
-        value = obj.get(key)
-        if value is BAD:
-            return
-        if value is None or value == "":
-            self.bad((*path, key), f"“{FIELD_LABELS.get(key, key)}”不能为空。")
-        elif not isinstance(value, str) or value not in allowed:
-            self.bad(
-                (*path, key),
-                f"“{FIELD_LABELS.get(key, key)}”的值“{value}”无效，应为 {' / '.join(allowed)}。",
-            )
-
-    def number(
-        self, obj: dict[str, Any], key: str, path: Path_, required: bool = False, pct: bool = False
-    ) -> None:
-        value = obj.get(key)
-        if value is BAD:
-            return
-        label = FIELD_LABELS.get(key, key)
-        if value is None:
-            if required:
-                self.bad((*path, key), f"“{label}”不能为空。")
-            return
-        if not _is_number(value):
-            self.bad((*path, key), f"“{label}”应为数字，现为“{value}”。")
-        elif value < 0:
-            self.bad((*path, key), f"“{label}”不能为负数。")
-        elif pct and value > 100:
-            self.bad((*path, key), f"“{label}”是百分比，不能超过 100。")
-        elif key in LIMITS:
-            self._in_range((*path, key), key, value, label)
-
-    def _in_range(self, where: Path_, name: str, value: Any, label: str) -> None:
-        try:
-            checked(name, value, label)
-        except ValidationError as exc:
-            self.bad(where, str(exc))
-
-    def year(self, obj: dict[str, Any], key: str, path: Path_, required: bool = False) -> None:
-        value = obj.get(key)
-        if value is BAD or (value is None and not required):
-            return
-        if value is None:
-            self.bad((*path, key), f"“{FIELD_LABELS.get(key, key)}”不能为空。")
-        elif not _is_year(value):
-            self.bad((*path, key), f"“{FIELD_LABELS.get(key, key)}”应为四位年份，现为“{value}”。")
-
-    def run(self) -> list[Problem]:
-        data = self.data
-        if not isinstance(data, dict):
-            self.bad((), "文件内容不是一个方案。")
-            return self.problems
-        self.text(data, "id", (), required=True, limit=MAX_LENGTHS["id"])
-        meta = data.get("plan")
-        if not isinstance(meta, dict):
-            self.bad(("plan",), "缺少方案信息（plan）。")
-            meta = {}
-        self._meta(meta)
-        self._units(data.get("units"))
-        tasks = self._sections(data.get("sections"))
-        self._indicators(data.get("indicators"), tasks, meta)
-        return self.problems
-
-    def _meta(self, meta: dict[str, Any]) -> None:
-        p: Path_ = ("plan",)
-        self.text(meta, "region", p, True, MAX_LENGTHS["region"])
-        self.text(meta, "name", p, True, MAX_LENGTHS["plan_name"])
-        if meta.get("level") is not None:
-            self.choice(meta, "level", p, LEVELS)
-        self.year(meta, "first_year", p, required=True)
-        self.year(meta, "last_year", p, required=True)
-        first, last = meta.get("first_year"), meta.get("last_year")
-        if _is_year(first) and _is_year(last) and last < first:
-            self.bad((*p, "last_year"), "结束年份早于起始年份。")
-        self.text(meta, "doc_number", p, False, MAX_LENGTHS["doc_number"])
-        issued = meta.get("issue_date")
-        if issued not in (None, "", BAD) and not isinstance(issued, date):
-            try:
-                date.fromisoformat(str(issued))
-            except ValueError:
-                self.bad((*p, "issue_date"), f"“印发日期”应为 YYYY-MM-DD，现为“{issued}”。")
-        self.number(meta, "literacy_baseline", p, pct=True)
-        self.year(meta, "literacy_baseline_year", p)
-        self.number(meta, "literacy_target", p, pct=True)
-
-    def _units(self, units: Any) -> set[str]:
-        names: set[str] = set()
-        if units is None:
-            return names
-        if not isinstance(units, list):
-            self.bad(("units",), "单位名录应为列表。")
-            return names
-        aliases: dict[str, int] = {}
-        for i, unit in enumerate(units):
-            p: Path_ = ("units", i)
-            if not isinstance(unit, dict):
-                self.bad(p, "应为含 name 的条目。")
-                continue
-            self.text(unit, "name", p, True, MAX_LENGTHS["unit_name"], kind="name")
-            name = unit.get("name")
-            if isinstance(name, str) and name:
-                if name in names:
-                    self.bad((*p, "name"), f"单位“{name}”重复列出。")
-                names.add(name)
-            if unit.get("aliases") is BAD:
-                continue
-            if not isinstance(unit.get("aliases") or [], list):
-                self.bad((*p, "aliases"), "“别名”应为列表。")
-                continue
-            if unit.get("aliases"):
-                unit["aliases"] = [
-                    clean_name(a) if isinstance(a, str) else a for a in unit["aliases"]
-                ]
-            for alias in unit.get("aliases") or []:
-                if not isinstance(alias, str) or not alias:
-                    self.bad((*p, "aliases"), f"别名“{alias}”无效。")
-                elif alias in aliases and aliases[alias] != i:
-                    self.bad((*p, "aliases"), f"别名“{alias}”同时属于两个单位。")
-                else:
-                    aliases[alias] = i
-        for alias in aliases:
-            if alias in names:
-                i = aliases[alias]
-                self.bad(("units", i, "aliases"), f"别名“{alias}”与另一单位的名称相同。")
-        return names
-
-    def _links(self, links: Any, path: Path_) -> None:
-        if links is None or links is BAD:
-            return
-        if not isinstance(links, list):
-            self.bad(path, "责任单位应为列表。")
-            return
-        seen: set[str] = set()
-        for k, link in enumerate(links):
-            p = (*path, k)
-            if not isinstance(link, dict):
-                self.bad(p, "责任单位应为含 name 和 role 的条目。")
-                continue
-            self.text(link, "name", p, True, MAX_LENGTHS["unit_name"], kind="name")
-            self.choice(link, "role", p, ROLES)
-            name = link.get("name")
-            if isinstance(name, str) and name:
-                if name in seen:
-                    self.bad((*p, "name"), f"责任单位“{name}”重复列出。")
-                seen.add(name)
-
-    def _sections(self, sections: Any) -> set[str]:
-        codes: dict[str, Path_] = {}
-        tasks: set[str] = set()
-        if not isinstance(sections, list):
-            if sections is not None:
-                self.bad(("sections",), "行动/工程应为列表。")
-            return tasks
-
-        def unique(code: Any, where: Path_) -> None:
-            if not isinstance(code, str) or not code:
-                return
-            if code in codes:
-                self.bad(where, f"编号“{code}”重复（另见{self.locate(codes[code])}）。")
-            else:
-                codes[code] = where
-
-        for i, sec in enumerate(sections):
-            p: Path_ = ("sections", i)
-            if not isinstance(sec, dict):
-                self.bad(p, "应为一个行动/工程。")
-                continue
-            self.text(sec, "code", p, True, MAX_LENGTHS["code"])
-            unique(sec.get("code"), (*p, "code"))
-            self.choice(sec, "kind", p, KINDS)
-            self.text(sec, "title", p, True, MAX_LENGTHS["section_title"])
-            group = sec.get("target_group")
-            if group not in (None, "", BAD) and group not in TARGET_GROUPS:
-                self.bad(
-                    (*p, "target_group"),
-                    f"重点人群“{group}”不在名单中（{'、'.join(TARGET_GROUPS)}）。",
-                )
-            self._links(sec.get("units"), (*p, "units"))
-            sec_tasks = sec.get("tasks") or []
-            if not isinstance(sec_tasks, list):
-                self.bad((*p, "tasks"), "任务应为列表。")
-                continue
-            for j, task in enumerate(sec_tasks):
-                tp: Path_ = (*p, "tasks", j)
-                if not isinstance(task, dict):
-                    self.bad(tp, "应为一项任务。")
-                    continue
-                self.text(task, "code", tp, True, MAX_LENGTHS["code"])
-                unique(task.get("code"), (*tp, "code"))
-                if isinstance(task.get("code"), str):
-                    tasks.add(task["code"])
-                self.text(task, "title", tp, True, MAX_LENGTHS["task_title"])
-                number = task.get("number")
-                if number not in (None, BAD) and not isinstance(number, str):
-                    self.bad((*tp, "number"), f"“序号”应为文字，现为“{number}”。")
-                elif isinstance(number, str) and len(number) > MAX_LENGTHS["number"]:
-                    self.bad((*tp, "number"), "“序号”太长。")
-                self.text(task, "text", tp, False, kind="text")
-                self._links(task.get("units"), (*tp, "units"))
-        return tasks
-
-    def _indicators(
-        self,
-        indicators: Any,
-        tasks: set[str],
-        meta: dict[str, Any],
-        others: dict[str, str] | None = None,
-    ) -> None:
-        if indicators is None:
-            return
-        if not isinstance(indicators, list):
-            self.bad(("indicators",), "指标应为列表。")
-            return
-        codes: dict[str, int] = {}
-        first, last = meta.get("first_year"), meta.get("last_year")
-        for i, ind in enumerate(indicators):
-            p: Path_ = ("indicators", i)
-            if not isinstance(ind, dict):
-                self.bad(p, "应为一个指标。")
-                continue
-            self.text(ind, "code", p, True, MAX_LENGTHS["code"])
-            code = ind.get("code")
-            if isinstance(code, str) and code:
-                if code in codes:
-                    self.bad(
-                        (*p, "code"), f"指标编号“{code}”重复（与第 {codes[code] + 1} 个指标相同）。"
-                    )
-                else:
-                    codes[code] = i
-            self.text(ind, "name", p, True, MAX_LENGTHS["indicator_name"])
-            self.text(ind, "unit", p, False, MAX_LENGTHS["uom"])
-            self.choice(ind, "measure", p, MEASURES)
-            self.choice(ind, "target_mode", p, TARGET_MODES)
-            if ind.get("comparator") is not None:
-                self.choice(ind, "comparator", p, COMPARATORS)
-            if ind.get("source") is not None:
-                self.choice(ind, "source", p, SOURCES)
-            task = ind.get("task")
-            if task not in (None, "", BAD) and not isinstance(task, str):
-                self.bad((*p, "task"), f"“所属任务”应为任务编号（文字），现为“{task}”。")
-            elif task not in (None, "", BAD) and task not in tasks:
-                self.bad((*p, "task"), f"所属任务“{task}”在方案中不存在。")
-            mode = ind.get("target_mode")
-            percent = ind.get("measure") == "percent"
-            self.number(ind, "target", p, required=mode in ("period", "annual", "end"), pct=percent)
-            self.number(ind, "baseline", p, pct=percent)
-            self.year(ind, "baseline_year", p)
-            self._year_targets(ind, p, mode, first, last)
-            self._rule(ind, p, tasks)
-            self.text(ind, "quote", p, False, kind="text")
-        self._ratios(indicators, others or {})
-
-    def _ratios(self, indicators: list[Any], others: dict[str, str]) -> None:
-        """Numerator and denominator name level/count indicators of the same plan."""
-        measures = dict(others)
-        for ind in indicators:
-            if isinstance(ind, dict) and isinstance(ind.get("code"), str) and ind["code"]:
-                measures.setdefault(ind["code"], ind.get("measure"))
-        for i, ind in enumerate(indicators):
-            if not isinstance(ind, dict) or any(ind.get(k) is BAD for k in RATIO_KEYS):
-                continue
-            for key, message in ratio_problems(ind, measures):
-                self.bad(("indicators", i, key), message)
-
-    def _year_targets(
-        self, ind: dict[str, Any], p: Path_, mode: Any, first: Any, last: Any
-    ) -> None:
-        by_year = ind.get("targets_by_year")
-        if by_year is BAD:
-            return
-        if by_year in (None, {}):
-            if mode == "per_year":
-                self.bad((*p, "targets_by_year"), "目标类型为“分年度”，但没有填写各年度目标。")
-            return
-        if not isinstance(by_year, dict):
-            self.bad((*p, "targets_by_year"), "分年度目标应为“年份: 数值”的表。")
-            return
-        for year, value in by_year.items():
-            where = (*p, "targets_by_year", year)
-            if value is BAD:
-                continue
-            y = int(year) if isinstance(year, str) and year.isascii() and year.isdigit() else year
-            if not _is_year(y):
-                self.bad(where, f"“{year}”不是年份。")
-            elif _is_year(first) and _is_year(last) and not first <= y <= last:
-                self.bad(where, f"{y} 年不在方案的 {first}—{last} 年之内。")
-            if not _is_number(value):
-                self.bad(where, f"{year} 年目标应为数字，现为“{value}”。")
-            else:
-                self._in_range(where, "target", value, f"{year} 年目标")
-
-    def _rule(self, ind: dict[str, Any], p: Path_, tasks: set[str]) -> None:
-        rule = ind.get("rule")
-        if rule is BAD:
-            return
-        if rule is None:
-            if ind.get("source") == "derived":
-                self.bad((*p, "rule"), "数据来源为“台账统计”，但没有填写统计口径。")
-            return
-        if not isinstance(rule, dict):
-            self.bad((*p, "rule"), "统计口径应为含 metric 的表。")
-            return
-        rp = (*p, "rule")
-        self.choice(rule, "metric", rp, METRICS)
-        for key in RULE_LISTS:
-            items = rule.get(key) or []
-            if items is BAD:
-                continue
-            if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
-                self.bad((*rp, key), f"“{FIELD_LABELS[key]}”应为文字列表。")
-                continue
-            for item in items:
-                if key == "activity_types" and item not in TYPE_CODES:
-                    self.bad((*rp, key), f"活动类型“{item}”不存在。")
-                elif key == "target_groups" and item not in TARGET_GROUPS:
-                    self.bad((*rp, key), f"重点人群“{item}”不在名单中。")
-                elif key == "tasks" and item not in tasks:
-                    self.bad((*rp, key), f"限定任务“{item}”在方案中不存在。")
-
-
-def validate_plan(data: dict[str, Any], locate: Locator | None = None) -> list[Problem]:
-    """Every problem in a plan dict; empty when it can be saved as it is."""
-    return _Checker(data, locate or yaml_locator(data)).run()
-
-
-def indicator_problems(
-    ind: dict[str, Any],
-    task_codes: set[str],
-    first_year: int,
-    last_year: int,
-    others: dict[str, str] | None = None,
-) -> list[tuple[str, str]]:
-    """(field, message) for each fault in one indicator, as the editor saves it.
-
-    `others` maps the codes of the plan's other indicators to their measures,
-    for the numerator and denominator.
-    """
-
-    def field(path: Path_) -> str:
-        return next((str(k) for k in reversed(path) if isinstance(k, str)), "")
-
-    checker = _Checker({}, field)
-    checker._indicators(
-        [ind], task_codes, {"first_year": first_year, "last_year": last_year}, others
-    )
-    return [(p.where, p.message) for p in checker.problems]
-
-
-def check_plan(data: dict[str, Any], source: str = "方案") -> dict[str, Any]:
-    """Raise PlanFileError listing every problem; return the dict with defaults filled."""
-    problems = validate_plan(data)
-    if problems:
-        raise PlanFileError(source, problems)
-    return normalise_plan(data)
-
-
-def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
-    """Defaults filled in, so a checked dict has every key SCHEMA.md names."""
-    for key in ("units", "sections", "indicators"):
-        data[key] = data.get(key) or []
-    if isinstance(data.get("plan"), dict):
-        data["plan"]["level"] = data["plan"].get("level") or "county"
-    for sec in data.get("sections") or []:
-        sec.setdefault("units", [])
-        sec["target_group"] = sec.get("target_group") or None
-        for task in sec.setdefault("tasks", []):
-            task["number"] = task.get("number") or ""
-            task["text"] = task.get("text") or ""
-            task.setdefault("units", [])
-    for ind in data.get("indicators") or []:
-        ind["unit"] = ind.get("unit") or ""
-        ind["task"] = ind.get("task") or None
-        ind["comparator"] = ind.get("comparator") or ">="
-        ind["source"] = ind.get("source") or "manual"
-        ind.setdefault("target", None)
-        by_year = ind.get("targets_by_year")
-        ind["targets_by_year"] = {int(y): v for y, v in by_year.items()} if by_year else None
-        ind.setdefault("baseline", None)
-        ind.setdefault("baseline_year", None)
-        rule = ind.get("rule")
-        if rule:
-            ind["rule"] = {"metric": rule.get("metric")} | {
-                k: rule.get(k) or [] for k in RULE_LISTS
-            }
-        else:
-            ind["rule"] = None
-        for key in RATIO_KEYS:
-            ind[key] = ind.get(key) or None
-        ind["quote"] = ind.get("quote") or ""
-    return data
-
-
-def fill_codes(data: dict[str, Any]) -> None:
-    """Give blank section, task and indicator codes the next free code."""
-    sections = [s for s in data.get("sections") or [] if isinstance(s, dict)]
-    used = {s.get("code") for s in sections if isinstance(s.get("code"), str)}
-    for sec in sections:
-        if not sec.get("code") and sec.get("kind") in KINDS:
-            prefix = "A" if sec["kind"] == "action" else "P"
-            n = 1
-            while f"{prefix}{n}" in used:
-                n += 1
-            sec["code"] = f"{prefix}{n}"
-            used.add(sec["code"])
-    for sec in sections:
-        tasks = [t for t in sec.get("tasks") or [] if isinstance(t, dict)]
-        if not isinstance(sec.get("code"), str) or not sec["code"]:
-            continue
-        task_codes = {t.get("code") for t in tasks if isinstance(t.get("code"), str)}
-        for j, task in enumerate(tasks, start=1):
-            if not task.get("code"):
-                n = j
-                while f"{sec['code']}.{n}" in task_codes:
-                    n += 1
-                task["code"] = f"{sec['code']}.{n}"
-                task_codes.add(task["code"])
-    indicators = [i for i in data.get("indicators") or [] if isinstance(i, dict)]
-    ind_codes = {i.get("code") for i in indicators if isinstance(i.get("code"), str)}
-    n = 1
-    for ind in indicators:
-        if not ind.get("code"):
-            while f"I{n:02d}" in ind_codes:
-                n += 1
-            ind["code"] = f"I{n:02d}"
-            ind_codes.add(ind["code"])
-
-
-# ---------------------------------------------------------------- YAML
-
-
-def yaml_locator(data: Any) -> Locator:
-    """Name a place in a plan dict the way the user sees it in the file."""
-
-    def item(items: Any, index: int) -> dict[str, Any]:
-        if isinstance(items, list) and 0 <= index < len(items) and isinstance(items[index], dict):
-            return items[index]
-        return {}
-
-    def locate(path: Path_) -> str:
-        if not isinstance(data, dict) or not path:
-            return "方案"
-        head, rest = path[0], list(path[1:])
-        words: list[str] = []
-        if head == "plan":
-            words.append("方案信息")
-        elif head == "id":
-            return "方案编号（id）"
-        elif head == "units" and rest:
-            unit = item(data.get("units"), int(rest.pop(0)))
-            words.append(f"单位名录第 {int(path[1]) + 1} 项（{unit.get('name') or '未命名'}）")
-        elif head == "sections" and rest:
-            s_index = int(rest.pop(0))
-            sec = item(data.get("sections"), s_index)
-            words.append(
-                f"第 {s_index + 1} 个行动/工程（{sec.get('code') or sec.get('title') or '?'}）"
-            )
-            if rest and rest[0] == "tasks" and len(rest) > 1:
-                rest.pop(0)
-                t_index = int(rest.pop(0))
-                task = item(sec.get("tasks"), t_index)
-                words.append(
-                    f"第 {t_index + 1} 项任务（{task.get('code') or task.get('title') or '?'}）"
-                )
-            if rest and rest[0] == "units" and len(rest) > 1:
-                rest.pop(0)
-                words.append(f"第 {int(rest.pop(0)) + 1} 个责任单位")
-        elif head == "indicators" and rest:
-            i_index = int(rest.pop(0))
-            ind = item(data.get("indicators"), i_index)
-            words.append(f"第 {i_index + 1} 个指标（{ind.get('code') or ind.get('name') or '?'}）")
-        else:
-            words.append(str(head))
-        keys = [str(k) for k in rest if not isinstance(k, int)]
-        if keys[:1] == ["rule"] and len(keys) > 1:
-            keys = keys[1:]
-        fields = [FIELD_LABELS.get(k, k) for k in keys]
-        text = " › ".join(words)
-        return f"{text}的“{'·'.join(fields)}”" if fields else text
-
-    return locate
-
-
 MAX_YAML_NODES = 2_000_000  # a plan with 10,000 indicators has some 400,000
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -918,7 +289,7 @@ class _WorkbookReader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self.spots: dict[Path_, _Spot] = {}
+        self.spots: dict[DictPath, _Spot] = {}
 
     # -- cells
 
@@ -951,7 +322,7 @@ class _WorkbookReader:
         value = cell.value
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        if _is_number(value):
+        if is_number(value):
             return value
         try:
             number = float(str(value).strip().replace(",", "").replace("，", ""))
@@ -966,7 +337,7 @@ class _WorkbookReader:
         value = self.number(cell, spot)
         if value is None or value is BAD:
             return value
-        if not float(value).is_integer() or not _is_year(int(value)):
+        if not float(value).is_integer() or not is_year(int(value)):
             self.bad(spot, f"“{cell.value}”不是四位年份。")
             return BAD
         return int(value)
@@ -1091,7 +462,7 @@ class _WorkbookReader:
     def _reported(self) -> set[str]:
         return {p.where for p in self.problems}
 
-    def locate(self, path: Path_) -> str:
+    def locate(self, path: DictPath) -> str:
         probe = path
         while probe:
             if probe in self.spots:
@@ -1163,7 +534,7 @@ class _WorkbookReader:
                     continue
                 sec = sections[-1]
                 j = len(sec["tasks"])
-                path: Path_ = ("sections", len(sections) - 1, "tasks", j)
+                path: DictPath = ("sections", len(sections) - 1, "tasks", j)
                 sec["tasks"].append(
                     {
                         "code": values["编号"],
@@ -1202,8 +573,8 @@ class _WorkbookReader:
             for key, header in fields.items():
                 self.spots[(*path, key)] = _Spot(ws.title, row, optional[header], header)
 
-    def _owners(self, data: dict[str, Any]) -> dict[str, tuple[dict[str, Any], Path_]]:
-        owners: dict[str, tuple[dict[str, Any], Path_]] = {}
+    def _owners(self, data: dict[str, Any]) -> dict[str, tuple[dict[str, Any], DictPath]]:
+        owners: dict[str, tuple[dict[str, Any], DictPath]] = {}
         for i, sec in enumerate(data["sections"]):
             owners.setdefault(sec["code"], (sec, ("sections", i)))
             for j, task in enumerate(sec["tasks"]):
@@ -1325,7 +696,7 @@ class _Line:
         row: int,
         cells: tuple[Cell, ...],
         cols: dict[str, int],
-        path: Path_,
+        path: DictPath,
     ) -> None:
         self.reader = reader
         self.sheet = sheet

@@ -35,10 +35,11 @@ from desktop.models import (
     activity_task,
 )
 from desktop.models.plan import ROLES
+from desktop.plan.validation import PART_MEASURES, RATIO_NAMES, indicator_problems
+from desktop.plan.vocabulary import FIELD_LABELS, KIND_LABELS, ROLE_LABELS
 from desktop.services import audit
 from desktop.services.locks import active_locks
 from desktop.services.periods import parse_period
-from desktop.services.plans import PART_MEASURES, RATIO_NAMES
 from desktop.services.reference import (
     ensure_unit,
     find_unit,
@@ -47,8 +48,6 @@ from desktop.services.reference import (
     normalise_name,
 )
 
-KIND_NAMES = {"action": "提升行动", "project": "重点工程"}
-ROLE_NAMES = {"lead": "牵头", "cooperating": "配合"}
 PLAN_FIELDS = (
     "name",
     "region",
@@ -274,7 +273,7 @@ class PlanEditingService:
     def add_section(
         self, plan_id: int, kind: str, title: str, target_group: str | None = None
     ) -> int:
-        if kind not in KIND_NAMES:
+        if kind not in KIND_LABELS:
             raise ValidationError(f"类别“{kind}”无效。", "kind")
         with self.db.transaction() as s:
             plan = _get(s, Plan, plan_id, "方案")
@@ -293,7 +292,7 @@ class PlanEditingService:
             plan.sections.append(section)
             s.flush()
             audit.record(
-                s, "create", "section", section.id, f"新增{KIND_NAMES[kind]} {section.title}"
+                s, "create", "section", section.id, f"新增{KIND_LABELS[kind]} {section.title}"
             )
             return section.id
 
@@ -304,7 +303,7 @@ class PlanEditingService:
     def update_section(
         self, section_id: int, kind: str, title: str, target_group: str | None
     ) -> None:
-        if kind not in KIND_NAMES:
+        if kind not in KIND_LABELS:
             raise ValidationError(f"类别“{kind}”无效。", "kind")
         with self.db.transaction() as s:
             section = _get(s, Section, section_id, "行动/工程")
@@ -483,7 +482,7 @@ class PlanEditingService:
                 "create",
                 "task_unit",
                 link.id,
-                f"任务 {task.code} 增加{ROLE_NAMES[role]}单位 {unit.name}",
+                f"任务 {task.code} 增加{ROLE_LABELS[role]}单位 {unit.name}",
             )
             return link.id
 
@@ -501,7 +500,7 @@ class PlanEditingService:
                 "create",
                 "section_unit",
                 link.id,
-                f"{section.title} 增加{ROLE_NAMES[role]}单位 {unit.name}",
+                f"{section.title} 增加{ROLE_LABELS[role]}单位 {unit.name}",
             )
             return link.id
 
@@ -517,7 +516,7 @@ class PlanEditingService:
                     "update",
                     cls.__tablename__,
                     link.id,
-                    f"{link.unit.name} 改为{ROLE_NAMES[role]}单位",
+                    f"{link.unit.name} 改为{ROLE_LABELS[role]}单位",
                     {"role": [old, role]},
                 )
 
@@ -683,8 +682,6 @@ class PlanEditingService:
         self, s: Session, plan: Plan, data: dict[str, Any], ind: Indicator | None = None
     ) -> None:
         """The file checks on one indicator, numerator and denominator among the plan's others."""
-        from desktop.importing.plan_file import FIELD_LABELS, indicator_problems
-
         task_codes = set(
             s.scalars(select(Task.code).join(Section).where(Section.plan_id == plan.id))
         )

@@ -11,34 +11,8 @@ from desktop.cleaning import clean_name, required
 from desktop.db import Database
 from desktop.errors import NotFoundError
 from desktop.models import ActivityType, Place, TargetGroup, Unit, UnitAlias
+from desktop.plan.vocabulary import ACTIVITY_TYPES, TARGET_GROUPS
 from desktop.services import audit
-
-TARGET_GROUPS = [
-    "青少年",
-    "农民",
-    "产业工人",
-    "城镇劳动者",
-    "老年人",
-    "领导干部和公务员",
-    "社区居民",
-    "社会公众",
-]
-
-# code, name, counts that apply (科普统计 categories)
-ACTIVITY_TYPES: list[tuple[str, str, list[str]]] = [
-    ("lecture", "科普讲座", ["sessions", "participants"]),
-    ("exhibition", "科普展览", ["sessions", "participants"]),
-    ("contest", "科普竞赛", ["sessions", "participants"]),
-    ("training", "实用技术培训", ["sessions", "participants"]),
-    ("sci_week", "科技活动周", ["participants", "volunteers"]),
-    ("sci_day", "全国科普日", ["participants", "volunteers"]),
-    ("three_rural", "文化科技卫生“三下乡”", ["participants", "volunteers"]),
-    ("youth", "青少年科技活动", ["sessions", "participants"]),
-    ("emergency", "应急科普/演练", ["sessions", "participants"]),
-    ("study_tour", "研学实践", ["sessions", "participants"]),
-    ("volunteer", "科技志愿服务", ["participants", "volunteers"]),
-    ("other", "其他", ["sessions", "participants"]),
-]
 
 _SPACES = re.compile(r"\s+")
 

@@ -271,7 +271,7 @@ class FirstRunWizard(QWizard):
 
     def save(self, data: dict[str, Any] | None) -> bool:
         """Write the office settings and the plan; explain and stay on the page if refused."""
-        from desktop.importing.plan_file import normalise_plan, validate_plan
+        from desktop.plan.validation import normalise_plan, validate_plan
 
         if data is None:
             return False

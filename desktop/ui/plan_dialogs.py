@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError, ValidationError
-from desktop.exporting.plan_workbook import (
+from desktop.plan.vocabulary import (
+    ACTIVITY_TYPES,
     COMPARATOR_LABELS,
     KIND_LABELS,
     LEVEL_LABELS,
@@ -47,9 +48,9 @@ from desktop.exporting.plan_workbook import (
     METRIC_LABELS,
     ROLE_LABELS,
     SOURCE_LABELS,
+    TARGET_GROUPS,
     TARGET_MODE_LABELS,
 )
-from desktop.services.reference import ACTIVITY_TYPES, TARGET_GROUPS
 from desktop.ui.guarded_dialog import GuardedDialog
 
 Save = Callable[[dict[str, Any]], None]

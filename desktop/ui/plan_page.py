@@ -35,14 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError
-from desktop.exporting.plan_workbook import (
+from desktop.models import Indicator
+from desktop.plan.vocabulary import (
     KIND_LABELS,
     MEASURE_LABELS,
     ROLE_LABELS,
     SOURCE_LABELS,
     TARGET_MODE_LABELS,
 )
-from desktop.models import Indicator
 from desktop.services import Services
 from desktop.services.plan_editing import DependentsError
 from desktop.ui.events import later

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError, ValidationError
-from desktop.exporting.plan_workbook import KIND_LABELS, MEASURE_LABELS, ROLE_LABELS
-from desktop.importing.plan_file import fill_codes, normalise_plan, validate_plan
+from desktop.plan.validation import fill_codes, normalise_plan, validate_plan
+from desktop.plan.vocabulary import KIND_LABELS, MEASURE_LABELS, ROLE_LABELS
 from desktop.services import Services
 from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.plan_dialogs import (
