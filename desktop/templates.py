@@ -1,18 +1,18 @@
 """Built-in plan templates: the seed plans, transcribed as YAML.
 
-The dict shape is documented in resources/templates/SCHEMA.md and is shared
-with the plan-text parser and plan files, so a template, a parsed draft and
-an exported plan can all be loaded by the same code.
+A template file is a plan file in the dict form of resources/templates/
+SCHEMA.md; it is read as a PlanDocument, the shape a parsed draft and an
+imported plan take too, so all three are saved by the same code.
 """
 
 from __future__ import annotations
 
-import copy
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from desktop.paths import resource_dir
+from desktop.plan.document import PlanDocument
 
 
 def template_dir() -> Path:
@@ -33,14 +33,9 @@ def _load(template_id: str) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     data["id"] = template_id
-    for ind in data.get("indicators") or []:
-        # Optional keys (a percent computed from two other indicators), shown as null
-        # so `kepu templates --json` prints every key SCHEMA.md names.
-        ind.setdefault("numerator", None)
-        ind.setdefault("denominator", None)
     return data
 
 
-def load_template(template_id: str) -> dict[str, Any]:
-    """Return a fresh copy so callers may edit the draft freely."""
-    return copy.deepcopy(_load(template_id))
+def load_template(template_id: str) -> PlanDocument:
+    """A fresh document each call, so callers may edit it freely."""
+    return PlanDocument.from_dict(_load(template_id))

@@ -13,6 +13,7 @@ from desktop.ui.app import chinese_system_locale  # noqa: E402
 
 chinese_system_locale()  # before pytest-qt makes the application, as the program does
 
+from desktop.plan.document import PlanDocument  # noqa: E402
 from desktop.services import Services  # noqa: E402
 from tests.cli_run import run  # noqa: E402
 from tests.modal_guard import ModalGuard  # noqa: E402
@@ -219,7 +220,7 @@ def services(data_dir: Path) -> Iterator[Services]:
 
 @pytest.fixture
 def plan_services(services: Services) -> Services:
-    services.plans.create_from_dict(SMALL_PLAN)
+    services.plans.create(PlanDocument.from_dict(SMALL_PLAN))
     return services
 
 
@@ -256,7 +257,7 @@ def any_plan_services(request: pytest.FixtureRequest, data_dir: Path) -> Iterato
         svc = Services.open(data_dir / "county.sqlite3")
     else:
         svc = Services.open(create_database(request.getfixturevalue("postgres")))
-    svc.plans.create_from_dict(SMALL_PLAN)
+    svc.plans.create(PlanDocument.from_dict(SMALL_PLAN))
     yield svc
     svc.close()
 

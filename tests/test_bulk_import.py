@@ -33,6 +33,7 @@ from desktop.exporting.collection_template import (
 from desktop.importing import collection_workbook
 from desktop.importing.collection_workbook import read_collection
 from desktop.models import Activity
+from desktop.plan.document import PlanDocument
 from desktop.services import Services, bulk, import_pass, tally
 from desktop.services.activities import ActivityFilter, ActivityInput
 from tests.conftest import COLLECTION_PERIOD, COLLECTION_UNIT, SMALL_PLAN
@@ -168,7 +169,7 @@ def test_a_bulk_import_leaves_what_entering_the_rows_one_by_one_leaves(
     assert result.written and result.activities == 400 and not result.problems
 
     twin = Services.open(tmp_path / "twin.sqlite3")
-    twin.plans.create_from_dict(SMALL_PLAN)
+    twin.plans.create(PlanDocument.from_dict(SMALL_PLAN))
     twin.reference.add_place("城关镇")
     _entered_one_by_one(twin, county)
     assert _ledger(county.db.path) == _ledger(twin.db.path)

@@ -29,6 +29,7 @@ from desktop.exporting.plan_workbook import write_plan_workbook
 from desktop.exporting.plan_yaml import write_plan_yaml
 from desktop.exporting.return_workbook import export_return
 from desktop.exporting.summary_pdf import export_summary
+from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.periods import parse_period
@@ -77,15 +78,15 @@ def _outputs(svc: Services, folder: Path) -> None:
     export_summary(svc, 2024, folder / "2024.pdf", record=False)
     unit = next(u.id for u in svc.reference.units() if u.name == UNIT)
     svc.imports.write_template(unit, "2024Q2", folder / "采集表.xlsx")
-    plan = svc.plans.to_dict()
-    write_plan_yaml(plan, folder / "方案.yaml")
-    write_plan_workbook(plan, folder / "方案.xlsx")
+    plan = svc.plans.document().to_dict()
+    write_plan_yaml(PlanDocument.from_dict(plan), folder / "方案.yaml")
+    write_plan_workbook(PlanDocument.from_dict(plan), folder / "方案.xlsx")
 
 
 def _county(folder: Path) -> Path:
     db = folder / "county.sqlite3"
     svc = Services.open(db)
-    svc.plans.create_from_dict(SMALL_PLAN)
+    svc.plans.create(PlanDocument.from_dict(SMALL_PLAN))
     svc.reference.add_place("城关镇")
     svc.close()
     return db

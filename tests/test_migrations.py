@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database, alembic_config, head_revision, make_engine, sqlite_url
 from desktop.models import Activity, ActivityType, Base, Unit
+from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.services.activities import ActivityFilter
 from desktop.services.reference import seed_reference
@@ -152,7 +153,7 @@ def test_0003_cleans_text_an_earlier_version_stored_so_exports_work(tmp_path: Pa
 
     path = tmp_path / "old.sqlite3"
     svc = Services.open(path)
-    svc.plans.create_from_dict(SMALL_PLAN)
+    svc.plans.create(PlanDocument.from_dict(SMALL_PLAN))
     svc.close()
     _downgrade(path, "0002")
     con = sqlite3.connect(path)

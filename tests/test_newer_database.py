@@ -10,6 +10,7 @@ import pytest
 
 from desktop.db import head_revision
 from desktop.errors import ServiceError
+from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from tests.cli_run import run
 from tests.conftest import SMALL_PLAN
@@ -26,7 +27,7 @@ def _files(folder: Path) -> set[str]:
 
 def _county(path: Path) -> Path:
     svc = Services.open(path)
-    svc.plans.create_from_dict(SMALL_PLAN)
+    svc.plans.create(PlanDocument.from_dict(SMALL_PLAN))
     svc.close()
     return path
 

@@ -36,7 +36,7 @@ def test_a_folder_in_the_way_is_explained_and_nothing_recorded(
 def test_a_missing_folder_is_named(plan_services: Services, tmp_path: Path) -> None:
     out = tmp_path / "没有这个文件夹" / "方案.yaml"
     with pytest.raises(ServiceError, match="文件夹“.*没有这个文件夹”不存在"):
-        write_plan_yaml(plan_services.plans.to_dict(), out)
+        write_plan_yaml(plan_services.plans.document(), out)
 
 
 def test_an_earlier_copy_is_replaced_whole(plan_services: Services, tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_an_earlier_copy_is_replaced_whole(plan_services: Services, tmp_path: Pa
     folder.mkdir()
     out = folder / "方案.yaml"
     out.write_text("旧内容", encoding="utf-8")
-    write_plan_yaml(plan_services.plans.to_dict(), out)
+    write_plan_yaml(plan_services.plans.document(), out)
     assert "旧内容" not in out.read_text(encoding="utf-8")
     assert list(folder.iterdir()) == [out]
 

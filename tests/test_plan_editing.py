@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Activity, AuditRecord, Entry
+from desktop.plan.document import IndicatorDoc, PlanDocument
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.plan_editing import DependentsError
@@ -34,7 +35,10 @@ def ids(svc: Services) -> dict[str, int]:
 
 
 def task_layout(svc: Services) -> list[tuple[str, list[str]]]:
-    return [(s["code"], [t["code"] for t in s["tasks"]]) for s in svc.plans.to_dict()["sections"]]
+    return [
+        (s["code"], [t["code"] for t in s["tasks"]])
+        for s in svc.plans.document().to_dict()["sections"]
+    ]
 
 
 def add_lecture(svc: Services, day: date, task_ids: list[int], unit: str = "县教体局") -> int:
@@ -61,7 +65,7 @@ def test_add_sections_tasks_and_units_with_codes_and_audit(plan_services: Servic
     editor.add_task_unit(task_id, "县科学技术协会", "cooperating")  # an alias of 县科协
     project_id = editor.add_section(plan_id, "project", "科普基础设施工程")
 
-    data = svc.plans.to_dict()
+    data = svc.plans.document().to_dict()
     new = data["sections"][2]
     assert (new["code"], new["kind"], new["target_group"]) == ("A2", "action", "老年人")
     assert new["tasks"][0]["code"] == "A2.1"
@@ -92,7 +96,7 @@ def test_edit_and_reorder(plan_services: Services):
     assert editor.move_task(t["A1.2"], -1) is False  # already first
     assert editor.move_section(t["P1"], -1) is True
     assert task_layout(svc) == [("P1", ["P1.1"]), ("A1", ["A1.2", "A1.1"])]
-    task = svc.plans.to_dict()["sections"][1]["tasks"][0]
+    task = svc.plans.document().to_dict()["sections"][1]["tasks"][0]
     assert (task["number"], task["title"]) == ("（2）", "建设县级科技志愿者队伍")
     (update,) = [r for r in audit_rows(svc, "task") if r[0] == "update"]
     assert update == ("update", "修改任务 A1.2")
@@ -107,7 +111,10 @@ def test_edit_and_reorder(plan_services: Services):
     editor.set_link_role(link, "lead")
     editor.move_link(link, -1)
     units = next(
-        t for s in svc.plans.to_dict()["sections"] for t in s["tasks"] if t["code"] == "A1.1"
+        t
+        for s in svc.plans.document().to_dict()["sections"]
+        for t in s["tasks"]
+        if t["code"] == "A1.1"
     )
     assert units["units"] == [
         {"name": "县科协", "role": "lead"},
@@ -119,13 +126,13 @@ def test_plan_info_is_checked(plan_services: Services):
     editor = plan_services.plan_editor
     plan_id = plan_services.plans.active().id
     editor.update_plan(plan_id, {"doc_number": "测政发〔2022〕3号", "issue_date": "2022-03-01"})
-    meta = plan_services.plans.to_dict()["plan"]
+    meta = plan_services.plans.document().to_dict()["plan"]
     assert (meta["doc_number"], meta["issue_date"]) == ("测政发〔2022〕3号", "2022-03-01")
     with pytest.raises(ValidationError, match="结束年份早于起始年份"):
         editor.update_plan(plan_id, {"last_year": 2019})
     with pytest.raises(ValidationError, match="YYYY-MM-DD"):
         editor.update_plan(plan_id, {"issue_date": "2022年3月"})
-    assert plan_services.plans.to_dict()["plan"]["last_year"] == 2025
+    assert plan_services.plans.document().to_dict()["plan"]["last_year"] == 2025
 
 
 def test_plan_years_cannot_shrink_past_recorded_data(plan_services: Services):
@@ -139,12 +146,12 @@ def test_plan_years_cannot_shrink_past_recorded_data(plan_services: Services):
         editor.update_plan(plan_id, {"last_year": 2023})
     with pytest.raises(ValidationError, match="已有1 条活动、1 条填报数据落在方案期限之外"):
         editor.update_plan(plan_id, {"last_year": 2024})
-    assert svc.plans.to_dict()["plan"]["last_year"] == 2025
-    edited = svc.plans.to_dict()
+    assert svc.plans.document().to_dict()["plan"]["last_year"] == 2025
+    edited = svc.plans.document().to_dict()
     edited["plan"]["last_year"] = 2024  # the same, through an edited plan file
     with pytest.raises(ValidationError, match="已有1 条活动、1 条填报数据落在方案期限之外"):
-        editor.update_from_dict(plan_id, edited)
-    assert svc.plans.to_dict()["plan"]["last_year"] == 2025
+        editor.update_from_document(plan_id, PlanDocument.from_dict(edited))
+    assert svc.plans.document().to_dict()["plan"]["last_year"] == 2025
     editor.update_plan(plan_id, {"first_year": 2022, "last_year": 2026})  # nothing falls outside
     assert (svc.plans.active().first_year, svc.plans.active().last_year) == (2022, 2026)
 
@@ -154,39 +161,50 @@ def test_indicators_with_targets_by_year_and_checks(plan_services: Services):
     plan_id = svc.plans.active().id
     new_id = editor.add_indicator(
         plan_id,
-        {
-            "name": "青少年科技竞赛参赛人次",
-            "unit": "人次",
-            "measure": "count",
-            "task": "A1.1",
-            "target_mode": "per_year",
-            "targets_by_year": {2024: 300, 2025: 350},
-        },
+        IndicatorDoc.from_dict(
+            {
+                "name": "青少年科技竞赛参赛人次",
+                "unit": "人次",
+                "measure": "count",
+                "task": "A1.1",
+                "target_mode": "per_year",
+                "targets_by_year": {2024: 300, 2025: 350},
+            }
+        ),
     )
     added = next(
-        i for i in svc.plans.to_dict()["indicators"] if i["name"] == "青少年科技竞赛参赛人次"
+        i
+        for i in svc.plans.document().to_dict()["indicators"]
+        if i["name"] == "青少年科技竞赛参赛人次"
     )
     assert added["code"] == "I01"
     assert added["targets_by_year"] == {2024: 300.0, 2025: 350.0}
     assert added["task"] == "A1.1" and added["comparator"] == ">="
 
     editor.update_indicator(
-        new_id, {**added, "targets_by_year": {2023: 250, 2024: 320}, "comparator": ">="}
+        new_id,
+        IndicatorDoc.from_dict(
+            {**added, "targets_by_year": {2023: 250, 2024: 320}, "comparator": ">="}
+        ),
     )
-    after = next(i for i in svc.plans.to_dict()["indicators"] if i["code"] == "I01")
+    after = next(i for i in svc.plans.document().to_dict()["indicators"] if i["code"] == "I01")
     assert after["targets_by_year"] == {2023: 250.0, 2024: 320.0}
     assert ("update", "修改指标 I01") in audit_rows(svc, "indicator")
 
     with pytest.raises(ValidationError, match="2026 年不在方案的 2021—2025 年之内"):
-        editor.update_indicator(new_id, {**added, "targets_by_year": {2026: 1}})
+        editor.update_indicator(
+            new_id, IndicatorDoc.from_dict({**added, "targets_by_year": {2026: 1}})
+        )
     with pytest.raises(ValidationError, match="不能为负数"):
-        editor.update_indicator(new_id, {**added, "target_mode": "period", "target": -5})
+        editor.update_indicator(
+            new_id, IndicatorDoc.from_dict({**added, "target_mode": "period", "target": -5})
+        )
     with pytest.raises(ValidationError, match="所属任务“Z9”在方案中不存在"):
-        editor.update_indicator(new_id, {**added, "task": "Z9"})
+        editor.update_indicator(new_id, IndicatorDoc.from_dict({**added, "task": "Z9"}))
     with pytest.raises(ValidationError, match="指标编号“C1”已被使用"):
-        editor.update_indicator(new_id, {**added, "code": "C1"})
+        editor.update_indicator(new_id, IndicatorDoc.from_dict({**added, "code": "C1"}))
     assert editor.move_indicator(new_id, -1) is True
-    assert [i["code"] for i in svc.plans.to_dict()["indicators"]][-2:] == ["I01", "E1"]
+    assert [i["code"] for i in svc.plans.document().to_dict()["indicators"]][-2:] == ["I01", "E1"]
 
 
 def test_removing_a_task_with_activities_needs_confirmation(plan_services: Services):
@@ -206,7 +224,7 @@ def test_removing_a_task_with_activities_needs_confirmation(plan_services: Servi
     editor.remove_task(t["A1.1"], confirm=True)
     assert task_layout(svc)[0] == ("A1", ["A1.2"])
     assert svc.activities.get(activity).tasks == []
-    d1 = next(i for i in svc.plans.to_dict()["indicators"] if i["code"] == "D1")
+    d1 = next(i for i in svc.plans.document().to_dict()["indicators"] if i["code"] == "D1")
     assert d1["task"] is None
     assert audit_rows(svc, "task")[-1] == ("delete", "删除任务 A1.1 开展青少年科普讲座")
 
@@ -246,7 +264,9 @@ def test_removing_an_indicator_with_entries_and_a_section(plan_services: Service
     with pytest.raises(DependentsError, match="“基层科普能力提升工程”已有 2 个指标属于它"):
         editor.remove_section(t["P1"])
     editor.remove_section(t["P1"], confirm=True)
-    assert {i["code"]: i["task"] for i in svc.plans.to_dict()["indicators"]}["Y1"] is None
+    assert {i["code"]: i["task"] for i in svc.plans.document().to_dict()["indicators"]}[
+        "Y1"
+    ] is None
     assert [s for s, _ in task_layout(svc)] == ["A1"]
     with pytest.raises(ServiceError, match="不存在"):
         editor.remove_section(t["P1"])
@@ -268,7 +288,7 @@ def test_units_aliases_and_guarded_removal(plan_services: Services):
     with pytest.raises(DependentsError, match="是 1 项行动/任务的责任单位"):
         editor.remove_unit(units["县人社局"])
     editor.remove_unit(units["县人社局"], confirm=True)
-    p1 = next(s for s in svc.plans.to_dict()["sections"] if s["code"] == "P1")
+    p1 = next(s for s in svc.plans.document().to_dict()["sections"] if s["code"] == "P1")
     assert p1["tasks"][0]["units"] == [{"name": "县农业农村局", "role": "lead"}]
     assert ("delete", "删除单位 县人社局") in audit_rows(svc, "unit")
 
@@ -297,7 +317,7 @@ def test_an_edited_plan_file_updates_the_plan_in_place(plan_services: Services, 
     svc.entries.set(t["ind:L1"], "2024", 420)
     plan_id = svc.plans.active().id
 
-    edited = svc.plans.to_dict()
+    edited = svc.plans.document().to_dict()
     a1, p1 = edited["sections"]
     a1["tasks"][1]["title"] = "建设县级科技志愿者队伍"  # A1.2 renamed
     a1["tasks"][1]["units"].append({"name": "团县委", "role": "cooperating"})
@@ -312,17 +332,17 @@ def test_an_edited_plan_file_updates_the_plan_in_place(plan_services: Services, 
             ind["task"] = None
     edited["indicators"][0]["target"] = 15000
     path = data_dir / "edited.xlsx"
-    write_plan_workbook(edited, path)
-    data = read_plan_file(path)
+    write_plan_workbook(PlanDocument.from_dict(edited), path)
+    data = read_plan_file(path).to_dict()
 
     with pytest.raises(DependentsError, match="1 项任务已有 1 条活动关联") as refused:
-        editor.update_from_dict(plan_id, data)
+        editor.update_from_document(plan_id, PlanDocument.from_dict(data))
     assert "删去的任务：P1.1" in str(refused.value)
     assert task_layout(svc) == [("A1", ["A1.1", "A1.2"]), ("P1", ["P1.1"])]
 
-    counts = editor.update_from_dict(plan_id, data, confirm=True)
+    counts = editor.update_from_document(plan_id, PlanDocument.from_dict(data), confirm=True)
     assert counts == {"added": 1, "changed": 4, "removed": 2}
-    after = svc.plans.to_dict(plan_id)
+    after = svc.plans.document(plan_id).to_dict()
     assert task_layout(svc) == [("A1", ["A1.2"]), ("P1", ["A1.1", "P1.2"])]
     assert after["sections"] == data["sections"]
     assert after["indicators"] == data["indicators"]
@@ -356,8 +376,12 @@ def test_a_percent_computed_from_two_levels_is_checked_audited_and_guarded(
     svc, editor = plan_services, plan_services.plan_editor
     plan_id = svc.plans.active().id
     level = {"unit": "个", "measure": "level", "target_mode": "end", "task": None}
-    r1 = editor.add_indicator(plan_id, {**level, "code": "R1", "name": "示范社区数", "target": 24})
-    r2 = editor.add_indicator(plan_id, {**level, "code": "R2", "name": "社区总数", "target": 40})
+    r1 = editor.add_indicator(
+        plan_id, IndicatorDoc.from_dict({**level, "code": "R1", "name": "示范社区数", "target": 24})
+    )
+    r2 = editor.add_indicator(
+        plan_id, IndicatorDoc.from_dict({**level, "code": "R2", "name": "社区总数", "target": 40})
+    )
     ratio = dict(RATIO_INDICATORS[-1])
     before = len(svc.plans.indicators())
     refusals = [
@@ -370,11 +394,11 @@ def test_a_percent_computed_from_two_levels_is_checked_audited_and_guarded(
     ]
     for change, field, words in refusals:
         with pytest.raises(ValidationError, match=words) as info:
-            editor.add_indicator(plan_id, {**ratio, **change})
+            editor.add_indicator(plan_id, IndicatorDoc.from_dict({**ratio, **change}))
         assert info.value.field == field
     assert len(svc.plans.indicators()) == before  # nothing half-written
 
-    r3 = editor.add_indicator(plan_id, ratio)
+    r3 = editor.add_indicator(plan_id, IndicatorDoc.from_dict(ratio))
     record = last_audit(svc, "indicator")
     assert record.summary == "新增指标 R3 科普示范社区覆盖率"
     assert (record.changes["numerator"], record.changes["denominator"]) == ("R1", "R2")
@@ -387,11 +411,14 @@ def test_a_percent_computed_from_two_levels_is_checked_audited_and_guarded(
     # A part cannot become a percent, nor name itself once it is one.
     with pytest.raises(ValidationError, match="是比率指标 R3“科普示范社区覆盖率”的分子") as info:
         editor.update_indicator(
-            r1, {**level, "code": "R1", "name": "示范社区数", "target": 24, "measure": "percent"}
+            r1,
+            IndicatorDoc.from_dict(
+                {**level, "code": "R1", "name": "示范社区数", "target": 24, "measure": "percent"}
+            ),
         )
     assert info.value.field == "measure"
     with pytest.raises(ValidationError, match="分子指标不能是本指标自身"):
-        editor.update_indicator(r3, {**ratio, "numerator": "R3"})
+        editor.update_indicator(r3, IndicatorDoc.from_dict({**ratio, "numerator": "R3"}))
 
     # Removing a part is refused and names the percent that uses it; nothing changes.
     with pytest.raises(
@@ -404,7 +431,9 @@ def test_a_percent_computed_from_two_levels_is_checked_audited_and_guarded(
     assert len(svc.entries.entries(r1)) == 1
 
     # Clearing the parts is an audited change; then R1 may go (with its entry, confirmed).
-    editor.update_indicator(r3, {**ratio, "numerator": None, "denominator": None})
+    editor.update_indicator(
+        r3, IndicatorDoc.from_dict({**ratio, "numerator": None, "denominator": None})
+    )
     record = last_audit(svc, "indicator")
     assert record.summary == "修改指标 R3"
     assert record.changes == {"numerator": ["R1", None], "denominator": ["R2", None]}

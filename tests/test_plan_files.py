@@ -12,15 +12,16 @@ import yaml
 from desktop.exporting.plan_workbook import write_plan_workbook
 from desktop.exporting.plan_yaml import write_plan_yaml
 from desktop.importing.plan_file import PlanFileError, read_plan_file
+from desktop.plan.document import IndicatorDoc, PlanDocument
 from desktop.services import Services
 from desktop.templates import load_template, template_ids
 
 
 def export(data: dict, path: Path) -> Path:
     if path.suffix == ".xlsx":
-        write_plan_workbook(data, path)
+        write_plan_workbook(PlanDocument.from_dict(data), path)
     else:
-        write_plan_yaml(data, path)
+        write_plan_yaml(PlanDocument.from_dict(data), path)
     return path
 
 
@@ -33,14 +34,14 @@ def plan_count(svc: Services) -> int:
 def test_every_template_survives_export_and_import(
     services: Services, data_dir: Path, template_id: str, fmt: str
 ):
-    plan_id = services.plans.create_from_dict(load_template(template_id))
-    original = services.plans.to_dict(plan_id)
+    plan_id = services.plans.create(load_template(template_id))
+    original = services.plans.document(plan_id).to_dict()
     path = export(original, data_dir / f"{template_id}.{fmt}")
 
     other = Services.open(data_dir / "other.sqlite3")
     try:
-        copy_id = other.plans.create_from_dict(read_plan_file(path))
-        assert other.plans.to_dict(copy_id) == original
+        copy_id = other.plans.create(read_plan_file(path))
+        assert other.plans.document(copy_id).to_dict() == original
     finally:
         other.close()
 
@@ -50,21 +51,25 @@ def add_coverage_ratio(svc: Services) -> None:
     plan_id = svc.plans.active().id
     base = {"unit": "个", "measure": "level", "target_mode": "end", "task": None}
     svc.plan_editor.add_indicator(
-        plan_id, {**base, "code": "R1", "name": "示范社区数", "target": 24}
+        plan_id, IndicatorDoc.from_dict({**base, "code": "R1", "name": "示范社区数", "target": 24})
     )
-    svc.plan_editor.add_indicator(plan_id, {**base, "code": "R2", "name": "社区总数", "target": 40})
+    svc.plan_editor.add_indicator(
+        plan_id, IndicatorDoc.from_dict({**base, "code": "R2", "name": "社区总数", "target": 40})
+    )
     svc.plan_editor.add_indicator(
         plan_id,
-        {
-            **base,
-            "code": "R3",
-            "name": "科普示范社区覆盖率",
-            "unit": "%",
-            "measure": "percent",
-            "target": 60,
-            "numerator": "R1",
-            "denominator": "R2",
-        },
+        IndicatorDoc.from_dict(
+            {
+                **base,
+                "code": "R3",
+                "name": "科普示范社区覆盖率",
+                "unit": "%",
+                "measure": "percent",
+                "target": 60,
+                "numerator": "R1",
+                "denominator": "R2",
+            }
+        ),
     )
 
 
@@ -73,8 +78,8 @@ def test_per_year_targets_comparators_rules_and_aliases_survive(
     plan_services: Services, data_dir: Path, fmt: str
 ):
     add_coverage_ratio(plan_services)
-    original = plan_services.plans.to_dict()
-    back = read_plan_file(export(original, data_dir / f"small.{fmt}"))
+    original = plan_services.plans.document().to_dict()
+    back = read_plan_file(export(original, data_dir / f"small.{fmt}")).to_dict()
     r3 = next(i for i in back["indicators"] if i["code"] == "R3")
     assert (r3["measure"], r3["numerator"], r3["denominator"]) == ("percent", "R1", "R2")
     assert all(i["numerator"] is None for i in back["indicators"] if i["code"] != "R3")
@@ -94,13 +99,16 @@ def test_per_year_targets_comparators_rules_and_aliases_survive(
     assert {"name": "县科协", "aliases": ["县科学技术协会"]} in back["units"]
     other = Services.open(data_dir / "other.sqlite3")
     try:
-        assert other.plans.to_dict(other.plans.create_from_dict(back)) == original
+        assert (
+            other.plans.document(other.plans.create(PlanDocument.from_dict(back))).to_dict()
+            == original
+        )
     finally:
         other.close()
 
 
 def test_workbook_sheets_dropdowns_and_text_cells(plan_services: Services, data_dir: Path):
-    plan = plan_services.plans.to_dict()
+    plan = plan_services.plans.document().to_dict()
     plan["sections"][0]["tasks"][0]["title"] = "=SUM(A1:A9)"
     plan["sections"][0]["tasks"][1]["text"] = "+86 热线"
     path = export(plan, data_dir / "plan.xlsx")
@@ -145,14 +153,14 @@ def test_workbook_sheets_dropdowns_and_text_cells(plan_services: Services, data_
     assert '"手工填报,台账统计"' in formulas
     assert "'指标'!$A$2:$A$208" in formulas  # 分子/分母: the sheet's own indicator codes
 
-    back = read_plan_file(path)
+    back = read_plan_file(path).to_dict()
     assert back["sections"][0]["tasks"][0]["title"] == "=SUM(A1:A9)"
     assert back["sections"][0]["tasks"][1]["text"] == "+86 热线"
 
 
 @pytest.fixture
 def small_workbook(plan_services: Services, data_dir: Path) -> Path:
-    return export(plan_services.plans.to_dict(), data_dir / "plan.xlsx")
+    return export(plan_services.plans.document().to_dict(), data_dir / "plan.xlsx")
 
 
 def broken(path: Path, edit) -> Path:
@@ -220,12 +228,12 @@ def test_a_bad_file_changes_nothing(plan_services: Services, small_workbook: Pat
     broken(small_workbook, lambda wb: wb["指标"].__setitem__("D2", "总数"))
     before = plan_count(plan_services)
     with pytest.raises(PlanFileError):
-        plan_services.plans.create_from_dict(read_plan_file(small_workbook))
+        plan_services.plans.create(read_plan_file(small_workbook))
     assert plan_count(plan_services) == before == 1
 
 
 def test_yaml_problems_name_the_item(plan_services: Services, data_dir: Path):
-    data = plan_services.plans.to_dict()
+    data = plan_services.plans.document().to_dict()
     data["sections"][0]["tasks"][0]["units"][0]["role"] = "boss"
     data["sections"][1]["title"] = ""
     data["indicators"][2]["measure"] = "stock"

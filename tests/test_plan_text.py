@@ -45,7 +45,7 @@ PLAN_FIELDS = [
 
 
 def _parse_seed(seed_id: str) -> dict[str, Any]:
-    return parse_plan_text(read_plan_document(SEEDS / f"{seed_id}.txt"))
+    return parse_plan_text(read_plan_document(SEEDS / f"{seed_id}.txt")).to_dict()
 
 
 def _titles_match(a: str, b: str) -> bool:
@@ -121,7 +121,7 @@ def _missing_targets(template: dict[str, Any], parsed: dict[str, Any]) -> list[s
 
 @pytest.fixture(scope="module", params=SEED_IDS)
 def seed_pair(request: pytest.FixtureRequest) -> tuple[dict[str, Any], dict[str, Any]]:
-    return load_template(request.param), _parse_seed(request.param)
+    return load_template(request.param).to_dict(), _parse_seed(request.param)
 
 
 def test_tasks_found(seed_pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
@@ -270,7 +270,7 @@ COUNTY_PLAN = """\
 
 @pytest.fixture(scope="module")
 def county() -> dict[str, Any]:
-    return parse_plan_text(COUNTY_PLAN)
+    return parse_plan_text(COUNTY_PLAN).to_dict()
 
 
 def test_county_metadata(county: dict[str, Any]) -> None:
@@ -397,7 +397,7 @@ DISTRICT_PLAN = """\
 
 
 def test_district_shapes() -> None:
-    parsed = parse_plan_text(DISTRICT_PLAN)
+    parsed = parse_plan_text(DISTRICT_PLAN).to_dict()
     plan = parsed["plan"]
     assert (plan["region"], plan["level"], plan["first_year"], plan["last_year"]) == (
         "示范区",
@@ -436,7 +436,9 @@ def test_district_shapes() -> None:
 
 
 def test_invalid_issue_date_is_dropped() -> None:
-    parsed = parse_plan_text("某县全民科学素质行动实施方案\n2022年13月40日\n一、总体要求\n")
+    parsed = parse_plan_text(
+        "某县全民科学素质行动实施方案\n2022年13月40日\n一、总体要求\n"
+    ).to_dict()
     assert parsed["plan"]["issue_date"] is None
 
 
@@ -448,7 +450,7 @@ def test_sections_without_top_headings() -> None:
         "2.开展健康科普。\n"
         "（二）科普人才建设工程\n"
         "1.壮大科技志愿者队伍。到2025年科技志愿者达到500人。\n"
-    )
+    ).to_dict()
     assert [(s["kind"], s["target_group"], len(s["tasks"])) for s in parsed["sections"]] == [
         ("action", "老年人", 2),
         ("project", None, 1),
@@ -465,7 +467,7 @@ def test_sections_at_top_level() -> None:
         "（二）开展科技活动。每年举办科技节1次。\n"
         "牵头部门：区教育局\n配合部门：区科协\n"
         "三、组织实施\n加强领导。\n"
-    )
+    ).to_dict()
     (section,) = parsed["sections"]
     assert section["title"] == "青少年科学素质提升行动"
     assert [t["number"] for t in section["tasks"]] == ["一", "二"]
@@ -492,7 +494,7 @@ def test_unwrap_joins_broken_sentences_only() -> None:
     "text", ["", "   \n\n", "一、", "（一）\n1.", "〔责任单位：", "措施：\n1．"]
 )
 def test_odd_input_does_not_crash(text: str) -> None:
-    parsed = parse_plan_text(text)
+    parsed = parse_plan_text(text).to_dict()
     assert parsed["sections"] == [] or isinstance(parsed["sections"], list)
     assert parsed["plan"]["literacy_target"] is None
 
@@ -508,7 +510,7 @@ def test_random_fragments_do_not_crash() -> None:
     for _ in range(40):
         sample = rng.sample(lines, k=min(len(lines), rng.randint(1, 120)))
         text = "\n".join(line[: rng.randint(0, len(line))] for line in sample)
-        parsed = parse_plan_text(text)
+        parsed = parse_plan_text(text).to_dict()
         assert set(parsed) == {"id", "plan", "units", "sections", "indicators"}
 
 
@@ -542,7 +544,7 @@ def test_read_docx(tmp_path: Path) -> None:
         "（一）青少年科学素质提升行动",
         "1．加强科学教育。每年举办科普讲座4次。",
     ]
-    parsed = parse_plan_text(text)
+    parsed = parse_plan_text(text).to_dict()
     assert parsed["plan"]["first_year"] == 2021
     assert [i["target"] for i in parsed["indicators"]] == [4]
 
@@ -559,7 +561,7 @@ def test_literacy_rise_in_one_sentence() -> None:
     parsed = parse_plan_text(
         "某县全民科学素质行动推进方案\n2022年3月1日\n一、目标\n"
         "全县公民具备科学素质的比例由2020年的8.5%提升至2025年的12%。\n"
-    )
+    ).to_dict()
     plan = parsed["plan"]
     assert (plan["first_year"], plan["last_year"]) == (2022, 2025)
     assert (plan["literacy_baseline"], plan["literacy_baseline_year"]) == (8.5, 2020)

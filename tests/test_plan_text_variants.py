@@ -38,7 +38,7 @@ L, C = "lead", "cooperating"
 
 
 def _parse(name: str) -> dict[str, Any]:
-    return parse_plan_text(read_plan_document(VARIANTS / f"{name}.txt"))
+    return parse_plan_text(read_plan_document(VARIANTS / f"{name}.txt")).to_dict()
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from desktop.exporting.plan_workbook import write_plan_workbook
 from desktop.exporting.plan_yaml import write_plan_yaml
 from desktop.importing.plan_file import PlanFileError, read_plan_file
 from desktop.models import Indicator, Unit
+from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from tests.conftest import RATIO_INDICATORS, SMALL_PLAN
 
@@ -98,7 +99,7 @@ def problems_of(path: Path) -> list[str]:
 def test_hand_written_yaml_computes_coverage_from_its_parts(services: Services, data_dir: Path):
     path = data_dir / "示范县.yaml"
     path.write_text(PLAN_YAML, encoding="utf-8")
-    services.plans.create_from_dict(read_plan_file(path))
+    services.plans.create(read_plan_file(path))
     ids = ind_ids(services)
     kx = unit_id(services, "县科协")
     # 示范社区数 is a stock: each unit's latest value, then summed.
@@ -115,7 +116,7 @@ def test_hand_written_yaml_computes_coverage_from_its_parts(services: Services, 
     # At the end of 2021 only 6 communities and no total: nothing to divide by.
     assert progress_of(services, "I01", date(2021, 12, 31)).status == "no_data"
 
-    exported = services.plans.to_dict()
+    exported = services.plans.document().to_dict()
     assert [(i["code"], i["numerator"], i["denominator"]) for i in exported["indicators"]] == [
         ("I01", "I02", "I03"),
         ("I02", None, None),
@@ -127,18 +128,18 @@ def test_hand_written_yaml_computes_coverage_from_its_parts(services: Services, 
 def test_ratio_survives_a_file_round_trip_and_counts_18_of_40(
     services: Services, data_dir: Path, fmt: str
 ):
-    services.plans.create_from_dict(ratio_plan())
-    original = services.plans.to_dict()
+    services.plans.create(PlanDocument.from_dict(ratio_plan()))
+    original = services.plans.document().to_dict()
     path = data_dir / f"plan.{fmt}"
-    (write_plan_workbook if fmt == "xlsx" else write_plan_yaml)(original, path)
+    (write_plan_workbook if fmt == "xlsx" else write_plan_yaml)(services.plans.document(), path)
 
     other = Services.open(data_dir / "other.sqlite3")
     try:
-        back = read_plan_file(path)
+        back = read_plan_file(path).to_dict()
         r3 = next(i for i in back["indicators"] if i["code"] == "R3")
         assert (r3["numerator"], r3["denominator"]) == ("R1", "R2")
-        other.plans.create_from_dict(back)
-        assert other.plans.to_dict() == original
+        other.plans.create(PlanDocument.from_dict(back))
+        assert other.plans.document().to_dict() == original
         ids = ind_ids(other)
         other.entries.set(ids["R1"], "2022", 18)
         other.entries.set(ids["R2"], "2022", 40)
@@ -151,7 +152,7 @@ def test_a_count_numerator_is_summed_over_the_window(services: Services):
     data = ratio_plan()
     r1 = next(i for i in data["indicators"] if i["code"] == "R1")
     r1.update(name="新创建示范社区数", measure="count", target_mode="period")
-    services.plans.create_from_dict(data)
+    services.plans.create(PlanDocument.from_dict(data))
     ids = ind_ids(services)
     services.entries.set(ids["R1"], "2021", 6)
     services.entries.set(ids["R1"], "2022", 12)
@@ -240,14 +241,14 @@ def test_bad_yaml_names_the_indicator_and_key_and_writes_nothing(
     assert services.plans.plans() == []
     # The same dict given straight to the service is refused too, and nothing is kept.
     with pytest.raises(ValidationError):
-        services.plans.create_from_dict(edit_r3(**changes))
+        services.plans.create(PlanDocument.from_dict(edit_r3(**changes)))
     assert services.plans.plans() == []
 
 
 @pytest.fixture
 def ratio_workbook(data_dir: Path) -> Path:
     path = data_dir / "plan.xlsx"
-    write_plan_workbook(ratio_plan(), path)
+    write_plan_workbook(PlanDocument.from_dict(ratio_plan()), path)
     return path
 
 
@@ -302,7 +303,7 @@ def test_bad_workbook_names_sheet_row_and_column(services: Services, ratio_workb
 
 def test_older_workbook_without_the_columns_still_loads(services: Services, data_dir: Path):
     path = data_dir / "old.xlsx"
-    write_plan_workbook(copy.deepcopy(SMALL_PLAN), path)
+    write_plan_workbook(PlanDocument.from_dict(copy.deepcopy(SMALL_PLAN)), path)
     wb = openpyxl.load_workbook(path)
     ws = wb["指标"]
     first = openpyxl.utils.column_index_from_string(columns(ws)["分子指标编号"])
@@ -310,10 +311,10 @@ def test_older_workbook_without_the_columns_still_loads(services: Services, data
     wb.save(path)
     assert "分子指标编号" not in columns(openpyxl.load_workbook(path)["指标"])
 
-    data = read_plan_file(path)
+    data = read_plan_file(path).to_dict()
     assert all(i["numerator"] is None and i["denominator"] is None for i in data["indicators"])
     assert [i["quote"] for i in data["indicators"]] == [""] * 7  # 原文 still found by header
-    services.plans.create_from_dict(data)
+    services.plans.create(PlanDocument.from_dict(data))
     assert len(services.plans.indicators()) == 7
 
 
@@ -321,8 +322,8 @@ def test_older_workbook_without_the_columns_still_loads(services: Services, data
 
 
 def test_a_plan_with_a_ratio_can_be_deleted(services: Services):
-    keep = services.plans.create_from_dict(copy.deepcopy(SMALL_PLAN))
-    gone = services.plans.create_from_dict(yaml.safe_load(PLAN_YAML), activate=False)
+    keep = services.plans.create(PlanDocument.from_dict(copy.deepcopy(SMALL_PLAN)))
+    gone = services.plans.create(PlanDocument.from_dict(yaml.safe_load(PLAN_YAML)), activate=False)
     services.plans.delete(gone)
     assert [p.id for p in services.plans.plans()] == [keep]
     with services.db.reading() as s:
@@ -330,13 +331,13 @@ def test_a_plan_with_a_ratio_can_be_deleted(services: Services):
 
 
 def test_updating_from_an_edited_file_relinks_and_removes_parts(services: Services, data_dir: Path):
-    plan_id = services.plans.create_from_dict(ratio_plan())
+    plan_id = services.plans.create(PlanDocument.from_dict(ratio_plan()))
     ids = ind_ids(services)
     services.entries.set(ids["R1"], "2022", 18)
     services.entries.set(ids["R2"], "2022", 40)
 
     # The office adds 社区总数（含新建） R4 and divides by it instead of R2.
-    data = services.plans.to_dict()
+    data = services.plans.document().to_dict()
     data["indicators"].insert(
         0,
         {
@@ -348,16 +349,16 @@ def test_updating_from_an_edited_file_relinks_and_removes_parts(services: Servic
     r3 = next(i for i in data["indicators"] if i["code"] == "R3")
     r3["denominator"] = "R4"
     path = yaml_with(data, data_dir / "edited.yaml")
-    services.plan_editor.update_from_dict(plan_id, read_plan_file(path))
+    services.plan_editor.update_from_document(plan_id, read_plan_file(path))
     assert progress_of(services, "R3").actual is None  # R4 has no figures yet
     services.entries.set(ind_ids(services)["R4"], "2022", 45)
     assert progress_of(services, "R3").actual == pytest.approx(40.0)  # 18 / 45
 
     # Then drops the ratio together with both parts it used to have.
-    data = services.plans.to_dict()
+    data = services.plans.document().to_dict()
     data["indicators"] = [i for i in data["indicators"] if i["code"] not in ("R1", "R3", "R4")]
     path = yaml_with(data, data_dir / "smaller.yaml")
-    counts = services.plan_editor.update_from_dict(plan_id, read_plan_file(path), confirm=True)
+    counts = services.plan_editor.update_from_document(plan_id, read_plan_file(path), confirm=True)
     assert counts["removed"] == 3
     assert sorted(ind_ids(services)) == ["C1", "C2", "D1", "E1", "L1", "P1", "R2", "Y1"]
 
@@ -370,7 +371,7 @@ def test_templates_json_names_the_keys(capsys: pytest.CaptureFixture[str]):
 
 
 def test_a_computed_percent_is_not_offered_for_entry_and_refused_if_sent(services: Services):
-    services.plans.create_from_dict(ratio_plan())
+    services.plans.create(PlanDocument.from_dict(ratio_plan()))
     ids = ind_ids(services)
     county_rows = [row.code for row in services.entry_grid.grid(None).rows]
     assert "R3" not in county_rows and {"R1", "R2"} <= set(county_rows)

@@ -18,6 +18,7 @@ from desktop.exporting.return_workbook import (
     ExportCancelled,
     export_return,
 )
+from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.services.periods import parse_period
 from desktop.services.submissions import file_sha256
@@ -240,7 +241,7 @@ def test_section_subtotal_only_for_addable_counts(services: Services, tmp_path: 
             "target": 5000,
         }
     )
-    services.plans.create_from_dict(plan)
+    services.plans.create(PlanDocument.from_dict(plan))
     build(services)
     ind = {i.code: i.id for i in services.plans.indicators()}
     services.entries.set(ind["C3"], "2024", 500)

@@ -143,7 +143,10 @@ def test_no_line_begins_with_chinese_closing_punctuation(mixed_fonts: bool) -> N
     style = ParagraphStyle("t", fontName=font, fontSize=16, leading=28, wordWrap="CJK")
     # One closing mark at a time: reportlab hangs a single mark in the margin, so the
     # summary's own sentences never put two together ("）。").
-    text = "全年共开展科普活动，参加人次完成率达到百分之八十；注册志愿者（含青年）二千余人：服务时长达标。" * 3
+    text = (
+        "全年共开展科普活动，参加人次完成率达到百分之八十；注册志愿者（含青年）二千余人：服务时长达标。"
+        * 3
+    )
     if mixed_fonts:  # a second font span takes reportlab's other wrapping path
         text = f'<font name="{fonts().hei}">重点</font>' + text
     starts = set()

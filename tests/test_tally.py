@@ -17,6 +17,7 @@ from desktop.models import (
     Task,
     Unit,
 )
+from desktop.plan.document import PlanDocument
 from desktop.services import Services, tally
 from desktop.services.activities import ActivityFilter, ActivityInput
 from desktop.services.tally import Profile
@@ -195,7 +196,7 @@ def test_upgrade_to_0004_counts_the_rows_already_there(tmp_path: Path, data_dir:
 
     path = tmp_path / "old.sqlite3"
     svc = Services.open(path)
-    svc.plans.create_from_dict(SMALL_PLAN)
+    svc.plans.create(PlanDocument.from_dict(SMALL_PLAN))
     for day, n in [(date(2021, 5, 1), 5), (date(2021, 5, 9), 6), (date(2024, 1, 1), 7)]:
         svc.activities.add(_lecture(svc, day, n))
     svc.close()

@@ -64,7 +64,7 @@ UNITS = [
 
 @pytest.fixture(scope="module")
 def tpl():
-    return load_template("anqiu-2021-2025")
+    return load_template("anqiu-2021-2025").to_dict()
 
 
 def _tasks(tpl):

@@ -110,7 +110,7 @@ UNITS = [
 
 @pytest.fixture(scope="module")
 def tpl():
-    return load_template("panzhihua-2016-2020")
+    return load_template("panzhihua-2016-2020").to_dict()
 
 
 def _tasks(tpl):

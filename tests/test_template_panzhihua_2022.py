@@ -135,7 +135,7 @@ GUARANTEE_UNITS = {"市全民科学素质工作领导小组成员单位", "市�
 
 @pytest.fixture(scope="module")
 def tpl():
-    return load_template("panzhihua-2022-2025")
+    return load_template("panzhihua-2022-2025").to_dict()
 
 
 def _tasks(tpl):

@@ -12,7 +12,7 @@ TID = "yuxi-2016-2020"
 
 @pytest.fixture(scope="module")
 def tpl():
-    return load_template(TID)
+    return load_template(TID).to_dict()
 
 
 def _indicator(tpl, code):

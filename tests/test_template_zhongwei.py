@@ -35,7 +35,7 @@ MEMBERS = "各成员单位"
 
 @pytest.fixture(scope="module")
 def tpl():
-    return load_template("zhongwei-2021-2025")
+    return load_template("zhongwei-2021-2025").to_dict()
 
 
 def _tasks(tpl):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from desktop.errors import LockedError, ServiceError, ValidationError
 from desktop.models import AuditRecord
+from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.services.volunteers import TeamInput
 from tests.conftest import SMALL_PLAN
@@ -33,7 +34,7 @@ VOLUNTEER_PLAN["indicators"].append(
 
 @pytest.fixture
 def vol(services: Services) -> Services:
-    services.plans.create_from_dict(VOLUNTEER_PLAN)
+    services.plans.create(PlanDocument.from_dict(VOLUNTEER_PLAN))
     return services
 
 

@@ -110,14 +110,14 @@ def _new_db_path(args: argparse.Namespace) -> str:
 def cmd_templates(args: argparse.Namespace) -> int:
     templates = [load_template(t) for t in template_ids()]
     if args.json:
-        print(json.dumps(templates, ensure_ascii=False, indent=2, default=str))
+        dicts = [t.to_dict() for t in templates]
+        print(json.dumps(dicts, ensure_ascii=False, indent=2, default=str))
         return 0
     for t in templates:
-        meta = t["plan"]
-        tasks = sum(len(s["tasks"]) for s in t["sections"])
+        info = t.info
         print(
-            f"{t['id']:<22} {meta['name']}  {meta['first_year']}—{meta['last_year']}  "
-            f"{len(t['sections'])} 个行动/工程，{tasks} 项任务，{len(t['indicators'])} 个指标"
+            f"{t.id:<22} {info.name}  {info.first_year}—{info.last_year}  "
+            f"{len(t.sections)} 个行动/工程，{len(t.tasks())} 项任务，{len(t.indicators)} 个指标"
         )
     return 0
 
@@ -127,7 +127,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise ServiceError(f"没有编号为“{args.plan}”的模板；可用模板：{'、'.join(template_ids())}")
     svc = Services.open(_new_db_path(args))
     try:
-        svc.plans.create_from_dict(load_template(args.plan))
+        svc.plans.create(load_template(args.plan))
         plan = svc.plans.active()
         print(f"已新建数据库，启用方案：{plan.name}")
     finally:

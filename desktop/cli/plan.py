@@ -61,22 +61,21 @@ def cmd_parse(args: argparse.Namespace) -> int:
         raise ValidationError(f"无法读取“{args.file}”：{exc}") from None
     draft = parse_plan_text(text)
     if args.json:
-        print(json.dumps(draft, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2, default=str))
         return 0
-    meta = draft["plan"]
-    tasks = sum(len(s["tasks"]) for s in draft["sections"])
-    links = sum(len(t["units"]) for s in draft["sections"] for t in s["tasks"])
-    print(f"{meta.get('name') or '（未识别出方案名称）'}")
+    info = draft.info
+    links = sum(len(t.units) for t in draft.tasks())
+    print(f"{info.name or '（未识别出方案名称）'}")
     print(
-        f"地区：{meta.get('region') or '—'}  年份：{meta.get('first_year') or '?'}—"
-        f"{meta.get('last_year') or '?'}  文号：{meta.get('doc_number') or '—'}"
+        f"地区：{info.region or '—'}  年份：{info.first_year or '?'}—"
+        f"{info.last_year or '?'}  文号：{info.doc_number or '—'}"
     )
     print(
-        f"识别出 {len(draft['sections'])} 个行动/工程、{tasks} 项任务、{links} 个任务责任单位、"
-        f"{len(draft['indicators'])} 个指标"
+        f"识别出 {len(draft.sections)} 个行动/工程、{len(draft.tasks())} 项任务、"
+        f"{links} 个任务责任单位、{len(draft.indicators)} 个指标"
     )
-    for sec in draft["sections"]:
-        print(f"  {sec['code']} {sec['title']}（{len(sec['tasks'])} 项任务）")
+    for sec in draft.sections:
+        print(f"  {sec.code} {sec.title}（{len(sec.tasks)} 项任务）")
     return 0
 
 
@@ -129,14 +128,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ValidationError(f"输出目录不存在：{out.parent}")
     svc = open_services(args)
     try:
-        plan = svc.plans.to_dict(_plan_id(svc, args.plan) if args.plan else None)
+        plan = svc.plans.document(_plan_id(svc, args.plan) if args.plan else None)
     finally:
         svc.close()
     if args.format == "yaml":
         write_plan_yaml(plan, out)
     else:
         write_plan_workbook(plan, out)
-    print(f"已导出方案“{plan['plan']['name']}”：{out}")
+    print(f"已导出方案“{plan.info.name}”：{out}")
     return 0
 
 
@@ -152,39 +151,41 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise ValidationError(
                 f"方案编号太长（{len(args.code)} 字，最多 {MAX_LENGTHS['id']} 字）。"
             )
-    data = read_plan_file(args.file)
+    doc = read_plan_file(args.file)
     if args.code:
-        data["id"] = args.code
+        doc.id = args.code
     svc = open_services(args)
     try:
-        existing = next((p for p in svc.plans.plans() if p.code == data["id"]), None)
+        existing = next((p for p in svc.plans.plans() if p.code == doc.id), None)
         if existing is not None and args.update:
             try:
-                counts = svc.plan_editor.update_from_dict(existing.id, data, confirm=args.confirm)
+                counts = svc.plan_editor.update_from_document(
+                    existing.id, doc, confirm=args.confirm
+                )
             except DependentsError as exc:
                 raise ServiceError(f"{exc}（命令行中请加 --confirm）") from None
             if args.activate:
                 svc.plans.activate(existing.id)
             print(
-                f"已按文件更新方案“{data['plan']['name']}”：新增 {counts['added']} 项、"
+                f"已按文件更新方案“{doc.info.name}”：新增 {counts['added']} 项、"
                 f"修改 {counts['changed']} 项、删除 {counts['removed']} 项"
             )
             return 0
         if existing is not None:
             raise ServiceError(
-                f"数据库中已有编号为“{data['id']}”的方案；如要用文件内容更新它，请加 --update；"
+                f"数据库中已有编号为“{doc.id}”的方案；如要用文件内容更新它，请加 --update；"
                 "如要另存为新方案，请加 --code 新编号。"
             )
         if args.update:
-            raise ServiceError(f"数据库中没有编号为“{data['id']}”的方案，无法更新。")
+            raise ServiceError(f"数据库中没有编号为“{doc.id}”的方案，无法更新。")
         if svc.db.path is not None:
             svc.db.backup(label="pre-plan-import")
-        svc.plans.create_from_dict(data, activate=args.activate)
-        tasks = sum(len(s["tasks"]) for s in data["sections"])
+        svc.plans.create(doc, activate=args.activate)
         print(
-            f"已导入方案“{data['plan']['name']}”（编号 {data['id']}）："
-            f"{len(data['sections'])} 个行动/工程、{tasks} 项任务、{len(data['indicators'])} 个指标"
-            + ("，已设为当前方案" if _active_code(svc) == data["id"] else "")
+            f"已导入方案“{doc.info.name}”（编号 {doc.id}）："
+            f"{len(doc.sections)} 个行动/工程、{len(doc.tasks())} 项任务、"
+            f"{len(doc.indicators)} 个指标"
+            + ("，已设为当前方案" if _active_code(svc) == doc.id else "")
         )
     finally:
         svc.close()

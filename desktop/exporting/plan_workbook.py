@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.exporting.cells import put_value
 from desktop.exporting.files import written_in_place
+from desktop.plan.document import PlanDocument
 from desktop.plan.vocabulary import (
     ACTIVITY_TYPES,
     COMPARATOR_LABELS,
@@ -162,11 +163,12 @@ def _joined(items: list[str] | None) -> str:
     return LIST_SEPARATOR.join(items or [])
 
 
-def write_plan_workbook(plan: dict[str, Any], path: Path | str) -> None:
-    """Write the plan dict (SCHEMA.md shape) as the plan-structure workbook.
+def write_plan_workbook(doc: PlanDocument, path: Path | str) -> None:
+    """Write the plan as the plan-structure workbook.
 
     Rules name activity types in words (科普讲座), not codes (lecture).
     """
+    plan = doc.to_dict()
     type_names = {code: name for code, name, _counts in ACTIVITY_TYPES}
     meta = plan["plan"]
     wb = Workbook()

@@ -13,6 +13,7 @@ import yaml
 
 from desktop.cleaning import writable
 from desktop.exporting.files import written_in_place
+from desktop.plan.document import PlanDocument
 
 _HEADER = (
     "# 科普台账 实施方案文件（格式见 resources/templates/SCHEMA.md）\n"
@@ -42,15 +43,18 @@ def _writable(value: Any) -> Any:
     return value
 
 
-def plan_yaml_text(plan: dict[str, Any]) -> str:
-    plan = _writable(plan)
-    ordered = {"id": plan.get("id"), **{k: v for k, v in plan.items() if k != "id"}}
+def plan_yaml_text(doc: PlanDocument) -> str:
     body = yaml.dump(
-        ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2
+        _writable(doc.to_dict()),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        indent=2,
     )
     return _HEADER + body
 
 
-def write_plan_yaml(plan: dict[str, Any], path: Path | str) -> None:
+def write_plan_yaml(doc: PlanDocument, path: Path | str) -> None:
     with written_in_place(Path(path)) as staged:
-        staged.tmp.write_text(plan_yaml_text(plan), encoding="utf-8")
+        staged.tmp.write_text(plan_yaml_text(doc), encoding="utf-8")

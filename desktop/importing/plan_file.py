@@ -40,6 +40,7 @@ from desktop.exporting.plan_workbook import (
     TREE_HEADERS,
     UNIT_HEADERS,
 )
+from desktop.plan.document import PlanDocument
 from desktop.plan.validation import (
     BAD,
     TYPE_CODES,
@@ -49,7 +50,6 @@ from desktop.plan.validation import (
     fill_codes,
     is_number,
     is_year,
-    normalise_plan,
     validate_plan,
 )
 from desktop.plan.vocabulary import (
@@ -186,7 +186,7 @@ def _load_yaml(text: str) -> Any:
         loader.dispose()
 
 
-def read_plan_yaml(path: Path) -> dict[str, Any]:
+def read_plan_yaml(path: Path) -> PlanDocument:
     from desktop.importing.plan_text import (
         PlanDocumentError,
         decode_text,
@@ -236,7 +236,7 @@ def read_plan_yaml(path: Path) -> dict[str, Any]:
     )
     if problems:
         raise PlanFileError(source, problems)
-    return normalise_plan(data)
+    return PlanDocument.from_dict(data)
 
 
 def _default_id(meta: dict[str, Any]) -> str:
@@ -384,7 +384,7 @@ class _WorkbookReader:
         width = max([2, *headers])
         return [(r, tuple(ws.cell(r, c) for c in range(1, width + 1))) for r in sorted(filled)]
 
-    def read(self) -> dict[str, Any]:
+    def read(self) -> PlanDocument:
         source = f"方案工作簿“{self.path.name}”"
         from desktop.importing.plan_text import PlanDocumentError, foreign_format, read_file_bytes
 
@@ -457,7 +457,7 @@ class _WorkbookReader:
         ]
         if problems:
             raise PlanFileError(source, problems)
-        return normalise_plan(data)
+        return PlanDocument.from_dict(data)
 
     def _reported(self) -> set[str]:
         return {p.where for p in self.problems}
@@ -774,12 +774,12 @@ class _Line:
         return {"metric": metric, **lists}
 
 
-def read_plan_workbook(path: Path) -> dict[str, Any]:
+def read_plan_workbook(path: Path) -> PlanDocument:
     return _WorkbookReader(path).read()
 
 
-def read_plan_file(path: Path | str) -> dict[str, Any]:
-    """A checked plan dict from a .yaml/.yml plan file or a .xlsx plan workbook."""
+def read_plan_file(path: Path | str) -> PlanDocument:
+    """A checked plan from a .yaml/.yml plan file or a .xlsx plan workbook."""
     path = Path(path)
     if not path.is_file():
         raise PlanFileError(f"方案文件“{path}”", [Problem("文件", "不存在或不是文件。")])

@@ -47,6 +47,7 @@ from desktop.importing.units import (
     parse_unit_clause,
     split_units,
 )
+from desktop.plan.document import PlanDocument
 
 # ---------------------------------------------------------------- reading
 
@@ -1209,7 +1210,7 @@ class _UnitRegistry:
         return out
 
 
-def parse_plan_text(text: str) -> dict[str, Any]:
+def parse_plan_text(text: str) -> PlanDocument:
     """Parse a plan document's text into a draft plan dict (SCHEMA.md shape).
 
     The result is a proposal for the user to review, never saved as is:
@@ -1295,21 +1296,25 @@ def parse_plan_text(text: str) -> dict[str, Any]:
         indicator["code"] = f"I{n:02d}"
     indicators.extend(others)
 
-    return {
-        "id": _plan_id(meta.region, meta.first_year, meta.last_year),
-        "plan": {
-            "region": meta.region,
-            "level": meta.level,
-            "name": meta.name,
-            "first_year": meta.first_year,
-            "last_year": meta.last_year,
-            "doc_number": meta.doc_number,
-            "issue_date": meta.issue_date,
-            "literacy_baseline": literacy.baseline,
-            "literacy_baseline_year": literacy.baseline_year,
-            "literacy_target": literacy.target,
-        },
-        "units": [{"name": name, "aliases": aliases} for name, aliases in registry.units.items()],
-        "sections": sections_out,
-        "indicators": indicators,
-    }
+    return PlanDocument.from_dict(
+        {
+            "id": _plan_id(meta.region, meta.first_year, meta.last_year),
+            "plan": {
+                "region": meta.region,
+                "level": meta.level,
+                "name": meta.name,
+                "first_year": meta.first_year,
+                "last_year": meta.last_year,
+                "doc_number": meta.doc_number,
+                "issue_date": meta.issue_date,
+                "literacy_baseline": literacy.baseline,
+                "literacy_baseline_year": literacy.baseline_year,
+                "literacy_target": literacy.target,
+            },
+            "units": [
+                {"name": name, "aliases": aliases} for name, aliases in registry.units.items()
+            ],
+            "sections": sections_out,
+            "indicators": indicators,
+        }
+    )

@@ -21,7 +21,7 @@ from desktop.errors import ValidationError
 from desktop.limits import LIMITS, checked
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.models.plan import ROLES
-from desktop.plan.document import RULE_LISTS
+from desktop.plan.document import RULE_LISTS, PlanDocument
 from desktop.plan.vocabulary import (
     ACTIVITY_TYPES,
     FIELD_LABELS,
@@ -566,12 +566,12 @@ def indicator_problems(
     return [(p.where, p.message) for p in checker.problems]
 
 
-def check_plan(data: dict[str, Any], source: str = "方案") -> dict[str, Any]:
-    """Raise PlanFileError listing every problem; return the dict with defaults filled."""
+def check_plan(data: dict[str, Any], source: str = "方案") -> PlanDocument:
+    """The checked dict as a document, or PlanFileError listing every problem."""
     problems = validate_plan(data)
     if problems:
         raise PlanFileError(source, problems)
-    return normalise_plan(data)
+    return PlanDocument.from_dict(data)
 
 
 def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:

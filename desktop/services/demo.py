@@ -34,6 +34,7 @@ from desktop.models import (
     Unit,
     VolunteerTeam,
 )
+from desktop.plan.document import IndicatorDoc, PlanDocument
 from desktop.services import audit, bulk, tally
 from desktop.services.demo_photos import draw_photo
 from desktop.services.entries import set_entry
@@ -308,12 +309,13 @@ YEARS = range(2021, 2026)
 CHUNK = 20_000
 
 
-def demo_plan_dict() -> dict[str, Any]:
-    data = load_template(DEMO_TEMPLATE)
-    data["indicators"] = data["indicators"] + [
-        {**ind, "quote": "安丘市年度科普工作要点（演示数据）"} for ind in DEMO_INDICATORS
+def demo_plan() -> PlanDocument:
+    doc = load_template(DEMO_TEMPLATE)
+    doc.indicators += [
+        IndicatorDoc.from_dict({**ind, "quote": "安丘市年度科普工作要点（演示数据）"})
+        for ind in DEMO_INDICATORS
     ]
-    return data
+    return doc
 
 
 def _random_day(rng: random.Random, year: int, type_code: str) -> date:
@@ -348,7 +350,7 @@ def build_demo(
             s.add(Place(name=name, kind="township", parent_id=county.id, sort_order=i))
         for name in EXTRA_UNITS:
             ensure_unit(s, name)
-    plans.create_from_dict(demo_plan_dict())
+    plans.create(demo_plan())
     SettingsService(db).update(
         {
             "office_name": "安丘市全民科学素质工作领导小组办公室",

@@ -35,6 +35,7 @@ from desktop.models import (
     activity_task,
 )
 from desktop.models.plan import ROLES
+from desktop.plan.document import IndicatorDoc, PlanDocument
 from desktop.plan.validation import PART_MEASURES, RATIO_NAMES, indicator_problems
 from desktop.plan.vocabulary import FIELD_LABELS, KIND_LABELS, ROLE_LABELS
 from desktop.services import audit
@@ -815,9 +816,9 @@ class PlanEditingService:
             n += 1
         return f"I{n:02d}"
 
-    def add_indicator(self, plan_id: int, data: dict[str, Any]) -> int:
-        """Add an indicator given in the SCHEMA.md shape (code may be blank)."""
-        data = dict(data)
+    def add_indicator(self, plan_id: int, doc: IndicatorDoc) -> int:
+        """Add an indicator (its code may be blank: the next free one is given)."""
+        data = doc.to_dict()
         if not data.get("code"):
             data["code"] = self.next_indicator_code(plan_id)
         with self.db.transaction() as s:
@@ -845,7 +846,8 @@ class PlanEditingService:
             )
             return ind.id
 
-    def update_indicator(self, indicator_id: int, data: dict[str, Any]) -> None:
+    def update_indicator(self, indicator_id: int, doc: IndicatorDoc) -> None:
+        data = doc.to_dict()
         with self.db.transaction() as s:
             ind = _get(s, Indicator, indicator_id, "指标")
             plan = ind.plan
@@ -946,8 +948,8 @@ class PlanEditingService:
 
     # ------------------------------------------------------------ whole plan from a file
 
-    def update_from_dict(
-        self, plan_id: int, data: dict[str, Any], confirm: bool = False
+    def update_from_document(
+        self, plan_id: int, doc: PlanDocument, confirm: bool = False
     ) -> dict[str, int]:
         """Bring a plan in line with an edited plan file, matching items by code.
 
@@ -957,6 +959,7 @@ class PlanEditingService:
         unless confirmed. One transaction: a refusal changes nothing. A local
         database is copied first (backups/, "pre-plan-update").
         """
+        data = doc.to_dict()
         if self.db.path is not None:
             self.db.backup(label="pre-plan-update")
         with self.db.transaction() as s:

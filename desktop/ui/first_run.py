@@ -9,7 +9,6 @@ in the same draft tree as 从文本识别. Nothing is saved until 完成.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError
+from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.templates import load_template, template_ids
 from desktop.ui.plan_parse_dialog import PlanTextWidget
@@ -45,18 +45,17 @@ OFFICE_FIELDS = [
 ]
 
 
-def plan_summary(data: dict[str, Any]) -> str:
+def plan_summary(doc: PlanDocument) -> str:
     """Plan metadata and counts, as shown before the user commits to a plan."""
-    meta = data["plan"]
-    tasks = sum(len(s.get("tasks", [])) for s in data["sections"])
+    info = doc.info
     lines = [
-        f"<b>{meta.get('name')}</b>",
-        f"地区：{meta.get('region')}　期限：{meta.get('first_year')}—{meta.get('last_year')}年",
-        f"文号：{meta.get('doc_number') or '—'}　印发日期：{meta.get('issue_date') or '—'}",
-        f"{len(data['sections'])} 个行动/工程，{tasks} 项任务，{len(data['indicators'])} 个指标",
+        f"<b>{info.name}</b>",
+        f"地区：{info.region}　期限：{info.first_year}—{info.last_year}年",
+        f"文号：{info.doc_number or '—'}　印发日期：{info.issue_date or '—'}",
+        f"{len(doc.sections)} 个行动/工程，{len(doc.tasks())} 项任务，{len(doc.indicators)} 个指标",
     ]
-    if meta.get("literacy_target") is not None:
-        lines.append(f"公民具备科学素质的比例目标：{meta['literacy_target']:g}%")
+    if info.literacy_target is not None:
+        lines.append(f"公民具备科学素质的比例目标：{info.literacy_target:g}%")
     return "<br>".join(lines)
 
 
@@ -123,9 +122,9 @@ class TemplatePage(QWizardPage):
         layout = QHBoxLayout(self)
         self.list = QListWidget()
         self.templates = {tid: load_template(tid) for tid in template_ids()}
-        for tid, data in self.templates.items():
-            meta = data["plan"]
-            item = QListWidgetItem(f"{meta['region']}  {meta['first_year']}—{meta['last_year']}")
+        for tid, doc in self.templates.items():
+            info = doc.info
+            item = QListWidgetItem(f"{info.region}  {info.first_year}—{info.last_year}")
             item.setData(Qt.ItemDataRole.UserRole, tid)
             self.list.addItem(item)
         self.list.setMaximumWidth(220)
@@ -140,20 +139,18 @@ class TemplatePage(QWizardPage):
         self.setFinalPage(True)
 
     def _show(self) -> None:
-        data = self.plan()
+        doc = self.plan()
         text = ""
-        if data:
-            sections = "".join(
-                f"<li>{s['title']}（{len(s['tasks'])} 项任务）</li>" for s in data["sections"]
-            )
-            text = f"{plan_summary(data)}<ul>{sections}</ul>"
+        if doc:
+            sections = "".join(f"<li>{s.title}（{len(s.tasks)} 项任务）</li>" for s in doc.sections)
+            text = f"{plan_summary(doc)}<ul>{sections}</ul>"
         self.details.setText(text)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
         return self.plan() is not None
 
-    def plan(self) -> dict[str, Any] | None:
+    def plan(self) -> PlanDocument | None:
         item = self.list.currentItem()
         return load_template(item.data(Qt.ItemDataRole.UserRole)) if item else None
 
@@ -181,7 +178,7 @@ class FilePage(QWizardPage):
         self.result.setTextFormat(Qt.TextFormat.RichText)
         self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.result, 1)
-        self.data: dict[str, Any] | None = None
+        self.data: PlanDocument | None = None
         self.setFinalPage(True)
 
     def load_file(self, path: Path | None = None) -> None:
@@ -208,7 +205,7 @@ class FilePage(QWizardPage):
     def isComplete(self) -> bool:
         return self.data is not None
 
-    def plan(self) -> dict[str, Any] | None:
+    def plan(self) -> PlanDocument | None:
         return self.data
 
     def nextId(self) -> int:
@@ -230,9 +227,9 @@ class TextPage(QWizardPage):
         self.setFinalPage(True)
 
     def isComplete(self) -> bool:
-        return bool(self.widget.editor.draft()["sections"])
+        return bool(self.widget.editor.draft().sections)
 
-    def plan(self) -> dict[str, Any] | None:
+    def plan(self) -> PlanDocument | None:
         return self.widget.editor.draft()
 
     def nextId(self) -> int:
@@ -269,13 +266,13 @@ class FirstRunWizard(QWizard):
             return self.save(page.plan())
         return super().validateCurrentPage()
 
-    def save(self, data: dict[str, Any] | None) -> bool:
+    def save(self, doc: PlanDocument | None) -> bool:
         """Write the office settings and the plan; explain and stay on the page if refused."""
-        from desktop.plan.validation import normalise_plan, validate_plan
+        from desktop.plan.validation import validate_plan
 
-        if data is None:
+        if doc is None:
             return False
-        problems = validate_plan(data)
+        problems = validate_plan(doc.to_dict())
         if problems:
             shown = "\n".join(str(p) for p in problems[:8])
             QMessageBox.warning(
@@ -283,12 +280,12 @@ class FirstRunWizard(QWizard):
             )
             return False
         codes = {p.code for p in self.services.plans.plans()}
-        base, n = data["id"], 2
-        while data["id"] in codes:
-            data["id"] = f"{base}-{n}"
+        base, n = doc.id, 2
+        while doc.id in codes:
+            doc.id = f"{base}-{n}"
             n += 1
         try:
-            self.plan_id = self.services.plans.create_from_dict(normalise_plan(data), activate=True)
+            self.plan_id = self.services.plans.create(doc, activate=True)
             self.services.settings.update(self.office.values())
         except ServiceError as exc:
             QMessageBox.warning(self, "实施方案", str(exc))

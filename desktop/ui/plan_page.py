@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import ServiceError
 from desktop.models import Indicator
+from desktop.plan.document import IndicatorDoc, PlanDocument
 from desktop.plan.vocabulary import (
     KIND_LABELS,
     MEASURE_LABELS,
@@ -45,6 +46,7 @@ from desktop.plan.vocabulary import (
 )
 from desktop.services import Services
 from desktop.services.plan_editing import DependentsError
+from desktop.services.plan_store import indicator_document
 from desktop.ui.events import later
 from desktop.ui.plan_dialogs import (
     IndicatorDialog,
@@ -65,33 +67,6 @@ IND_WIDTHS = {0: 40, 2: 100, 3: 80, 4: 58, 5: 48, 6: 60}
 SECTION_FILL = QColor("#e3f2fd")
 LEAD_COLOUR = QColor("#1565c0")
 MUTED_COLOUR = QColor("#607d8b")
-
-
-def indicator_dict(ind: Indicator, codes: dict[int, str] | None = None) -> dict[str, Any]:
-    """An indicator row in the SCHEMA.md shape, for the edit dialog.
-
-    `codes` maps the plan's indicator ids to codes, to name the numerator and
-    denominator of a percent computed from two other indicators.
-    """
-    codes = codes or {}
-    return {
-        "code": ind.code,
-        "name": ind.name,
-        "unit": ind.uom,
-        "measure": ind.measure,
-        "task": ind.task.code if ind.task else None,
-        "target_mode": ind.target_mode,
-        "target": ind.target,
-        "targets_by_year": {t.year: t.value for t in ind.year_targets} or None,
-        "comparator": ind.comparator,
-        "baseline": ind.baseline,
-        "baseline_year": ind.baseline_year,
-        "source": ind.source,
-        "rule": ind.rule,
-        "numerator": codes.get(ind.numerator_id) if ind.numerator_id else None,
-        "denominator": codes.get(ind.denominator_id) if ind.denominator_id else None,
-        "quote": ind.quote,
-    }
 
 
 def target_text(ind: dict[str, Any]) -> str:
@@ -321,17 +296,17 @@ class PlanPage(QWidget):
         self.table.setRowCount(len(self._indicators))
         codes = self._codes()
         for row, ind in enumerate(self._indicators):
-            data = indicator_dict(ind, codes)
+            doc = indicator_document(ind, codes)
             source = SOURCE_LABELS.get(ind.source, ind.source)
-            if data["numerator"] and data["denominator"]:
-                source = f"计算：{data['numerator']} ÷ {data['denominator']}"
+            if doc.numerator and doc.denominator:
+                source = f"计算：{doc.numerator} ÷ {doc.denominator}"
             cells = [
                 ind.code,
                 ind.name,
-                target_text(data),
+                target_text(doc.to_dict()),
                 TARGET_MODE_LABELS.get(ind.target_mode, ind.target_mode),
                 MEASURE_LABELS.get(ind.measure, ind.measure),
-                data["task"] or "全方案",
+                doc.task or "全方案",
                 source,
             ]
             for col, text in enumerate(cells):
@@ -580,7 +555,7 @@ class PlanPage(QWidget):
         plan_id = self.plan_id
         created: list[int] = []
         dialog = IndicatorDialog(
-            lambda v: created.append(self.editor.add_indicator(plan_id, v)),
+            lambda v: created.append(self.editor.add_indicator(plan_id, IndicatorDoc.from_dict(v))),
             self._tasks(),
             self.plan.first_year,
             self.plan.last_year,
@@ -597,11 +572,11 @@ class PlanPage(QWidget):
         if ind is None:
             return
         dialog = IndicatorDialog(
-            lambda v: self.editor.update_indicator(ident, v),
+            lambda v: self.editor.update_indicator(ident, IndicatorDoc.from_dict(v)),
             self._tasks(),
             self.plan.first_year,
             self.plan.last_year,
-            indicator_dict(ind, self._codes()),
+            indicator_document(ind, self._codes()).to_dict(),
             self,
             parts=self._parts(ident),
         )
@@ -647,7 +622,7 @@ class PlanPage(QWidget):
         if self.plan_id is None:
             return
         plan_id = self.plan_id
-        meta = self.services.plans.to_dict(plan_id)["plan"]
+        meta = self.services.plans.document(plan_id).info.to_dict()
         dialog = PlanInfoDialog(lambda v: self.editor.update_plan(plan_id, v), meta, self)
         if dialog.exec():
             self.refresh()
@@ -696,12 +671,12 @@ class PlanPage(QWidget):
             path = Path(name)
         from desktop.importing.plan_file import read_plan_file
 
-        def job(report: Callable[[int, int], bool]) -> dict[str, Any]:
+        def job(report: Callable[[int, int], bool]) -> PlanDocument:
             report(0, 1)
             return read_plan_file(path)
 
-        def done(data: dict[str, Any]) -> None:
-            self._save_imported(data)
+        def done(doc: PlanDocument) -> None:
+            self._save_imported(doc)
             if on_done is not None:
                 on_done()
 
@@ -712,14 +687,14 @@ class PlanPage(QWidget):
 
         self._task = run_with_progress(self, "正在读取方案文件…", job, done, failed)
 
-    def _save_imported(self, data: dict[str, Any]) -> None:
+    def _save_imported(self, doc: PlanDocument) -> None:
         plans = self.services.plans.plans()
         codes = {p.code for p in plans}
-        if data["id"] in codes:
+        if doc.id in codes:
             answer = QMessageBox.question(
                 self,
                 "导入方案文件",
-                f"已有编号为“{data['id']}”的方案。是否用文件内容更新该方案？\n"
+                f"已有编号为“{doc.id}”的方案。是否用文件内容更新该方案？\n"
                 "选“是”：按编号更新原方案，已录入的活动和填报数据保持关联；\n"
                 "选“否”：另存为一个新方案。",
                 QMessageBox.StandardButton.Yes
@@ -730,39 +705,39 @@ class PlanPage(QWidget):
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             if answer == QMessageBox.StandardButton.Yes:
-                self._update_from(next(p.id for p in plans if p.code == data["id"]), data)
+                self._update_from(next(p.id for p in plans if p.code == doc.id), doc)
                 return
-            suggestion = data["id"]
+            suggestion = doc.id
             n = 2
             while f"{suggestion}-{n}" in codes:
                 n += 1
             code, ok = QInputDialog.getText(
                 self,
                 "导入方案文件",
-                f"已有编号为“{data['id']}”的方案。请为导入的方案另起一个编号：",
+                f"已有编号为“{doc.id}”的方案。请为导入的方案另起一个编号：",
                 text=f"{suggestion}-{n}",
             )
             if not ok or not code.strip():
                 return
-            data["id"] = code.strip()
+            doc.id = code.strip()
         activate = (
             QMessageBox.question(
                 self,
                 "导入方案文件",
-                f"已读入“{data['plan']['name']}”。是否设为当前方案？",
+                f"已读入“{doc.info.name}”。是否设为当前方案？",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             )
             == QMessageBox.StandardButton.Yes
         )
-        plan_id = self._run(lambda: self.services.plans.create_from_dict(data, activate=activate))
+        plan_id = self._run(lambda: self.services.plans.create(doc, activate=activate))
         if plan_id:
             self.plan_id = plan_id
             self.refresh()
             self._changed()
 
-    def _update_from(self, plan_id: int, data: dict[str, Any]) -> None:
+    def _update_from(self, plan_id: int, doc: PlanDocument) -> None:
         counts = self._run(
-            lambda confirm=False: self.editor.update_from_dict(plan_id, data, confirm=confirm),
+            lambda confirm=False: self.editor.update_from_document(plan_id, doc, confirm=confirm),
             "更新方案",
         )
         if counts:
@@ -798,11 +773,11 @@ class PlanPage(QWidget):
 
         def job(report: Callable[[int, int], bool]) -> Path:
             report(0, 1)
-            data = self.services.plans.to_dict(plan_id)
+            doc = self.services.plans.document(plan_id)
             if path.suffix.lower() in (".yaml", ".yml"):
-                write_plan_yaml(data, path)
+                write_plan_yaml(doc, path)
             else:
-                write_plan_workbook(data, path)
+                write_plan_workbook(doc, path)
             return path
 
         def done(out: Path) -> None:

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError, ValidationError
-from desktop.plan.validation import fill_codes, normalise_plan, validate_plan
+from desktop.plan.document import IndicatorDoc, PlanDocument
+from desktop.plan.validation import fill_codes, validate_plan
 from desktop.plan.vocabulary import KIND_LABELS, MEASURE_LABELS, ROLE_LABELS
 from desktop.services import Services
 from desktop.ui.guarded_dialog import GuardedDialog
@@ -165,11 +166,11 @@ class DraftEditor(QWidget):
 
     # ------------------------------------------------------------ data
 
-    def set_draft(self, draft: dict[str, Any]) -> None:
-        self._draft = copy.deepcopy(draft)
+    def set_draft(self, draft: PlanDocument) -> None:
+        self._draft = draft.to_dict()
         self._render()
 
-    def draft(self) -> dict[str, Any]:
+    def draft(self) -> PlanDocument:
         """The edited draft; the unit list keeps only units still named somewhere."""
         data = copy.deepcopy(self._draft)
         fill_codes(data)
@@ -180,10 +181,10 @@ class DraftEditor(QWidget):
             for link in owner.get("units", [])
         }
         data["units"] = [u for u in data.get("units") or [] if u.get("name") in named]
-        return data
+        return PlanDocument.from_dict(data)
 
     def problems_found(self) -> list[str]:
-        return [str(p) for p in validate_plan(self.draft())]
+        return [str(p) for p in validate_plan(self.draft().to_dict())]
 
     def _render(self, select: tuple[Any, ...] | None = None) -> None:
         fill_codes(self._draft)
@@ -468,7 +469,7 @@ class DraftEditor(QWidget):
                 raise ValidationError(f"指标编号“{v['code']}”已被使用。", "code")
             trial = {
                 **self._draft,
-                "indicators": [normalise_plan({"indicators": [v]})["indicators"][0]],
+                "indicators": [IndicatorDoc.from_dict(v).to_dict()],
             }
             problems = [p for p in validate_plan(trial) if p.where.startswith("第 1 个指标")]
             if problems:
@@ -614,10 +615,10 @@ def save_draft(
     parent: QWidget, services: Services, widget: PlanTextWidget, activate: bool
 ) -> int | None:
     """Check the draft and save it as a new plan; explain and return None if it cannot be."""
-    if not widget.parsed and not widget.editor.draft()["sections"]:
+    if not widget.parsed and not widget.editor.draft().sections:
         QMessageBox.information(parent, "保存方案", "还没有识别出方案：请先粘贴原文并点“识别”。")
         return None
-    data = widget.editor.draft()
+    doc = widget.editor.draft()
     problems = widget.editor.problems_found()
     if problems:
         shown = "\n".join(problems[:MAX_PROBLEMS_SHOWN])
@@ -626,12 +627,12 @@ def save_draft(
         )
         return None
     codes = {p.code for p in services.plans.plans()}
-    base, n = data["id"], 2
-    while data["id"] in codes:
-        data["id"] = f"{base}-{n}"
+    base, n = doc.id, 2
+    while doc.id in codes:
+        doc.id = f"{base}-{n}"
         n += 1
     try:
-        return services.plans.create_from_dict(normalise_plan(data), activate=activate)
+        return services.plans.create(doc, activate=activate)
     except ServiceError as exc:
         QMessageBox.warning(parent, "保存方案", str(exc))
         return None

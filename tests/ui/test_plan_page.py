@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QTreeWidgetItem
 
+from desktop.plan.document import IndicatorDoc
 from desktop.services import Services
 from desktop.templates import load_template
 from desktop.ui.plan_dialogs import IndicatorDialog, SectionDialog, TaskDialog, UnitLinkDialog
@@ -139,7 +140,7 @@ def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_serv
     when_shown(UnitLinkDialog, unit)
     page.add_unit()
     assert texts(page.tree.currentItem())[:3] == ["县融媒体中心", "", "牵头"]
-    p2 = plan_services.plans.to_dict()["sections"][2]
+    p2 = plan_services.plans.document().to_dict()["sections"][2]
     assert p2["code"] == "P2" and p2["tasks"][0]["units"] == [
         {"name": "县融媒体中心", "role": "lead"}
     ]
@@ -164,7 +165,10 @@ def test_a_refused_edit_keeps_the_dialog_and_the_input(
     page.edit_item()
     assert seen == {"error": "任务标题不能为空。", "open": True, "text": "每年开展青少年科普讲座。"}
     assert modals.shown[-1].startswith("放弃修改？")
-    assert plan_services.plans.to_dict()["sections"][0]["tasks"][0]["title"] == "开展青少年科普讲座"
+    assert (
+        plan_services.plans.document().to_dict()["sections"][0]["tasks"][0]["title"]
+        == "开展青少年科普讲座"
+    )
 
 
 def test_move_up_and_down(page: PlanPage, plan_services: Services):
@@ -176,7 +180,7 @@ def test_move_up_and_down(page: PlanPage, plan_services: Services):
     select(page, "section", "P1")
     page.tree_buttons["up"].click()
     assert page.tree.topLevelItem(0).text(1) == "P1"
-    assert [s["code"] for s in plan_services.plans.to_dict()["sections"]] == ["P1", "A1"]
+    assert [s["code"] for s in plan_services.plans.document().to_dict()["sections"]] == ["P1", "A1"]
 
 
 def test_removal_with_dependents_asks_twice_and_can_be_declined(
@@ -231,7 +235,7 @@ def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services
     when_shown(IndicatorDialog, good)
     page.edit_indicator()
     assert table_row(page, "C1")[2] == "≥ 12000人次"
-    assert plan_services.plans.to_dict()["indicators"][0]["target"] == 12000
+    assert plan_services.plans.document().to_dict()["indicators"][0]["target"] == 12000
 
 
 def test_export_then_import_as_a_second_plan_and_switch(
@@ -287,7 +291,7 @@ def test_main_window_has_the_plan_page(main_window):
 
 def test_activating_another_plan_renames_it_in_the_status_bar(main_window):
     services = main_window.services
-    services.plans.create_from_dict(load_template("yuxi-2016-2020"), activate=False)
+    services.plans.create(load_template("yuxi-2016-2020"), activate=False)
     page = main_window.show_page("实施方案")
     page.plan_box.setCurrentIndex(page.plan_box.findText("玉溪", Qt.MatchFlag.MatchContains))
     page.activate_button.click()
@@ -328,8 +332,12 @@ def test_coverage_ratio_set_up_in_the_dialog_is_computed_and_guards_its_parts(
 ):
     editor, plan_id = plan_services.plan_editor, plan_services.plans.active().id
     level = {"unit": "个", "measure": "level", "target_mode": "end", "task": None}
-    editor.add_indicator(plan_id, {**level, "code": "R1", "name": "示范社区数", "target": 24})
-    editor.add_indicator(plan_id, {**level, "code": "R2", "name": "社区总数", "target": 40})
+    editor.add_indicator(
+        plan_id, IndicatorDoc.from_dict({**level, "code": "R1", "name": "示范社区数", "target": 24})
+    )
+    editor.add_indicator(
+        plan_id, IndicatorDoc.from_dict({**level, "code": "R2", "name": "社区总数", "target": 40})
+    )
     page.load_plan()
     seen: dict[str, object] = {}
 

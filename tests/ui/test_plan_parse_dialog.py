@@ -99,7 +99,7 @@ def test_seed_document_is_reviewed_fixed_and_saved(dialog: PlanParseDialog, serv
 
     dialog.save()
     assert dialog.result() == PlanParseDialog.DialogCode.Accepted
-    plan = services.plans.to_dict(dialog.saved_plan_id)
+    plan = services.plans.document(dialog.saved_plan_id).to_dict()
     assert services.plans.active().id == dialog.saved_plan_id
     assert plan["plan"]["region"] == "攀枝花市"
     tasks = [t for s in plan["sections"] for t in s["tasks"]]
@@ -150,7 +150,7 @@ def test_a_draft_without_plan_info_is_not_saved_until_fixed(
     dialog.save()
     plans = services.plans.plans()
     assert [p.name for p in plans] == ["测试县全民科学素质行动实施方案（2021—2025年）"]
-    saved = services.plans.to_dict(plans[0].id)
+    saved = services.plans.document(plans[0].id).to_dict()
     assert saved["indicators"][0]["target"] == 6
     assert saved["sections"][0]["tasks"][0]["units"] == [
         {"name": "县科协", "role": "lead"},

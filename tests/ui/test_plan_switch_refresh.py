@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from desktop.services.plan_store import indicator_document
 from desktop.templates import load_template
-from desktop.ui.plan_page import indicator_dict
 
 
 def _second_plan(services) -> int:
-    data = load_template("anqiu-2021-2025")
-    data["id"] = "anqiu-2026-2030"
-    data["plan"].update(
-        name="安丘市全民科学素质行动实施方案（2026—2030年）", first_year=2026, last_year=2030
-    )
-    return services.plans.create_from_dict(data, activate=False)
+    doc = load_template("anqiu-2021-2025")
+    doc.id = "anqiu-2026-2030"
+    doc.info.name = "安丘市全民科学素质行动实施方案（2026—2030年）"
+    doc.info.first_year, doc.info.last_year = 2026, 2030
+    return services.plans.create(doc, activate=False)
 
 
 def _activate_on_plan_page(main_window, plan_id: int) -> None:
@@ -55,9 +54,9 @@ def test_indicator_detail_shows_a_target_edited_on_the_plan_page(
 
     plan_page = main_window.show_page("实施方案")
     ind = next(i for i in plan_page._indicators if i.code == "I05")
-    data = indicator_dict(ind, plan_page._codes())
-    data["target"] = 12000
-    plan_page.editor.update_indicator(ind.id, data)
+    doc = indicator_document(ind, plan_page._codes())
+    doc.target = 12000
+    plan_page.editor.update_indicator(ind.id, doc)
     plan_page._changed()
 
     indicators = main_window.show_page("指标进度")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from desktop.plan.document import PlanDocument
 from desktop.ui.app import run_gui
 from desktop.ui.window_lock import WindowLock
 from tests.conftest import SMALL_PLAN
@@ -43,7 +44,7 @@ def _holder(db: Path, mode: str) -> subprocess.Popen[str]:
 
 
 def test_a_second_window_is_refused_naming_who_holds_it(qapp, services, modals):
-    services.plans.create_from_dict(SMALL_PLAN)
+    services.plans.create(PlanDocument.from_dict(SMALL_PLAN))
     db = services.db.path
     holder = _holder(db, "hold")
     try:

@@ -1,0 +1,232 @@
+"""A plan document becomes database rows, and rows are read back as a document.
+
+`plan_from_document` and `plan_document` are inverse, so a plan survives
+export and import intact; `indicator_document` is the one reading of an
+indicator row, used by the editor, the audit trail and the plan page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.errors import ServiceError
+from desktop.models import (
+    Indicator,
+    IndicatorYearTarget,
+    Plan,
+    Section,
+    SectionUnit,
+    Task,
+    TaskUnit,
+    Unit,
+)
+from desktop.plan.document import (
+    IndicatorDoc,
+    PlanDocument,
+    PlanInfo,
+    Rule,
+    SectionDoc,
+    TaskDoc,
+    UnitLink,
+    UnitName,
+)
+from desktop.plan.validation import check_plan
+from desktop.services import audit
+from desktop.services.reference import ensure_unit, group_by_name, seed_reference
+
+
+def checked_document(doc: PlanDocument, source: str = "方案") -> PlanDocument:
+    """A copy of `doc` with its text cleaned, or PlanFileError naming every fault.
+
+    Plan files are checked as they are read; templates, the parser's draft
+    and callers of the service are checked here, so whatever the route, a
+    plan is held to the same rules and stores the same text.
+    """
+    return check_plan(doc.to_dict(), source)
+
+
+def plan_from_document(session: Session, doc: PlanDocument, code: str | None = None) -> Plan:
+    """Build a plan, its units, sections, tasks and indicators in the open transaction."""
+    seed_reference(session)
+    info = doc.info
+    code = code or doc.id or f"{info.region}-{info.first_year}-{info.last_year}"
+    if session.scalar(select(Plan).where(Plan.code == code)) is not None:
+        raise ServiceError(f"已存在编号为“{code}”的方案。")
+    for unit in doc.units:
+        ensure_unit(session, unit.name, unit.aliases)
+    plan = Plan(
+        code=code,
+        name=info.name,
+        region=info.region,
+        level=info.level,
+        first_year=info.first_year,
+        last_year=info.last_year,
+        doc_number=info.doc_number,
+        issue_date=date.fromisoformat(info.issue_date) if info.issue_date else None,
+        literacy_baseline=info.literacy_baseline,
+        literacy_baseline_year=info.literacy_baseline_year,
+        literacy_target=info.literacy_target,
+        source=doc.id,
+    )
+    session.add(plan)
+    tasks_by_code: dict[str, Task] = {}
+    for s_order, sec in enumerate(doc.sections):
+        section = Section(
+            code=sec.code,
+            kind=sec.kind,
+            sort_order=s_order,
+            title=sec.title,
+            target_group=group_by_name(session, sec.target_group) if sec.target_group else None,
+        )
+        plan.sections.append(section)
+        link_units(session, section, sec.units, SectionUnit)
+        for t_order, t in enumerate(sec.tasks):
+            task = Task(
+                code=t.code or f"{sec.code}.{t_order + 1}",
+                number=t.number,
+                sort_order=t_order,
+                title=t.title,
+                text=t.text,
+            )
+            section.tasks.append(task)
+            link_units(session, task, t.units, TaskUnit)
+            tasks_by_code[task.code] = task
+    session.flush()
+    created: dict[str, Indicator] = {}
+    for i_order, ind in enumerate(doc.indicators):
+        indicator = Indicator(plan_id=plan.id, sort_order=i_order)
+        apply_indicator(indicator, ind, tasks_by_code[ind.task].id if ind.task else None)
+        session.add(indicator)
+        created[ind.code] = indicator
+    session.flush()
+    for ind in doc.indicators:
+        if ind.numerator and ind.denominator:
+            indicator = created[ind.code]
+            indicator.numerator_id = created[ind.numerator].id
+            indicator.denominator_id = created[ind.denominator].id
+    session.flush()
+    audit.record(session, "create", "plan", plan.id, f"新建方案 {plan.name}")
+    return plan
+
+
+def link_units(session: Session, owner: Section | Task, links: list[UnitLink], cls: type) -> None:
+    """Append the owner's unit links in order; a unit named twice (市科协, 市 科协) once."""
+    seen: set[int] = set()
+    for order, link in enumerate(links):
+        unit = ensure_unit(session, link.name)
+        if unit.id in seen:
+            continue
+        seen.add(unit.id)
+        owner.unit_links.append(cls(unit=unit, role=link.role, sort_order=order))
+
+
+def apply_indicator(row: Indicator, doc: IndicatorDoc, task_id: int | None) -> None:
+    """Set an indicator row's own columns and yearly targets from a checked document.
+
+    The numerator and denominator are ids of other rows: the caller links
+    them once every indicator of the plan has one.
+    """
+    row.code = doc.code
+    row.name = doc.name
+    row.uom = doc.unit
+    row.measure = doc.measure
+    row.task_id = task_id
+    row.target_mode = doc.target_mode
+    row.target = doc.target
+    row.comparator = doc.comparator
+    row.baseline = doc.baseline
+    row.baseline_year = doc.baseline_year
+    row.source = doc.source
+    row.rule = doc.rule.to_dict() if doc.rule and doc.source == "derived" else None
+    row.quote = doc.quote
+    wanted = {int(y): float(v) for y, v in (doc.targets_by_year or {}).items()}
+    for target in list(row.year_targets):
+        if target.year not in wanted:
+            row.year_targets.remove(target)
+        else:
+            target.value = wanted.pop(target.year)
+    for year, value in sorted(wanted.items()):
+        row.year_targets.append(IndicatorYearTarget(year=year, value=value))
+
+
+def indicator_document(ind: Indicator, codes: dict[int, str]) -> IndicatorDoc:
+    """An indicator row as a document; `codes` maps the plan's indicator ids to codes.
+
+    The row's task and yearly targets must be loaded.
+    """
+    return IndicatorDoc(
+        code=ind.code,
+        name=ind.name,
+        unit=ind.uom,
+        measure=ind.measure,
+        task=ind.task.code if ind.task else None,
+        target_mode=ind.target_mode,
+        target=ind.target,
+        targets_by_year={t.year: t.value for t in ind.year_targets} or None,
+        comparator=ind.comparator,
+        baseline=ind.baseline,
+        baseline_year=ind.baseline_year,
+        source=ind.source,
+        rule=Rule.from_dict(ind.rule),
+        numerator=codes.get(ind.numerator_id) if ind.numerator_id else None,
+        denominator=codes.get(ind.denominator_id) if ind.denominator_id else None,
+        quote=ind.quote,
+    )
+
+
+def plan_document(session: Session, plan: Plan) -> PlanDocument:
+    """The plan as stored, in the document shape (inverse of plan_from_document)."""
+    unit_names: dict[str, list[str]] = {}
+
+    def link(owner_link: SectionUnit | TaskUnit) -> UnitLink:
+        unit: Unit = owner_link.unit
+        unit_names.setdefault(unit.name, [a.alias for a in unit.aliases])
+        return UnitLink(name=unit.name, role=owner_link.role)
+
+    sections = [
+        SectionDoc(
+            code=sec.code,
+            kind=sec.kind,
+            title=sec.title,
+            target_group=sec.target_group.name if sec.target_group else None,
+            units=[link(u) for u in sec.unit_links],
+            tasks=[
+                TaskDoc(
+                    code=t.code,
+                    number=t.number,
+                    title=t.title,
+                    text=t.text,
+                    units=[link(u) for u in t.unit_links],
+                )
+                for t in sec.tasks
+            ],
+        )
+        for sec in plan.sections
+    ]
+    rows = list(
+        session.scalars(
+            select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.sort_order)
+        )
+    )
+    codes = {ind.id: ind.code for ind in rows}
+    return PlanDocument(
+        id=plan.code,
+        info=PlanInfo(
+            region=plan.region,
+            level=plan.level,
+            name=plan.name,
+            first_year=plan.first_year,
+            last_year=plan.last_year,
+            doc_number=plan.doc_number,
+            issue_date=plan.issue_date.isoformat() if plan.issue_date else None,
+            literacy_baseline=plan.literacy_baseline,
+            literacy_baseline_year=plan.literacy_baseline_year,
+            literacy_target=plan.literacy_target,
+        ),
+        units=[UnitName(name=n, aliases=a) for n, a in unit_names.items()],
+        sections=sections,
+        indicators=[indicator_document(ind, codes) for ind in rows],
+    )
