@@ -3,6 +3,7 @@ until confirmed, and never touches a locked period."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -125,34 +126,39 @@ def test_edit_and_reorder(plan_services: Services):
 def test_plan_info_is_checked(plan_services: Services):
     editor = plan_services.plan_editor
     plan_id = plan_services.plans.active().id
-    editor.update_plan(plan_id, {"doc_number": "测政发〔2022〕3号", "issue_date": "2022-03-01"})
+    info = plan_services.plans.document(plan_id).info
+    editor.update_plan(
+        plan_id, replace(info, doc_number="测政发〔2022〕3号", issue_date="2022-03-01")
+    )
     meta = plan_services.plans.document().to_dict()["plan"]
     assert (meta["doc_number"], meta["issue_date"]) == ("测政发〔2022〕3号", "2022-03-01")
+    info = plan_services.plans.document(plan_id).info
     with pytest.raises(ValidationError, match="结束年份早于起始年份"):
-        editor.update_plan(plan_id, {"last_year": 2019})
+        editor.update_plan(plan_id, replace(info, last_year=2019))
     with pytest.raises(ValidationError, match="YYYY-MM-DD"):
-        editor.update_plan(plan_id, {"issue_date": "2022年3月"})
+        editor.update_plan(plan_id, replace(info, issue_date="2022年3月"))
     assert plan_services.plans.document().to_dict()["plan"]["last_year"] == 2025
 
 
 def test_plan_years_cannot_shrink_past_recorded_data(plan_services: Services):
     svc, editor = plan_services, plan_services.plan_editor
     plan_id = svc.plans.active().id
+    info = svc.plans.document(plan_id).info
     add_lecture(svc, date(2024, 6, 1), [])
     add_lecture(svc, date(2025, 3, 1), [])
     c1 = next(i.id for i in svc.plans.indicators() if i.code == "C1")
     svc.entries.set(c1, "2025Q1", 30)
     with pytest.raises(ValidationError, match="已有2 条活动、1 条填报数据落在方案期限之外"):
-        editor.update_plan(plan_id, {"last_year": 2023})
+        editor.update_plan(plan_id, replace(info, last_year=2023))
     with pytest.raises(ValidationError, match="已有1 条活动、1 条填报数据落在方案期限之外"):
-        editor.update_plan(plan_id, {"last_year": 2024})
+        editor.update_plan(plan_id, replace(info, last_year=2024))
     assert svc.plans.document().to_dict()["plan"]["last_year"] == 2025
     edited = svc.plans.document().to_dict()
     edited["plan"]["last_year"] = 2024  # the same, through an edited plan file
     with pytest.raises(ValidationError, match="已有1 条活动、1 条填报数据落在方案期限之外"):
         editor.update_from_document(plan_id, PlanDocument.from_dict(edited))
     assert svc.plans.document().to_dict()["plan"]["last_year"] == 2025
-    editor.update_plan(plan_id, {"first_year": 2022, "last_year": 2026})  # nothing falls outside
+    editor.update_plan(plan_id, replace(info, first_year=2022, last_year=2026))  # nothing outside
     assert (svc.plans.active().first_year, svc.plans.active().last_year) == (2022, 2026)
 
 

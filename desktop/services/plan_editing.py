@@ -35,31 +35,19 @@ from desktop.models import (
     activity_task,
 )
 from desktop.models.plan import ROLES
-from desktop.plan.document import IndicatorDoc, PlanDocument
+from desktop.plan.document import IndicatorDoc, PlanDocument, PlanInfo
 from desktop.plan.validation import PART_MEASURES, RATIO_NAMES, indicator_problems
 from desktop.plan.vocabulary import FIELD_LABELS, KIND_LABELS, ROLE_LABELS
 from desktop.services import audit
 from desktop.services.locks import active_locks
 from desktop.services.periods import parse_period
+from desktop.services.plan_store import apply_plan_info, plan_info
 from desktop.services.reference import (
     ensure_unit,
     find_unit,
     group_by_name,
     guess_unit_kind,
     normalise_name,
-)
-
-PLAN_FIELDS = (
-    "name",
-    "region",
-    "level",
-    "first_year",
-    "last_year",
-    "doc_number",
-    "issue_date",
-    "literacy_baseline",
-    "literacy_baseline_year",
-    "literacy_target",
 )
 
 
@@ -240,32 +228,23 @@ class PlanEditingService:
 
     # ------------------------------------------------------------ plan
 
-    def update_plan(self, plan_id: int, values: dict[str, Any]) -> None:
-        """Change the plan's metadata (name, region, years, 文号 …)."""
+    def update_plan(self, plan_id: int, info: PlanInfo) -> None:
+        """Set the plan's own lines (name, region, years, 文号 …) to `info`'s."""
         with self.db.transaction() as s:
             plan = _get(s, Plan, plan_id, "方案")
-            before = {k: getattr(plan, k) for k in PLAN_FIELDS}
-            for key, value in values.items():
-                if key not in PLAN_FIELDS:
-                    raise ValidationError(f"方案没有“{key}”这一项。", key)
-                if key == "issue_date" and isinstance(value, str):
-                    try:
-                        value = date.fromisoformat(value) if value else None
-                    except ValueError:
-                        raise ValidationError("印发日期应为 YYYY-MM-DD。", key) from None
-                setattr(plan, key, value)
+            before = plan_info(plan)
+            apply_plan_info(plan, info)
             plan.name = _title(plan.name, "方案名称", 200)
             plan.region = _title(plan.region, "地区", 50)
             if plan.last_year < plan.first_year:
                 raise ValidationError("结束年份早于起始年份。", "last_year")
-            if (plan.first_year, plan.last_year) != (before["first_year"], before["last_year"]):
+            if (plan.first_year, plan.last_year) != (before.first_year, before.last_year):
                 _check_records_within_years(s, plan)
             for key in ("literacy_baseline", "literacy_target"):
                 value = getattr(plan, key)
                 if value is not None and not 0 <= value <= 100:
                     raise ValidationError("科学素质比例应在 0 到 100 之间。", key)
-            after = {k: getattr(plan, k) for k in PLAN_FIELDS}
-            changes = audit.diff(before, after)
+            changes = audit.diff(before.to_dict(), plan_info(plan).to_dict())
             if changes:
                 audit.record(s, "update", "plan", plan.id, f"修改方案信息 {plan.name}", changes)
 
@@ -979,11 +958,7 @@ class PlanEditingService:
             self._check_removals(s, gone_tasks, gone_indicators, confirm)
 
             years = (plan.first_year, plan.last_year)
-            for key in PLAN_FIELDS:
-                value = data["plan"].get(key)
-                if key == "issue_date" and isinstance(value, str):
-                    value = date.fromisoformat(value)
-                setattr(plan, key, value if key != "level" else value or "county")
+            apply_plan_info(plan, doc.info)
             if (plan.first_year, plan.last_year) != years:
                 _check_records_within_years(s, plan)
             for unit in data.get("units") or []:

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.errors import ServiceError
+from desktop.errors import ServiceError, ValidationError
 from desktop.models import (
     Indicator,
     IndicatorYearTarget,
@@ -57,20 +57,8 @@ def plan_from_document(session: Session, doc: PlanDocument, code: str | None = N
         raise ServiceError(f"已存在编号为“{code}”的方案。")
     for unit in doc.units:
         ensure_unit(session, unit.name, unit.aliases)
-    plan = Plan(
-        code=code,
-        name=info.name,
-        region=info.region,
-        level=info.level,
-        first_year=info.first_year,
-        last_year=info.last_year,
-        doc_number=info.doc_number,
-        issue_date=date.fromisoformat(info.issue_date) if info.issue_date else None,
-        literacy_baseline=info.literacy_baseline,
-        literacy_baseline_year=info.literacy_baseline_year,
-        literacy_target=info.literacy_target,
-        source=doc.id,
-    )
+    plan = Plan(code=code, source=doc.id)
+    apply_plan_info(plan, info)
     session.add(plan)
     tasks_by_code: dict[str, Task] = {}
     for s_order, sec in enumerate(doc.sections):
@@ -110,6 +98,40 @@ def plan_from_document(session: Session, doc: PlanDocument, code: str | None = N
     session.flush()
     audit.record(session, "create", "plan", plan.id, f"新建方案 {plan.name}")
     return plan
+
+
+def apply_plan_info(plan: Plan, info: PlanInfo) -> None:
+    """Set the plan row's own lines from `info`; a date not in ISO form is refused."""
+    try:
+        issued = date.fromisoformat(info.issue_date) if info.issue_date else None
+    except ValueError:
+        raise ValidationError("印发日期应为 YYYY-MM-DD。", "issue_date") from None
+    plan.name = info.name
+    plan.region = info.region
+    plan.level = info.level
+    plan.first_year = info.first_year
+    plan.last_year = info.last_year
+    plan.doc_number = info.doc_number
+    plan.issue_date = issued
+    plan.literacy_baseline = info.literacy_baseline
+    plan.literacy_baseline_year = info.literacy_baseline_year
+    plan.literacy_target = info.literacy_target
+
+
+def plan_info(plan: Plan) -> PlanInfo:
+    """The plan row's own lines (inverse of apply_plan_info)."""
+    return PlanInfo(
+        region=plan.region,
+        level=plan.level,
+        name=plan.name,
+        first_year=plan.first_year,
+        last_year=plan.last_year,
+        doc_number=plan.doc_number,
+        issue_date=plan.issue_date.isoformat() if plan.issue_date else None,
+        literacy_baseline=plan.literacy_baseline,
+        literacy_baseline_year=plan.literacy_baseline_year,
+        literacy_target=plan.literacy_target,
+    )
 
 
 def link_units(session: Session, owner: Section | Task, links: list[UnitLink], cls: type) -> None:
@@ -214,18 +236,7 @@ def plan_document(session: Session, plan: Plan) -> PlanDocument:
     codes = {ind.id: ind.code for ind in rows}
     return PlanDocument(
         id=plan.code,
-        info=PlanInfo(
-            region=plan.region,
-            level=plan.level,
-            name=plan.name,
-            first_year=plan.first_year,
-            last_year=plan.last_year,
-            doc_number=plan.doc_number,
-            issue_date=plan.issue_date.isoformat() if plan.issue_date else None,
-            literacy_baseline=plan.literacy_baseline,
-            literacy_baseline_year=plan.literacy_baseline_year,
-            literacy_target=plan.literacy_target,
-        ),
+        info=plan_info(plan),
         units=[UnitName(name=n, aliases=a) for n, a in unit_names.items()],
         sections=sections,
         indicators=[indicator_document(ind, codes) for ind in rows],

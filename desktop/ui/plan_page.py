@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import ServiceError
 from desktop.models import Indicator
-from desktop.plan.document import IndicatorDoc, PlanDocument
+from desktop.plan.document import IndicatorDoc, PlanDocument, PlanInfo
 from desktop.plan.vocabulary import (
     KIND_LABELS,
     MEASURE_LABELS,
@@ -623,7 +623,9 @@ class PlanPage(QWidget):
             return
         plan_id = self.plan_id
         meta = self.services.plans.document(plan_id).info.to_dict()
-        dialog = PlanInfoDialog(lambda v: self.editor.update_plan(plan_id, v), meta, self)
+        dialog = PlanInfoDialog(
+            lambda v: self.editor.update_plan(plan_id, PlanInfo.from_dict(v)), meta, self
+        )
         if dialog.exec():
             self.refresh()
             self.plan_changed.emit()
