@@ -14,7 +14,7 @@ from desktop.models import Activity, AuditRecord, Entry
 from desktop.plan.document import IndicatorDoc, PlanDocument
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
-from desktop.services.plan_editing import DependentsError
+from desktop.services.editing_rules import DependentsError
 from tests.conftest import RATIO_INDICATORS
 
 

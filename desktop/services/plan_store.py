@@ -1,8 +1,10 @@
 """A plan document becomes database rows, and rows are read back as a document.
 
 `plan_from_document` and `plan_document` are inverse, so a plan survives
-export and import intact; `indicator_document` is the one reading of an
-indicator row, used by the editor, the audit trail and the plan page.
+export and import intact. The apply_* functions and `link_units` /
+`link_parts` are the one mapping of a document's parts onto rows, shared by
+creating a plan and by the editor; `indicator_document` is the one reading
+of an indicator row, used by the editor, the audit trail and the plan page.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Load, Session, selectinload
 
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import (
@@ -33,7 +35,9 @@ from desktop.plan.document import (
     UnitLink,
     UnitName,
 )
+from desktop.plan.ratios import RATIO_NAMES
 from desktop.plan.validation import check_plan
+from desktop.plan.vocabulary import RATIO_KEYS
 from desktop.services import audit
 from desktop.services.reference import ensure_unit, group_by_name, seed_reference
 
@@ -48,11 +52,23 @@ def checked_document(doc: PlanDocument, source: str = "方案") -> PlanDocument:
     return check_plan(doc.to_dict(), source)
 
 
-def plan_from_document(session: Session, doc: PlanDocument, code: str | None = None) -> Plan:
+def plan_tree_options() -> tuple[Load, ...]:
+    """Loader options bringing a plan's sections, tasks, unit links and target groups at once."""
+    return (
+        selectinload(Plan.sections)
+        .selectinload(Section.tasks)
+        .selectinload(Task.unit_links)
+        .selectinload(TaskUnit.unit),
+        selectinload(Plan.sections).selectinload(Section.target_group),
+        selectinload(Plan.sections).selectinload(Section.unit_links).selectinload(SectionUnit.unit),
+    )
+
+
+def plan_from_document(session: Session, doc: PlanDocument) -> Plan:
     """Build a plan, its units, sections, tasks and indicators in the open transaction."""
     seed_reference(session)
     info = doc.info
-    code = code or doc.id or f"{info.region}-{info.first_year}-{info.last_year}"
+    code = doc.id or f"{info.region}-{info.first_year}-{info.last_year}"
     if session.scalar(select(Plan).where(Plan.code == code)) is not None:
         raise ServiceError(f"已存在编号为“{code}”的方案。")
     for unit in doc.units:
@@ -60,41 +76,26 @@ def plan_from_document(session: Session, doc: PlanDocument, code: str | None = N
     plan = Plan(code=code, source=doc.id)
     apply_plan_info(plan, info)
     session.add(plan)
-    tasks_by_code: dict[str, Task] = {}
+    tasks: dict[str, Task] = {}
     for s_order, sec in enumerate(doc.sections):
-        section = Section(
-            code=sec.code,
-            kind=sec.kind,
-            sort_order=s_order,
-            title=sec.title,
-            target_group=group_by_name(session, sec.target_group) if sec.target_group else None,
-        )
+        section = Section(code=sec.code, sort_order=s_order)
         plan.sections.append(section)
-        link_units(session, section, sec.units, SectionUnit)
+        apply_section(session, section, sec)
         for t_order, t in enumerate(sec.tasks):
-            task = Task(
-                code=t.code or f"{sec.code}.{t_order + 1}",
-                number=t.number,
-                sort_order=t_order,
-                title=t.title,
-                text=t.text,
-            )
+            task = Task(code=t.code or f"{sec.code}.{t_order + 1}", sort_order=t_order)
             section.tasks.append(task)
-            link_units(session, task, t.units, TaskUnit)
-            tasks_by_code[task.code] = task
+            apply_task(session, task, t)
+            tasks[task.code] = task
     session.flush()
-    created: dict[str, Indicator] = {}
+    rows: dict[str, Indicator] = {}
     for i_order, ind in enumerate(doc.indicators):
-        indicator = Indicator(plan_id=plan.id, sort_order=i_order)
-        apply_indicator(indicator, ind, tasks_by_code[ind.task].id if ind.task else None)
-        session.add(indicator)
-        created[ind.code] = indicator
+        row = Indicator(plan_id=plan.id, sort_order=i_order)
+        apply_indicator(row, ind, tasks[ind.task] if ind.task else None)
+        session.add(row)
+        rows[ind.code] = row
     session.flush()
     for ind in doc.indicators:
-        if ind.numerator and ind.denominator:
-            indicator = created[ind.code]
-            indicator.numerator_id = created[ind.numerator].id
-            indicator.denominator_id = created[ind.denominator].id
+        link_parts(rows[ind.code], ind, rows)
     session.flush()
     audit.record(session, "create", "plan", plan.id, f"新建方案 {plan.name}")
     return plan
@@ -134,28 +135,55 @@ def plan_info(plan: Plan) -> PlanInfo:
     )
 
 
-def link_units(session: Session, owner: Section | Task, links: list[UnitLink], cls: type) -> None:
-    """Append the owner's unit links in order; a unit named twice (市科协, 市 科协) once."""
-    seen: set[int] = set()
-    for order, link in enumerate(links):
+def apply_section(session: Session, section: Section, doc: SectionDoc) -> bool:
+    """Set a section row's own columns and unit links (not its tasks); True if they changed."""
+    before = (section.kind, section.title, section.target_group)
+    section.kind, section.title = doc.kind, doc.title  # set before the look-ups flush a new row
+    section.target_group = group_by_name(session, doc.target_group) if doc.target_group else None
+    changed = before != (section.kind, section.title, section.target_group)
+    linked = link_units(session, section, doc.units, SectionUnit)
+    return changed or linked
+
+
+def apply_task(session: Session, task: Task, doc: TaskDoc) -> bool:
+    """Set a task row's own columns and unit links; True if they changed."""
+    changed = (task.number, task.title, task.text) != (doc.number, doc.title, doc.text)
+    task.number, task.title, task.text = doc.number, doc.title, doc.text
+    linked = link_units(session, task, doc.units, TaskUnit)
+    return changed or linked
+
+
+def link_units(session: Session, owner: Section | Task, links: list[UnitLink], cls: type) -> bool:
+    """Make the owner's unit links the document's, in order; True if they changed.
+
+    A unit named twice (市科协, 市 科协) is linked once, with the first role given.
+    """
+    wanted: dict[int, tuple[Unit, str]] = {}
+    for link in links:
         unit = ensure_unit(session, link.name)
-        if unit.id in seen:
-            continue
-        seen.add(unit.id)
-        owner.unit_links.append(cls(unit=unit, role=link.role, sort_order=order))
+        wanted.setdefault(unit.id, (unit, link.role))
+    have = [(link.unit_id, link.role) for link in owner.unit_links]
+    if have == [(unit_id, role) for unit_id, (_unit, role) in wanted.items()]:
+        return False
+    if have:  # the old links leave before the new ones arrive: one link per unit and owner
+        owner.unit_links.clear()
+        session.flush()
+    for order, (unit, role) in enumerate(wanted.values()):
+        owner.unit_links.append(cls(unit=unit, role=role, sort_order=order))
+    return True
 
 
-def apply_indicator(row: Indicator, doc: IndicatorDoc, task_id: int | None) -> None:
+def apply_indicator(row: Indicator, doc: IndicatorDoc, task: Task | None) -> None:
     """Set an indicator row's own columns and yearly targets from a checked document.
 
-    The numerator and denominator are ids of other rows: the caller links
-    them once every indicator of the plan has one.
+    The numerator and denominator are ids of other rows: link_parts sets
+    them once every indicator they may name has one.
     """
     row.code = doc.code
     row.name = doc.name
     row.uom = doc.unit
     row.measure = doc.measure
-    row.task_id = task_id
+    row.task = task
     row.target_mode = doc.target_mode
     row.target = doc.target
     row.comparator = doc.comparator
@@ -172,6 +200,18 @@ def apply_indicator(row: Indicator, doc: IndicatorDoc, task_id: int | None) -> N
             target.value = wanted.pop(target.year)
     for year, value in sorted(wanted.items()):
         row.year_targets.append(IndicatorYearTarget(year=year, value=value))
+
+
+def link_parts(row: Indicator, doc: IndicatorDoc, rows: dict[str, Indicator]) -> None:
+    """Point a percent indicator at its numerator and denominator; `rows` maps codes to rows."""
+    ids: dict[str, int | None] = {}
+    for key in RATIO_KEYS:
+        code = getattr(doc, key) if row.measure == "percent" else None
+        part = rows.get(code) if code else None
+        if code and part is None:
+            raise ValidationError(f"{RATIO_NAMES[key]}“{code}”在本方案的指标中不存在。", key)
+        ids[key] = part.id if part is not None else None
+    row.numerator_id, row.denominator_id = ids["numerator"], ids["denominator"]
 
 
 def indicator_document(ind: Indicator, codes: dict[int, str]) -> IndicatorDoc:

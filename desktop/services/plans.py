@@ -21,7 +21,6 @@ from desktop.models import (
     Indicator,
     Plan,
     Section,
-    SectionUnit,
     Task,
     TaskUnit,
     activity_task,
@@ -29,7 +28,12 @@ from desktop.models import (
 from desktop.plan.document import PlanDocument
 from desktop.services import audit
 from desktop.services.periods import Period
-from desktop.services.plan_store import checked_document, plan_document, plan_from_document
+from desktop.services.plan_store import (
+    checked_document,
+    plan_document,
+    plan_from_document,
+    plan_tree_options,
+)
 
 
 def check_period_in_plan(plan: Plan, period: Period) -> None:
@@ -47,17 +51,6 @@ def active_plan(session: Session) -> Plan:
     if plan is None:
         raise NotFoundError("还没有启用的实施方案，请先新建或导入方案。")
     return plan
-
-
-def _plan_options():
-    return (
-        selectinload(Plan.sections)
-        .selectinload(Section.tasks)
-        .selectinload(Task.unit_links)
-        .selectinload(TaskUnit.unit),
-        selectinload(Plan.sections).selectinload(Section.target_group),
-        selectinload(Plan.sections).selectinload(Section.unit_links).selectinload(SectionUnit.unit),
-    )
 
 
 _UNREAD: Any = object()  # the remembered active plan before it is read
@@ -95,7 +88,9 @@ class PlanService:
         if self._remembering and remembered is not _UNREAD:
             return remembered
         with self.db.reading() as s:
-            plan = s.scalar(select(Plan).where(Plan.is_active.is_(True)).options(*_plan_options()))
+            plan = s.scalar(
+                select(Plan).where(Plan.is_active.is_(True)).options(*plan_tree_options())
+            )
         if self._remembering:
             self._remembered = plan
         return plan
