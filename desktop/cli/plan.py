@@ -9,7 +9,7 @@ from pathlib import Path
 from desktop.cli.common import open_services
 from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services import Services
-from desktop.services.plan_editing import DependentsError
+from desktop.services.editing_rules import DependentsError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
