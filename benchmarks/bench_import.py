@@ -52,6 +52,7 @@ def _version() -> str:
     for source in (
         Path(__file__),
         ROOT / "desktop" / "exporting" / "collection_template.py",
+        ROOT / "desktop" / "collection_layout.py",
     ):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
@@ -97,7 +98,8 @@ def collection_workbook(n: int) -> Path:
         return path
     from openpyxl import load_workbook
 
-    from desktop.exporting.collection_template import ACTIVITY_SHEET, FIRST_DATA_ROW
+    from desktop.collection_layout import ACTIVITY_SHEET, FIRST_DATA_ROW
+    from desktop.exporting.collection_template import write_template
     from desktop.services import Services
 
     with tempfile.TemporaryDirectory(prefix="kepu-bench-") as tmp:
@@ -106,7 +108,9 @@ def collection_workbook(n: int) -> Path:
         services = Services.open(db)
         try:
             unit = next(u.id for u in services.reference.units() if u.name == UNIT)
-            template = services.imports.write_template(unit, PERIOD, Path(tmp) / "template.xlsx")
+            template = write_template(
+                services.imports.template_spec(unit, PERIOD), Path(tmp) / "template.xlsx"
+            )
             tasks = [t.code for t in services.imports.template_spec(unit, PERIOD).tasks]
         finally:
             services.close()

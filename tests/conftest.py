@@ -13,6 +13,7 @@ from desktop.ui.app import chinese_system_locale  # noqa: E402
 
 chinese_system_locale()  # before pytest-qt makes the application, as the program does
 
+from desktop.exporting.collection_template import write_template  # noqa: E402
 from desktop.plan.document import PlanDocument  # noqa: E402
 from desktop.services import Services  # noqa: E402
 from tests.cli_run import run  # noqa: E402
@@ -240,7 +241,9 @@ def county(plan_services: Services) -> Services:
 def template(county: Services, tmp_path: Path) -> Path:
     """县人社局's empty collection workbook for 2024Q2."""
     unit = next(u.id for u in county.reference.units() if u.name == COLLECTION_UNIT)
-    return county.imports.write_template(unit, COLLECTION_PERIOD, tmp_path / "template.xlsx")
+    return write_template(
+        county.imports.template_spec(unit, COLLECTION_PERIOD), tmp_path / "template.xlsx"
+    )
 
 
 @pytest.fixture(scope="session")

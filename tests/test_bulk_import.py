@@ -24,14 +24,14 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from desktop.exporting.collection_template import (
+from desktop.collection_layout import (
     ACTIVITY_COLUMNS,
     ACTIVITY_SHEET,
     INDICATOR_SHEET,
     MARKER_SHEET,
 )
 from desktop.importing import collection_workbook
-from desktop.importing.collection_workbook import read_collection
+from desktop.importing.collection_workbook import import_workbooks, read_collection
 from desktop.models import Activity
 from desktop.plan.document import PlanDocument
 from desktop.services import Services, bulk, import_pass, tally
@@ -165,7 +165,7 @@ def test_a_bulk_import_leaves_what_entering_the_rows_one_by_one_leaves(
 ):
     monkeypatch.setattr(import_pass, "WRITE_CHUNK", 150)  # several chunks, as a big file has
     book = _workbook(tmp_path / "县人社局.xlsx", _rows(400))
-    result = county.imports.import_files([book])
+    result = import_workbooks(county.imports, [book])
     assert result.written and result.activities == 400 and not result.problems
 
     twin = Services.open(tmp_path / "twin.sqlite3")
@@ -279,10 +279,10 @@ def test_a_file_past_the_old_ten_thousand_rows_imports_and_the_limit_names_itsel
     county: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     book = _workbook(tmp_path / "大表.xlsx", _rows(12_000, seed=3))
-    result = county.imports.import_files([book], dry_run=True)
+    result = import_workbooks(county.imports, [book], dry_run=True)
     assert result.activities == 12_000 and not result.problems
     monkeypatch.setattr(collection_workbook, "MAX_ACTIVITY_ROWS", 10_000)
-    refused = county.imports.import_files([book])
+    refused = import_workbooks(county.imports, [book])
     assert not refused.written
     [problem] = refused.problems
     assert "活动超过 10000 行（一个采集表最多 200000 行活动）" in str(problem)
@@ -352,7 +352,7 @@ def test_formulas_are_found_wherever_the_reader_sees_only_their_results(
         for info in src.infolist():
             data = src.read(info.filename)
             out.writestr(info, filled_down(data) if info.filename == sheet else data)
-    result = county.imports.import_files([patched])
+    result = import_workbooks(county.imports, [patched])
     assert not result.written
     assert [str(p) for p in result.problems] == [
         "filled.xlsx，工作表“活动”，第 4 行，“参加人次”列：单元格是公式（=J4*2），不能导入；请复制后“选择性粘贴—数值”。",
@@ -375,7 +375,7 @@ def test_a_cancel_in_the_middle_of_the_writing_leaves_nothing(
     from desktop.errors import ServiceError
 
     with pytest.raises(ServiceError, match="已取消，没有导入任何数据"):
-        county.imports.import_files([book], progress=report)
+        import_workbooks(county.imports, [book], progress=report)
     assert seen[-1] == (800, 1000)
     assert fingerprint(county.db.path) == before
     _index_whole(county.db.path)

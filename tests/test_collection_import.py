@@ -19,16 +19,18 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from desktop.cli import main
-from desktop.exporting.collection_template import (
+from desktop.collection_layout import (
     ACTIVITY_COLUMNS,
     ACTIVITY_SHEET,
     FIRST_DATA_ROW,
     INDICATOR_SHEET,
     MARKER_SHEET,
 )
+from desktop.exporting.collection_template import write_template
 from desktop.importing.collection_workbook import (
     MAX_ACTIVITY_ROWS,
     CollectionFileError,
+    import_workbooks,
     parse_date,
     read_collection,
 )
@@ -207,7 +209,7 @@ def test_good_file_imports_reimports_nothing_and_undoes(
 
 def test_undo_refused_once_the_period_is_locked(county: Services, template: Path, tmp_path: Path):
     filled = fill(template, tmp_path / "f.xlsx", GOOD[:1])
-    result = county.imports.import_files([filled])
+    result = import_workbooks(county.imports, [filled])
     assert result.written and result.activities == 1
     county.locks.lock("2024Q2")
     from desktop.errors import LockedError
@@ -293,7 +295,7 @@ def test_conflicting_entry_is_reported_not_overwritten(
     unit = next(u.id for u in county.reference.units() if u.name == UNIT)
     county.entries.set(c1.id, "2024Q2", 900, unit_id=unit)
     filled = fill(template, tmp_path / "c.xlsx", [], {"C1": 1500})
-    result = county.imports.import_files([filled])
+    result = import_workbooks(county.imports, [filled])
     assert not result.written
     assert [str(p) for p in result.problems] == [
         "c.xlsx，工作表“指标填报”，第 4 行，“本期数值”列：农民培训人次 2024年第2季度已有填报数值 900，"
@@ -312,7 +314,7 @@ def test_merged_cells_are_refused_with_their_range(
     filled = fill(
         template, tmp_path / "m.xlsx", rows, edit=lambda wb: wb[ACTIVITY_SHEET].merge_cells("D4:D5")
     )
-    result = county.imports.import_files([filled])
+    result = import_workbooks(county.imports, [filled])
     assert not result.written
     messages = [str(p) for p in result.problems]
     assert (
@@ -539,21 +541,23 @@ def test_progress_is_reported_and_cancel_writes_nothing(
 
     calls: list[tuple[int, int]] = []
     with pytest.raises(ServiceError, match="已取消，没有导入任何数据"):
-        county.imports.import_files([filled], progress=lambda d, t: calls.append((d, t)) or d < 100)
+        import_workbooks(
+            county.imports, [filled], progress=lambda d, t: calls.append((d, t)) or d < 100
+        )
     # 120 activities + 3 indicator rows checked, then the 120 activities written.
     assert calls[:2] == [(50, 243), (100, 243)]
     assert fingerprint(db) == before
 
     calls.clear()
-    checked = county.imports.import_files(
-        [filled], dry_run=True, progress=lambda d, t: calls.append((d, t)) or True
+    checked = import_workbooks(
+        county.imports, [filled], dry_run=True, progress=lambda d, t: calls.append((d, t)) or True
     )
     assert checked.activities == 120 and not checked.written
     assert calls == [(50, 123), (100, 123), (123, 123)]  # a check writes nothing: no second half
 
     calls.clear()
-    result = county.imports.import_files(
-        [filled], progress=lambda d, t: calls.append((d, t)) or True
+    result = import_workbooks(
+        county.imports, [filled], progress=lambda d, t: calls.append((d, t)) or True
     )
     assert result.written and result.activities == 120
     assert calls[0] == (50, 243) and calls[-1] == (243, 243)
@@ -563,7 +567,7 @@ def test_progress_is_reported_and_cancel_writes_nothing(
     county.imports.undo(result.files[0].batch_id)
     after_undo = fingerprint(db)
     with pytest.raises(ServiceError, match="已取消，没有导入任何数据"):
-        county.imports.import_files([filled], progress=lambda d, t: d < 200)
+        import_workbooks(county.imports, [filled], progress=lambda d, t: d < 200)
     assert fingerprint(db) == after_undo
 
 
@@ -573,15 +577,15 @@ def test_import_dry_run_reimport_and_undo_on_each_database(
     svc = any_plan_services
     svc.reference.add_place("城关镇")
     unit = next(u.id for u in svc.reference.units() if u.name == UNIT)
-    template = svc.imports.write_template(unit, PERIOD, tmp_path / "template.xlsx")
+    template = write_template(svc.imports.template_spec(unit, PERIOD), tmp_path / "template.xlsx")
     filled = fill(template, tmp_path / "f.xlsx", GOOD, {"C1": 1500})
-    preview = svc.imports.import_files([filled], dry_run=True)
+    preview = import_workbooks(svc.imports, [filled], dry_run=True)
     assert (preview.activities, preview.entries, preview.written) == (4, 1, False)
     assert svc.activities.count(ActivityFilter()) == 0 and svc.imports.batches() == []
-    done = svc.imports.import_files([filled])
+    done = import_workbooks(svc.imports, [filled])
     assert (done.activities, done.entries, done.written) == (4, 1, True)
     assert svc.activities.totals(ActivityFilter()).participants == 120 + 1200 + 80
-    again = svc.imports.import_files([filled])
+    again = import_workbooks(svc.imports, [filled])
     assert (again.activities, again.skipped, again.written) == (0, 5, False)
     assert svc.imports.undo(done.files[0].batch_id) == (4, 1)
     assert svc.activities.count(ActivityFilter()) == 0

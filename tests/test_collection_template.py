@@ -9,13 +9,14 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop.cli import main
-from desktop.exporting.collection_template import (
+from desktop.collection_layout import (
     ACTIVITY_SHEET,
     INDICATOR_SHEET,
     MARKER_SHEET,
     OPTIONS_SHEET,
     TEMPLATE_VERSION,
 )
+from desktop.exporting.collection_template import write_template, write_templates
 from desktop.services import Services
 from desktop.services.reference import ensure_unit
 
@@ -32,7 +33,9 @@ def county(plan_services: Services) -> Services:
 
 
 def test_template_is_prefilled_for_the_unit_and_period(county: Services, tmp_path: Path):
-    out = county.imports.write_template(_unit(county, "县人社局"), "2024Q2", tmp_path / "t.xlsx")
+    out = write_template(
+        county.imports.template_spec(_unit(county, "县人社局"), "2024Q2"), tmp_path / "t.xlsx"
+    )
     wb = load_workbook(out)
     assert wb.sheetnames == ["说明", ACTIVITY_SHEET, INDICATOR_SHEET, OPTIONS_SHEET, MARKER_SHEET]
     assert wb[OPTIONS_SHEET].sheet_state == "hidden"
@@ -98,7 +101,7 @@ def test_text_that_looks_like_a_formula_stays_text(county: Services, tmp_path: P
     with county.db.transaction() as s:
         ensure_unit(s, "=1+2科协")
     unit = _unit(county, "=1+2科协")
-    out = county.imports.write_template(unit, "2024", tmp_path / "eq.xlsx")
+    out = write_template(county.imports.template_spec(unit, "2024"), tmp_path / "eq.xlsx")
     wb = load_workbook(out)
     title = wb[ACTIVITY_SHEET]["A1"]
     assert title.value == "=1+2科协科普活动填报表" and title.data_type == "s"
@@ -119,8 +122,8 @@ def test_text_that_looks_like_a_formula_stays_text(county: Services, tmp_path: P
 
 def test_templates_for_all_units_one_file_each(county: Services, tmp_path: Path):
     done: list[tuple[int, int]] = []
-    paths = county.imports.write_templates(
-        "2024", tmp_path, progress=lambda d, t: done.append((d, t)) or True
+    paths = write_templates(
+        county.imports, "2024", tmp_path, progress=lambda d, t: done.append((d, t)) or True
     )
     assert sorted(p.name for p in paths) == sorted(
         f"{u}-2024-采集表.xlsx" for u in ("县科协", "县教体局", "县农业农村局", "县人社局")
@@ -137,7 +140,7 @@ def test_cancelling_all_units_stops_early(county: Services, tmp_path: Path):
     from desktop.errors import ServiceError
 
     with pytest.raises(ServiceError, match="已取消；已生成 2 个文件"):
-        county.imports.write_templates("2024", tmp_path, progress=lambda d, t: d < 2)
+        write_templates(county.imports, "2024", tmp_path, progress=lambda d, t: d < 2)
     assert len(list(tmp_path.glob("*.xlsx"))) == 2
 
 

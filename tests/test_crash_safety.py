@@ -25,8 +25,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from desktop.collection_layout import ACTIVITY_COLUMNS, ACTIVITY_SHEET, FIRST_DATA_ROW
 from desktop.db import Database
-from desktop.exporting.collection_template import ACTIVITY_COLUMNS, ACTIVITY_SHEET, FIRST_DATA_ROW
+from desktop.exporting.collection_template import write_template
 from desktop.exporting.files import PART_SUFFIX
 from desktop.services import Services
 from desktop.services.demo import build_demo
@@ -112,7 +113,7 @@ def _filled_workbook(county: Path, out: Path, unit: str = UNIT) -> Path:
     svc = Services.open(county)
     try:
         unit_id = next(u.id for u in svc.reference.units() if u.name == unit)
-        svc.imports.write_template(unit_id, "2025Q3", out)
+        write_template(svc.imports.template_spec(unit_id, "2025Q3"), out)
     finally:
         svc.close()
     wb = load_workbook(out)

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from desktop.cli import main
 from desktop.errors import ServiceError
+from desktop.exporting.collection_template import write_template
 from desktop.exporting.plan_workbook import write_plan_workbook
 from desktop.exporting.plan_yaml import write_plan_yaml
 from desktop.exporting.return_workbook import export_return
@@ -77,7 +78,7 @@ def _outputs(svc: Services, folder: Path) -> None:
     export_return(svc, parse_period("2024"), folder / "2024.xlsx")
     export_summary(svc, 2024, folder / "2024.pdf", record=False)
     unit = next(u.id for u in svc.reference.units() if u.name == UNIT)
-    svc.imports.write_template(unit, "2024Q2", folder / "采集表.xlsx")
+    write_template(svc.imports.template_spec(unit, "2024Q2"), folder / "采集表.xlsx")
     plan = svc.plans.document().to_dict()
     write_plan_yaml(PlanDocument.from_dict(plan), folder / "方案.yaml")
     write_plan_workbook(PlanDocument.from_dict(plan), folder / "方案.xlsx")
@@ -155,7 +156,7 @@ def test_collection_workbook_cells_refused_or_every_output_writes(
         shutil.move(_county(base), pristine)
         svc = Services.open(pristine)
         unit = next(u.id for u in svc.reference.units() if u.name == UNIT)
-        svc.imports.write_template(unit, "2024Q2", base / "template.xlsx")
+        write_template(svc.imports.template_spec(unit, "2024Q2"), base / "template.xlsx")
         svc.close()
     db = _fresh(pristine, base / "run")
     row = dict(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from desktop.importing.collection_workbook import import_workbooks
 from desktop.models import (
     Activity,
     ActivityTally,
@@ -114,7 +115,7 @@ def test_removing_a_task_moves_its_activities_totals(plan_services: Services):
 
 def test_import_and_its_undo_keep_totals_in_step(county: Services, template: Path, tmp_path: Path):
     filled = fill(template, tmp_path / "人社局.xlsx", GOOD)
-    result = county.imports.import_files([filled])
+    result = import_workbooks(county.imports, [filled])
     _in_step(county)
     with county.db.reading() as s:
         may = tally.window(s, date(2024, 5, 1), date(2024, 5, 31))

@@ -47,13 +47,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from desktop.exporting.collection_template import write_template, write_templates
+
     period = parse_period(args.period)
     svc = open_services(args)
     try:
         if args.all:
             if not args.out_dir:
                 raise ValidationError("使用 --all 时请用 --out-dir 指定输出文件夹。")
-            paths = svc.imports.write_templates(period.code, Path(args.out_dir))
+            paths = write_templates(svc.imports, period.code, Path(args.out_dir))
             for path in paths:
                 print(path)
             print(f"已为 {len(paths)} 个单位生成 {period.label}采集表：{args.out_dir}")
@@ -67,7 +69,7 @@ def cmd_template(args: argparse.Namespace) -> int:
             raise ValidationError(f"输出目录不存在：{out.parent}")
         with svc.db.reading() as s:
             unit_id = unit_by_name(s, args.unit).id
-        svc.imports.write_template(unit_id, period.code, out)
+        write_template(svc.imports.template_spec(unit_id, period.code), out)
         print(f"已生成 {args.unit} {period.label}采集表：{out}")
         return 0
     finally:
@@ -89,6 +91,8 @@ def _report(result: ImportResult) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.importing.collection_workbook import import_workbooks
+
     for name in args.files:
         if Path(name).is_dir():
             raise ValidationError(f"“{name}”是一个文件夹，不是采集表文件。")
@@ -96,8 +100,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise ValidationError(f"文件不存在：{name}")
     svc = open_services(args)
     try:
-        result = svc.imports.import_files(
-            [Path(f) for f in args.files], dry_run=args.dry_run, valid_only=args.valid_only
+        result = import_workbooks(
+            svc.imports,
+            [Path(f) for f in args.files],
+            dry_run=args.dry_run,
+            valid_only=args.valid_only,
         )
     finally:
         svc.close()

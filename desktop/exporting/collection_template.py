@@ -13,7 +13,7 @@ begins with = + - @ never becomes a formula.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,54 +24,30 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.collection_layout import (
+    ACTIVITY_COLUMNS,
+    ACTIVITY_SHEET,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    INDICATOR_COLUMNS,
+    INDICATOR_SHEET,
+    INSTRUCTIONS_SHEET,
+    MARKER_SHEET,
+    OPTION_LISTS,
+    OPTIONS_SHEET,
+    TEMPLATE_KIND,
+    TEMPLATE_VERSION,
+)
+from desktop.errors import ServiceError, ValidationError
 from desktop.exporting.cells import put_value
 from desktop.exporting.files import written_in_place
+from desktop.services.periods import parse_period
 
-if TYPE_CHECKING:  # the services import this module: no cycle at run time
-    from desktop.services.periods import Period
+if TYPE_CHECKING:
+    from desktop.services.import_pass import Report
+    from desktop.services.imports import ImportService, TemplateSpec
 
-TEMPLATE_KIND = "kepu-collection"
-TEMPLATE_VERSION = "1"
-MARKER_SHEET = "_kepu"
-INSTRUCTIONS_SHEET = "说明"
-ACTIVITY_SHEET = "活动"
-INDICATOR_SHEET = "指标填报"
-OPTIONS_SHEET = "选项"
-HEADER_ROW = 3
-FIRST_DATA_ROW = 4
 PREPARED_ROWS = 500
-
-# key, header, kind, width. Kinds: date, text, int, decimal, list:<options column>.
-ACTIVITY_COLUMNS: list[tuple[str, str, str, float]] = [
-    ("start_date", "开始日期*", "date", 12),
-    ("end_date", "结束日期", "date", 12),
-    ("title", "活动名称*", "text", 26),
-    ("type", "活动类型*", "list:types", 18),
-    ("place", "地点（镇/街道）", "list:places", 14),
-    ("tasks", "服务任务", "list:tasks", 22),
-    ("groups", "重点人群", "list:groups", 14),
-    ("cooperators", "配合单位", "text", 16),
-    ("participants", "参加人次", "int", 9),
-    ("female", "其中女性", "int", 9),
-    ("rural", "其中农村", "int", 9),
-    ("sessions", "场次", "int", 6),
-    ("volunteers", "志愿者人数", "int", 9),
-    ("volunteer_hours", "志愿服务时长（小时）", "decimal", 11),
-    ("funding_yuan", "经费（元）", "decimal", 11),
-    ("media", "媒体报道", "text", 14),
-    ("summary", "活动简介", "text", 26),
-]
-REQUIRED_ACTIVITY = ("start_date", "title", "type")
-# key, header, width; only `value` and `note` are for the unit to fill in.
-INDICATOR_COLUMNS: list[tuple[str, str, float]] = [
-    ("code", "指标编号", 10),
-    ("name", "指标名称", 34),
-    ("uom", "计量单位", 10),
-    ("target", "目标值", 20),
-    ("value", "本期数值*", 14),
-    ("note", "备注", 30),
-]
-OPTION_LISTS = ("types", "places", "tasks", "groups")
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -79,44 +55,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFFFF0")
 _FONT = "宋体"
 _EDITABLE = Protection(locked=False)
-
-
-@dataclass(frozen=True)
-class TemplateTask:
-    code: str
-    title: str
-    role: str  # 牵头 / 配合
-
-
-@dataclass(frozen=True)
-class TemplateIndicator:
-    code: str
-    name: str
-    uom: str
-    target_text: str
-
-
-@dataclass(frozen=True)
-class TemplateSpec:
-    """What one unit's workbook holds; built by the imports service from the database."""
-
-    unit_name: str
-    period: Period
-    plan_code: str
-    plan_name: str
-    office_name: str
-    types: list[str]
-    places: list[str]
-    groups: list[str]
-    tasks: list[TemplateTask]
-    task_options: list[str]
-    indicators: list[TemplateIndicator]
-
-
-def task_option(code: str, title: str) -> str:
-    """A task as the dropdown shows it: its code, a space, its short title."""
-    short = title if len(title) <= 30 else title[:29] + "…"
-    return f"{code} {short}"
 
 
 def put_text(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
@@ -394,6 +332,31 @@ def write_template(spec: TemplateSpec, path: Path | str) -> Path:
     with written_in_place(out) as staged:
         wb.save(staged.tmp)
     return out
+
+
+def write_templates(
+    imports: ImportService,
+    period_code: str,
+    out_dir: Path | str,
+    unit_ids: Sequence[int] | None = None,
+    progress: Report | None = None,
+) -> list[Path]:
+    """One workbook per unit (by default every unit of the plan) into a folder; `progress` may cancel."""
+    period = parse_period(period_code)
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise ValidationError(f"输出文件夹不存在：{out_dir}")
+    ids = list(unit_ids) if unit_ids is not None else [u.id for u in imports.template_units()]
+    written: list[Path] = []
+    for done, unit_id in enumerate(ids):
+        if progress is not None and not progress(done, len(ids)):
+            raise ServiceError(f"已取消；已生成 {len(written)} 个文件。")
+        spec = imports.template_spec(unit_id, period.code)
+        name = f"{safe_file_name(spec.unit_name)}-{period.code}-采集表.xlsx"
+        written.append(write_template(spec, out_dir / name))
+    if progress is not None:
+        progress(len(ids), len(ids))
+    return written
 
 
 def safe_file_name(text: str) -> str:

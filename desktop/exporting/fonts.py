@@ -1,16 +1,14 @@
 """Chinese fonts for reportlab: the office's own Windows fonts, else a free CJK font.
 
-GB/T 9704 asks for 仿宋 body text, 黑体 and 楷体 headings. Windows PCs have
-them (simfang.ttf, simhei.ttf, simkai.ttf, simsun.ttc); elsewhere a font
-shipped in resources/fonts or installed by the system (WenQuanYi Zen Hei)
-stands in for every role. All are embedded as TrueType subsets, so the text
-stays selectable and searchable. A character the role's font lacks is drawn
-with the first font that has it (`markup`), so no glyph is ever missing.
+Which files those are, role by role (仿宋, 黑体, 楷体, 宋体), is found by
+desktop/font_files.py; here they are registered with reportlab. All are
+embedded as TrueType subsets, so the text stays selectable and searchable. A
+character the role's font lacks is drawn with the first font that has it
+(`markup`), so no glyph is ever missing.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph
 
 from desktop.cleaning import writable
-from desktop.paths import resource_dir
+from desktop.font_files import ROLES, fallback_fonts, windows_font
 
 # Chinese line-breaking (避头点): reportlab's CJK wrap keeps its listed closing
 # marks off the start of a line by hanging them in the margin, but the list
@@ -33,20 +31,6 @@ CHINESE_CANNOT_START = "，：；？！”’）》」』】〕〉…%％·"
 textsplit.ALL_CANNOT_START = paragraph.ALL_CANNOT_START = "".join(
     dict.fromkeys(textsplit.ALL_CANNOT_START + CHINESE_CANNOT_START)
 )
-
-# role → candidate file names, best first (Windows system fonts).
-WINDOWS_FILES: dict[str, tuple[str, ...]] = {
-    "fangsong": ("simfang.ttf", "STFANGSO.TTF"),
-    "hei": ("simhei.ttf", "STXIHEI.TTF"),
-    "kai": ("simkai.ttf", "STKAITI.TTF"),
-    "song": ("simsun.ttc", "simsun.ttf", "STSONG.TTF"),
-}
-SYSTEM_FALLBACKS = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
-ROLES = ("fangsong", "hei", "kai", "song")
 
 
 @dataclass(frozen=True)
@@ -64,40 +48,6 @@ class FontSet:
         return self.fangsong
 
 
-def _font_dirs() -> list[Path]:
-    dirs = []
-    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
-    if windir:
-        dirs.append(Path(windir) / "Fonts")
-    dirs.append(Path("C:/Windows/Fonts"))
-    local = os.environ.get("LOCALAPPDATA")
-    if local:
-        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
-    return dirs
-
-
-def _find_windows(role: str) -> Path | None:
-    for folder in _font_dirs():
-        for name in WINDOWS_FILES[role]:
-            path = folder / name
-            if path.is_file():
-                return path
-    return None
-
-
-def _shipped() -> list[Path]:
-    folder = resource_dir() / "fonts"
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc"))
-
-
-def cjk_font_path() -> Path | None:
-    """A font file with Chinese glyphs, for drawing text outside reportlab (demo photos)."""
-    candidates = [_find_windows("hei"), *_shipped(), *map(Path, SYSTEM_FALLBACKS)]
-    return next((p for p in candidates if p is not None and p.is_file()), None)
-
-
 def _register(name: str, path: Path) -> str | None:
     """Register a TrueType font (first face of a collection); None when it can't load."""
     try:
@@ -112,12 +62,12 @@ def _register(name: str, path: Path) -> str | None:
 def fonts() -> FontSet:
     """Register the fonts once per process and say which name plays each role."""
     fallbacks: list[str] = []
-    for i, path in enumerate([*_shipped(), *map(Path, SYSTEM_FALLBACKS)]):
+    for i, path in enumerate(fallback_fonts()):
         if path.is_file() and (name := _register(f"KepuFallback{i}", path)):
             fallbacks.append(name)
     chosen: dict[str, str] = {}
     for role in ROLES:
-        path = _find_windows(role)
+        path = windows_font(role)
         name = _register(f"Kepu-{role}", path) if path else None
         if name is None:
             if not fallbacks:

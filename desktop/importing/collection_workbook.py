@@ -21,23 +21,24 @@ merging would silently blank the others.
 Cell values are turned into Python values here (dates as date cells, Excel
 serial numbers or in the common Chinese forms 2024-05-18, 2024/5/18,
 2024.5.18, 2024年5月18日; whole numbers; decimals, also 1.2万), each failure
-a Problem naming file, sheet, row and column. Matching names against the
-database is the imports service's job.
+a Problem naming file, sheet, row and column (desktop/collection_rows.py).
+Matching names against the database is the imports service's job: the files
+read here are handed to it (`import_workbooks`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.errors import ServiceError, ValidationError
-from desktop.exporting.collection_template import (
+from desktop.collection_layout import (
     ACTIVITY_COLUMNS,
     ACTIVITY_SHEET,
+    HEADER_OF,
     INDICATOR_COLUMNS,
     INDICATOR_SHEET,
     MARKER_SHEET,
@@ -45,6 +46,8 @@ from desktop.exporting.collection_template import (
     TEMPLATE_KIND,
     TEMPLATE_VERSION,
 )
+from desktop.collection_rows import CollectionFile, Problem, RowRecord
+from desktop.errors import ServiceError, ValidationError
 from desktop.importing.numbers import parse_number
 from desktop.importing.workbook_file import (
     Cells,
@@ -57,6 +60,10 @@ from desktop.importing.workbook_file import (
     walk,
 )
 from desktop.limits import FILE_LIMITS, checked
+
+if TYPE_CHECKING:
+    from desktop.services.import_pass import Report
+    from desktop.services.imports import ImportResult, ImportService
 
 MAX_ACTIVITY_ROWS = int(FILE_LIMITS["activity_rows"].high)
 MAX_INDICATOR_ROWS = int(FILE_LIMITS["indicator_rows"].high)
@@ -72,27 +79,6 @@ _SERIAL_RANGE = (36526, 73050)
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one file, as precisely as it can be located."""
-
-    file: str
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    message: str = ""
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.sheet:
-            where.append(f"工作表“{self.sheet}”")
-        if self.row is not None:
-            where.append(f"第 {self.row} 行")
-        if self.column:
-            where.append(f"“{self.column}”列")
-        return "，".join(where) + "：" + self.message
-
-
 class CollectionFileError(ServiceError):
     """The whole file cannot be read; `problem` says where and why."""
 
@@ -101,31 +87,7 @@ class CollectionFileError(ServiceError):
         self.problem = problem
 
 
-@dataclass
-class RowRecord:
-    """One data row: parsed values by column key, and what was wrong with it."""
-
-    row: int
-    values: dict[str, Any]
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class CollectionFile:
-    path: Path
-    sha256: str
-    unit_name: str
-    period_code: str
-    plan_code: str
-    activities: list[RowRecord]
-    indicators: list[RowRecord]
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-
-HEADERS = {header.rstrip("*"): (key, kind) for key, header, kind, _ in ACTIVITY_COLUMNS}
+HEADERS = {HEADER_OF[key]: (key, kind) for key, _, kind, _ in ACTIVITY_COLUMNS}
 INDICATOR_HEADERS = {header.rstrip("*"): key for key, header, _ in INDICATOR_COLUMNS}
 
 
@@ -331,11 +293,7 @@ def _read_activities(path: Path, book: Any, parts: dict[str, str]) -> list[RowRe
             key, kind = HEADERS[header]
             columns[pos] = (key, kind, header)
     present = {key for key, _, _ in columns.values()}
-    missing = [
-        h.rstrip("*")
-        for k, h, _, _ in ACTIVITY_COLUMNS
-        if k in REQUIRED_ACTIVITY and k not in present
-    ]
+    missing = [HEADER_OF[key] for key in REQUIRED_ACTIVITY if key not in present]
     if missing:
         raise _fail(path, f"缺少必需的列：{'、'.join(missing)}。", ACTIVITY_SHEET)
     header_row = index + 1
@@ -479,4 +437,30 @@ def read_collection(path: Path | str) -> CollectionFile:
         marker.get("plan", ""),
         activities,
         indicators,
+    )
+
+
+def read_collections(paths: Sequence[Path | str]) -> tuple[list[CollectionFile], list[Problem]]:
+    """Read each file; one that cannot be read at all comes back as its one problem."""
+    read: list[CollectionFile] = []
+    unreadable: list[Problem] = []
+    for path in paths:
+        try:
+            read.append(read_collection(path))
+        except CollectionFileError as exc:
+            unreadable.append(exc.problem)
+    return read, unreadable
+
+
+def import_workbooks(
+    imports: ImportService,
+    paths: Sequence[Path | str],
+    dry_run: bool = False,
+    valid_only: bool = False,
+    progress: Report | None = None,
+) -> ImportResult:
+    """Read collection workbooks and import them as one transaction (ImportService.import_files)."""
+    read, unreadable = read_collections(paths)
+    return imports.import_files(
+        read, unreadable, dry_run=dry_run, valid_only=valid_only, progress=progress
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from desktop.exporting.fonts import cjk_font_path
+from desktop.font_files import cjk_font_path
 
 SIZE = (960, 640)
 BANNER_RED = (178, 34, 34)

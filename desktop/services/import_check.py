@@ -23,9 +23,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.collection_layout import HEADER_OF
+from desktop.collection_rows import RowRecord
 from desktop.errors import LockedError
-from desktop.exporting.collection_template import ACTIVITY_COLUMNS
-from desktop.importing.collection_workbook import RowRecord
 from desktop.models import (
     Activity,
     ActivityType,
@@ -44,7 +44,6 @@ from desktop.services import locks
 from desktop.services.activities import ActivityInput, Known
 from desktop.services.reference import find_unit, normalise_name
 
-HEADER_OF = {key: header.rstrip("*") for key, header, _, _ in ACTIVITY_COLUMNS}
 # ValidationError.field of an activity → the workbook column that holds it.
 FIELD_COLUMN = {
     **HEADER_OF,

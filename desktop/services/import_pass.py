@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.collection_layout import ACTIVITY_SHEET, HEADER_OF, INDICATOR_SHEET
+from desktop.collection_rows import CollectionFile, Problem, RowRecord
 from desktop.errors import ServiceError, ValidationError
-from desktop.exporting.collection_template import ACTIVITY_SHEET, INDICATOR_SHEET
-from desktop.importing.collection_workbook import CollectionFile, Problem, RowRecord
 from desktop.models import Entry, ImportBatch, Plan
 from desktop.services import audit, bulk
 from desktop.services.activities import ActivityInput, problems
 from desktop.services.entries import set_entry
 from desktop.services.import_check import (
     FIELD_COLUMN,
-    HEADER_OF,
     Lookups,
     activity_input,
     activity_row,

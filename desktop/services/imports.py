@@ -1,7 +1,13 @@
-"""Collection workbooks in and out, as import batches that can be undone.
+"""Collection workbooks from the database and back into it, as import batches that can be undone.
 
-One import is one transaction: every file is read once and checked row by
-row, and nothing is written unless every file is valid, or the caller
+The files themselves belong to the file layers above: a unit's workbook is
+written (desktop/exporting/collection_template.py) from the `TemplateSpec`
+built here, and a filled-in one is read (desktop/importing/collection_workbook.py)
+into a `CollectionFile` that is checked and written here. So the rules of an
+import live with the rest of the domain, and no service opens a workbook.
+
+One import is one transaction: every read file is checked row by row, and
+nothing is written unless every file is valid, or the caller
 explicitly takes only the valid rows. Each file becomes an ImportBatch; what
 it added carries the batch id, so undoing the batch removes exactly that. An
 activity's import key (unit + date + title) makes re-importing the same
@@ -27,22 +33,10 @@ from pathlib import Path
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
+from desktop.collection_layout import task_option
+from desktop.collection_rows import CollectionFile, Problem
 from desktop.db import Database, refresh_statistics
 from desktop.errors import NotFoundError, ServiceError, ValidationError
-from desktop.exporting.collection_template import (
-    TemplateIndicator,
-    TemplateSpec,
-    TemplateTask,
-    safe_file_name,
-    task_option,
-    write_template,
-)
-from desktop.importing.collection_workbook import (
-    CollectionFile,
-    CollectionFileError,
-    Problem,
-    read_collection,
-)
 from desktop.models import (
     Activity,
     ActivityType,
@@ -76,6 +70,39 @@ TARGET_LABELS = {
     "per_year": "年度目标",
     "end": "期末目标",
 }
+
+
+@dataclass(frozen=True)
+class TemplateTask:
+    code: str
+    title: str
+    role: str  # 牵头 / 配合
+
+
+@dataclass(frozen=True)
+class TemplateIndicator:
+    code: str
+    name: str
+    uom: str
+    target_text: str
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """What one unit's collection workbook holds, read from the database for the writer
+    (desktop/exporting/collection_template.py)."""
+
+    unit_name: str
+    period: Period
+    plan_code: str
+    plan_name: str
+    office_name: str
+    types: list[str]
+    places: list[str]
+    groups: list[str]
+    tasks: list[TemplateTask]
+    task_options: list[str]
+    indicators: list[TemplateIndicator]
 
 
 @dataclass
@@ -188,9 +215,6 @@ class ImportService:
         with self.db.reading() as s:
             return template_spec(s, unit_id, parse_period(period_code))
 
-    def write_template(self, unit_id: int, period_code: str, path: Path | str) -> Path:
-        return write_template(self.template_spec(unit_id, period_code), path)
-
     def template_units(self) -> list[Unit]:
         """Member units that get a workbook: every active unit named in the active plan."""
         with self.db.reading() as s:
@@ -206,55 +230,24 @@ class ImportService:
                 )
             )
 
-    def write_templates(
-        self,
-        period_code: str,
-        out_dir: Path | str,
-        unit_ids: Sequence[int] | None = None,
-        progress: Report | None = None,
-    ) -> list[Path]:
-        """One workbook per unit into a folder; `progress(done, total)` may cancel."""
-        period = parse_period(period_code)
-        out_dir = Path(out_dir)
-        if not out_dir.is_dir():
-            raise ValidationError(f"输出文件夹不存在：{out_dir}")
-        ids = list(unit_ids) if unit_ids is not None else [u.id for u in self.template_units()]
-        written: list[Path] = []
-        for done, unit_id in enumerate(ids):
-            if progress is not None and not progress(done, len(ids)):
-                raise ServiceError(f"已取消；已生成 {len(written)} 个文件。")
-            spec = self.template_spec(unit_id, period.code)
-            name = f"{safe_file_name(spec.unit_name)}-{period.code}-采集表.xlsx"
-            written.append(write_template(spec, out_dir / name))
-        if progress is not None:
-            progress(len(ids), len(ids))
-        return written
-
     # --- imports ---------------------------------------------------------
-    def read(self, paths: Sequence[Path | str]) -> tuple[list[CollectionFile], list[FileOutcome]]:
-        """Parse files; unreadable files become outcomes with one fatal problem."""
-        parsed: list[CollectionFile] = []
-        failed: list[FileOutcome] = []
-        for path in paths:
-            try:
-                parsed.append(read_collection(path))
-            except CollectionFileError as exc:
-                failed.append(FileOutcome(Path(path).name, problems=[exc.problem], fatal=True))
-        return parsed, failed
-
     def import_files(
         self,
-        paths: Sequence[Path | str],
+        parsed: Sequence[CollectionFile],
+        unreadable: Sequence[Problem] = (),
         dry_run: bool = False,
         valid_only: bool = False,
         progress: Report | None = None,
     ) -> ImportResult:
-        """Check and import collection workbooks as one transaction.
+        """Check and import read collection workbooks as one transaction.
 
-        Without `valid_only`, any problem in any file means nothing is
-        written. With it, the valid rows are written and the rest reported.
+        `unreadable` holds the one problem of each file that could not be
+        read at all (desktop/importing/collection_workbook.py reads them:
+        `import_workbooks`); it counts as a problem of the import. Without
+        `valid_only`, any problem in any file means nothing is written. With
+        it, the valid rows are written and the rest reported.
         """
-        parsed, failed = self.read(paths)
+        failed = [FileOutcome(p.file, problems=[p], fatal=True) for p in unreadable]
         # Copied before the check-and-write pass, since whether it writes is
         # known only inside it; dropped again when nothing was written.
         backup = None
@@ -262,7 +255,7 @@ class ImportService:
             backup = self.db.backup(label="pre-import")
         try:
             with self.db.transaction() as s:
-                outcomes = self._run(s, parsed, progress, dry_run, valid_only, bool(failed))
+                outcomes = self._run(s, list(parsed), progress, dry_run, valid_only, bool(failed))
                 any_problem = bool(failed) or any(o.problems for o in outcomes)
                 writes = sum(o.activities + o.entries for o in outcomes)
                 if dry_run or writes == 0 or (any_problem and not valid_only):

@@ -147,7 +147,9 @@ class TemplatesDialog(QDialog):
         self.generate.setEnabled(False)
 
         def job(report: Callable[[int, int], bool]) -> list[Path]:
-            return self.imports.write_templates(period.code, Path(folder), ids, report)
+            from desktop.exporting.collection_template import write_templates
+
+            return write_templates(self.imports, period.code, Path(folder), ids, report)
 
         self.task = run_with_progress(self, "正在生成采集表…", job, self._done, self._failed)
 
@@ -277,7 +279,9 @@ class ImportFlow:
         self.paths = list(paths)
 
         def job(report: Callable[[int, int], bool]) -> ImportResult:
-            return self.imports.import_files(self.paths, dry_run=True, progress=report)
+            from desktop.importing.collection_workbook import import_workbooks
+
+            return import_workbooks(self.imports, self.paths, dry_run=True, progress=report)
 
         self.task = run_with_progress(
             self.parent, "正在检查采集表…", job, self._show_review, self._failed
@@ -296,7 +300,11 @@ class ImportFlow:
         valid_only = choice == ReviewDialog.VALID_ONLY
 
         def job(report: Callable[[int, int], bool]) -> ImportResult:
-            return self.imports.import_files(self.paths, valid_only=valid_only, progress=report)
+            from desktop.importing.collection_workbook import import_workbooks
+
+            return import_workbooks(
+                self.imports, self.paths, valid_only=valid_only, progress=report
+            )
 
         self.task = run_with_progress(self.parent, "正在导入…", job, self._imported, self._failed)
 

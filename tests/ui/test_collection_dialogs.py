@@ -7,7 +7,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QWidget
 
-from desktop.exporting.collection_template import ACTIVITY_SHEET, FIRST_DATA_ROW, MARKER_SHEET
+from desktop.collection_layout import ACTIVITY_SHEET, FIRST_DATA_ROW, MARKER_SHEET
+from desktop.exporting.collection_template import write_template
+from desktop.importing.collection_workbook import import_workbooks
 from desktop.services.activities import ActivityFilter
 from desktop.services.periods import parse_period
 from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, ReviewDialog, TemplatesDialog
@@ -17,7 +19,9 @@ UNIT = "市交通运输局"
 
 def _filled(demo_services, tmp_path: Path, rows: list[list[object]]) -> Path:
     unit = next(u.id for u in demo_services.reference.units() if u.name == UNIT)
-    path = demo_services.imports.write_template(unit, "2025Q3", tmp_path / "交通.xlsx")
+    path = write_template(
+        demo_services.imports.template_spec(unit, "2025Q3"), tmp_path / "交通.xlsx"
+    )
     wb = load_workbook(path)
     ws = wb[ACTIVITY_SHEET]
     for r, row in enumerate(rows):
@@ -107,7 +111,7 @@ def test_cancel_in_review_writes_nothing(qtbot, demo_services, tmp_path):
 def test_batches_dialog_undoes_a_whole_batch(qtbot, demo_services, tmp_path, answer):
     path = _filled(demo_services, tmp_path, [GOOD])
     before = demo_services.activities.count(ActivityFilter())
-    result = demo_services.imports.import_files([path])
+    result = import_workbooks(demo_services.imports, [path])
     assert result.written
     dialog = BatchesDialog(demo_services.imports)
     qtbot.addWidget(dialog)
