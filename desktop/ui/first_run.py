@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from desktop.errors import ServiceError
 from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.templates import load_template, template_ids
+from desktop.ui.new_plan import choose_plan_file, save_new_plan
 from desktop.ui.plan_parse_dialog import PlanTextWidget
 from desktop.ui.widgets import fit_to_screen
 
@@ -184,13 +184,9 @@ class FilePage(QWizardPage):
     def load_file(self, path: Path | None = None) -> None:
         from desktop.importing.plan_file import read_plan_file
 
+        path = path or choose_plan_file(self)
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(
-                self, "导入方案文件", "", "方案文件 (*.xlsx *.yaml *.yml)"
-            )
-            if not name:
-                return
-            path = Path(name)
+            return
         self.path_label.setText(str(path))
         try:
             self.data = read_plan_file(path)
@@ -267,25 +263,15 @@ class FirstRunWizard(QWizard):
         return super().validateCurrentPage()
 
     def save(self, doc: PlanDocument | None) -> bool:
-        """Write the office settings and the plan; explain and stay on the page if refused."""
-        from desktop.plan.validation import validate_plan
-
+        """Write the plan and the office settings; explain and stay on the page if refused."""
         if doc is None:
             return False
-        problems = validate_plan(doc.to_dict())
-        if problems:
-            shown = "\n".join(str(p) for p in problems[:8])
-            QMessageBox.warning(
-                self, "实施方案", f"方案还有 {len(problems)} 处问题，请先修正：\n{shown}"
-            )
+        self.plan_id = save_new_plan(
+            self, self.services, doc, activate=True, title="实施方案", noun="方案"
+        )
+        if self.plan_id is None:
             return False
-        codes = {p.code for p in self.services.plans.plans()}
-        base, n = doc.id, 2
-        while doc.id in codes:
-            doc.id = f"{base}-{n}"
-            n += 1
         try:
-            self.plan_id = self.services.plans.create(doc, activate=True)
             self.services.settings.update(self.office.values())
         except ServiceError as exc:
             QMessageBox.warning(self, "实施方案", str(exc))

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QTreeWidgetItem
 from desktop.plan.document import IndicatorDoc
 from desktop.services import Services
 from desktop.templates import load_template
-from desktop.ui.plan_dialogs import IndicatorDialog, SectionDialog, TaskDialog, UnitLinkDialog
+from desktop.ui.indicator_dialog import IndicatorDialog
+from desktop.ui.plan_dialogs import SectionDialog, TaskDialog, UnitLinkDialog
 from desktop.ui.plan_page import PlanPage
 from tests.modal_guard import when_shown
 
@@ -67,37 +68,38 @@ def find(page: PlanPage, kind: str, code_or_name: str) -> QTreeWidgetItem:
                 return found
         return None
 
-    for i in range(page.tree.topLevelItemCount()):
-        found = walk(page.tree.topLevelItem(i))
+    for i in range(page.sections.tree.topLevelItemCount()):
+        found = walk(page.sections.tree.topLevelItem(i))
         if found is not None:
             return found
     raise AssertionError(f"{kind} {code_or_name} not in the tree")
 
 
 def select(page: PlanPage, kind: str, code_or_name: str) -> None:
-    page.tree.setCurrentItem(find(page, kind, code_or_name))
+    page.sections.tree.setCurrentItem(find(page, kind, code_or_name))
 
 
 def table_row(page: PlanPage, code: str) -> list[str]:
-    for row in range(page.table.rowCount()):
-        if page.table.item(row, 0).text() == code:
-            return [page.table.item(row, c).text() for c in range(page.table.columnCount())]
+    table = page.indicators.table
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text() == code:
+            return [table.item(row, c).text() for c in range(table.columnCount())]
     raise AssertionError(code)
 
 
 def test_tree_and_indicators_show_the_plan(page: PlanPage):
     assert page.plan_box.currentText().endswith("2021—2025（当前）")
     assert page.active_label.text() == "● 当前启用"
-    a1 = page.tree.topLevelItem(0)
+    a1 = page.sections.tree.topLevelItem(0)
     assert texts(a1) == ["青少年科学素质提升行动", "A1", "提升行动", "青少年"]
     assert texts(a1.child(0)) == ["1．开展青少年科普讲座", "A1.1", "任务", "县教体局"]
     assert texts(a1.child(0).child(0))[:3] == ["县教体局", "", "牵头"]
     assert texts(a1.child(0).child(1))[:3] == ["县科协", "", "配合"]
-    p1 = page.tree.topLevelItem(1)
+    p1 = page.sections.tree.topLevelItem(1)
     assert texts(p1)[:3] == ["基层科普能力提升工程", "P1", "重点工程"]
     assert p1.child(0).text(0) == "行动/工程责任单位（1 个）"
     assert texts(p1.child(0).child(0))[:3] == ["县科协", "", "牵头"]
-    assert page.table.rowCount() == 7
+    assert page.indicators.table.rowCount() == 7
     assert table_row(page, "C1") == [
         "C1",
         "农民培训人次",
@@ -119,8 +121,8 @@ def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_serv
         d.accept()
 
     when_shown(SectionDialog, section)
-    page.add_section()
-    assert texts(page.tree.currentItem())[:3] == ["科普信息化工程", "P2", "重点工程"]
+    page.sections.add_section()
+    assert texts(page.sections.tree.currentItem())[:3] == ["科普信息化工程", "P2", "重点工程"]
 
     def task(d: TaskDialog) -> None:
         d.number.setText("1")
@@ -129,8 +131,8 @@ def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_serv
         d.accept()
 
     when_shown(TaskDialog, task)
-    page.add_task()
-    assert texts(page.tree.currentItem())[:3] == ["1．建设县级科普网站", "P2.1", "任务"]
+    page.sections.add_task()
+    assert texts(page.sections.tree.currentItem())[:3] == ["1．建设县级科普网站", "P2.1", "任务"]
 
     def unit(d: UnitLinkDialog) -> None:
         d.name.setCurrentText("县融媒体中心")
@@ -138,8 +140,8 @@ def test_add_section_task_and_unit_through_the_dialogs(page: PlanPage, plan_serv
         d.accept()
 
     when_shown(UnitLinkDialog, unit)
-    page.add_unit()
-    assert texts(page.tree.currentItem())[:3] == ["县融媒体中心", "", "牵头"]
+    page.sections.add_unit()
+    assert texts(page.sections.tree.currentItem())[:3] == ["县融媒体中心", "", "牵头"]
     p2 = plan_services.plans.document().to_dict()["sections"][2]
     assert p2["code"] == "P2" and p2["tasks"][0]["units"] == [
         {"name": "县融媒体中心", "role": "lead"}
@@ -162,7 +164,7 @@ def test_a_refused_edit_keeps_the_dialog_and_the_input(
     select(page, "task", "A1.1")
     when_shown(TaskDialog, empty_title)
     modals.reply(QMessageBox.StandardButton.Discard)  # 放弃修改？ on 取消 after the edit
-    page.edit_item()
+    page.sections.edit_item()
     assert seen == {"error": "任务标题不能为空。", "open": True, "text": "每年开展青少年科普讲座。"}
     assert modals.shown[-1].startswith("放弃修改？")
     assert (
@@ -173,13 +175,13 @@ def test_a_refused_edit_keeps_the_dialog_and_the_input(
 
 def test_move_up_and_down(page: PlanPage, plan_services: Services):
     select(page, "task", "A1.2")
-    page.tree_buttons["up"].click()
-    a1 = page.tree.topLevelItem(0)
+    page.sections.buttons["up"].click()
+    a1 = page.sections.tree.topLevelItem(0)
     assert [a1.child(i).text(1) for i in range(a1.childCount())] == ["A1.2", "A1.1"]
-    assert page.tree.currentItem().text(1) == "A1.2"
+    assert page.sections.tree.currentItem().text(1) == "A1.2"
     select(page, "section", "P1")
-    page.tree_buttons["up"].click()
-    assert page.tree.topLevelItem(0).text(1) == "P1"
+    page.sections.buttons["up"].click()
+    assert page.sections.tree.topLevelItem(0).text(1) == "P1"
     assert [s["code"] for s in plan_services.plans.document().to_dict()["sections"]] == ["P1", "A1"]
 
 
@@ -198,7 +200,7 @@ def test_removal_with_dependents_asks_twice_and_can_be_declined(
     )
     select(page, "task", "A1.1")
     questions.answers = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No]
-    page.tree_buttons["remove"].click()
+    page.sections.buttons["remove"].click()
     assert questions.asked[0] == "删除任务“开展青少年科普讲座”？"
     assert questions.asked[1].startswith(
         "任务 A1.1“开展青少年科普讲座”已有 1 条活动关联、1 个指标属于它。"
@@ -207,14 +209,14 @@ def test_removal_with_dependents_asks_twice_and_can_be_declined(
 
     select(page, "task", "A1.1")
     questions.answers = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
-    page.tree_buttons["remove"].click()
-    a1 = page.tree.topLevelItem(0)
+    page.sections.buttons["remove"].click()
+    a1 = page.sections.tree.topLevelItem(0)
     assert [a1.child(i).text(1) for i in range(a1.childCount())] == ["A1.2"]
     assert table_row(page, "D1")[5] == "全方案"
 
 
 def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services: Services, modals):
-    page.table.selectRow(0)
+    page.indicators.table.selectRow(0)
     seen: dict[str, str] = {}
 
     def bad(d: IndicatorDialog) -> None:
@@ -225,7 +227,7 @@ def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services
 
     when_shown(IndicatorDialog, bad)
     modals.reply(QMessageBox.StandardButton.Discard)
-    page.edit_indicator()
+    page.indicators.edit_indicator()
     assert seen["error"] == "“目标值”应为数字，现为“很多”。"
 
     def good(d: IndicatorDialog) -> None:
@@ -233,7 +235,7 @@ def test_edit_an_indicator_target_and_a_bad_number(page: PlanPage, plan_services
         d.accept()
 
     when_shown(IndicatorDialog, good)
-    page.edit_indicator()
+    page.indicators.edit_indicator()
     assert table_row(page, "C1")[2] == "≥ 12000人次"
     assert plan_services.plans.document().to_dict()["indicators"][0]["target"] == 12000
 
@@ -285,8 +287,8 @@ def test_a_bad_plan_file_is_explained(qtbot, page: PlanPage, questions: Question
 def test_main_window_has_the_plan_page(main_window):
     page = main_window.show_page("实施方案")
     assert isinstance(page, PlanPage)
-    assert page.tree.topLevelItemCount() == 9
-    assert page.tree.topLevelItem(0).text(0) == "青少年科学素质提升行动"
+    assert page.sections.tree.topLevelItemCount() == 9
+    assert page.sections.tree.topLevelItem(0).text(0) == "青少年科学素质提升行动"
 
 
 def test_activating_another_plan_renames_it_in_the_status_bar(main_window):
@@ -323,8 +325,9 @@ def test_loading_an_edited_file_back_updates_the_plan(
 
 
 def select_indicator(page: PlanPage, code: str) -> None:
-    rows = range(page.table.rowCount())
-    page.table.selectRow(next(r for r in rows if page.table.item(r, 0).text() == code))
+    table = page.indicators.table
+    rows = range(table.rowCount())
+    table.selectRow(next(r for r in rows if table.item(r, 0).text() == code))
 
 
 def test_coverage_ratio_set_up_in_the_dialog_is_computed_and_guards_its_parts(
@@ -360,7 +363,7 @@ def test_coverage_ratio_set_up_in_the_dialog_is_computed_and_guards_its_parts(
         d.accept()
 
     when_shown(IndicatorDialog, fill)
-    page.add_indicator()
+    page.indicators.add_indicator()
     assert seen["hidden"] and seen["shown"]
     # Level and count indicators in plan order; the percent P1 is not offered.
     assert seen["choices"] == [
@@ -395,13 +398,13 @@ def test_coverage_ratio_set_up_in_the_dialog_is_computed_and_guards_its_parts(
 
     select_indicator(page, "R3")
     when_shown(IndicatorDialog, check)
-    page.edit_indicator()
+    page.indicators.edit_indicator()
     assert seen["edit"] == ("R1", "R2") and seen["own"] == -1
 
     # Removing a part is refused with the reason shown; R1 and its figure stay.
     select_indicator(page, "R1")
     questions.answers = [QMessageBox.StandardButton.Yes]
-    page.remove_indicator()
+    page.indicators.remove_indicator()
     assert questions.asked[-1] == "删除指标 R1“示范社区数”？"
     assert questions.shown[-1] == (
         "指标 R1“示范社区数”是比率指标 R3“科普示范社区覆盖率”的分子，不能删除；"
@@ -415,7 +418,7 @@ def test_a_unit_with_activities_is_not_deleted_and_no_missing_action_is_advised(
     qtbot, demo_services, answer
 ):
     """The refusal told the user to 停用 the unit, which nothing in the program can do."""
-    from desktop.ui.plan_dialogs import UnitsDialog
+    from desktop.ui.units_dialog import UnitsDialog
 
     dialog = UnitsDialog(demo_services)
     qtbot.addWidget(dialog)

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 
 from desktop.services import Services
-from desktop.ui.plan_dialogs import IndicatorDialog, PlanInfoDialog, UnitLinkDialog
+from desktop.ui.indicator_dialog import IndicatorDialog
+from desktop.ui.plan_dialogs import PlanInfoDialog, UnitLinkDialog
 from desktop.ui.plan_parse_dialog import PlanParseDialog
 from tests.modal_guard import when_shown
 from tests.paths import PLAN_TEXTS

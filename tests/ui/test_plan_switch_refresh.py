@@ -53,8 +53,8 @@ def test_indicator_detail_shows_a_target_edited_on_the_plan_page(
     assert "9,000" in indicators.detail_text.text()
 
     plan_page = main_window.show_page("实施方案")
-    ind = next(i for i in plan_page._indicators if i.code == "I05")
-    doc = indicator_document(ind, plan_page._codes())
+    ind = next(i for i in plan_page.indicators.rows if i.code == "I05")
+    doc = indicator_document(ind, plan_page.indicators.codes())
     doc.target = 12000
     plan_page.editor.update_indicator(ind.id, doc)
     plan_page._changed()
