@@ -11,8 +11,9 @@ import yaml
 
 from desktop.exporting.plan_workbook import write_plan_workbook
 from desktop.exporting.plan_yaml import write_plan_yaml
-from desktop.importing.plan_file import PlanFileError, read_plan_file
+from desktop.importing.plan_file import read_plan_file
 from desktop.plan.document import IndicatorDoc, PlanDocument
+from desktop.plan.validation import PlanFileError
 from desktop.services import Services
 from desktop.templates import load_template, template_ids
 

@@ -17,9 +17,10 @@ from desktop.cli import main
 from desktop.errors import ValidationError
 from desktop.exporting.plan_workbook import write_plan_workbook
 from desktop.exporting.plan_yaml import write_plan_yaml
-from desktop.importing.plan_file import PlanFileError, read_plan_file
+from desktop.importing.plan_file import read_plan_file
 from desktop.models import Indicator, Unit
 from desktop.plan.document import PlanDocument
+from desktop.plan.validation import PlanFileError
 from desktop.services import Services
 from tests.conftest import RATIO_INDICATORS, SMALL_PLAN
 

@@ -1,7 +1,7 @@
 """A plan as a readable YAML file, in the shape of resources/templates/SCHEMA.md.
 
 The same file can be kept beside the office's records, mailed to another
-county, or loaded back with `kepu plan import` (desktop/importing/plan_file.py).
+county, or loaded back with `kepu plan import` (desktop/importing/plan_yaml_file.py).
 """
 
 from __future__ import annotations

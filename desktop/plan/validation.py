@@ -3,15 +3,16 @@
 Every route in (a YAML or workbook file, a template, the parser's draft, the
 editor's indicator) is checked here, so a plan is held to one set of rules
 and each fault is reported once, in Chinese, at the place the user sees it:
-`Locator` turns a path in the dict into words ("行动 A1 任务 2 的标题"), and a
-file reader passes its own (sheet, row and column for a workbook). Text is
-cleaned in place (desktop/cleaning.py) as it is checked.
+a Locator (desktop/plan/locator.py) turns a path in the dict into words,
+and a file reader passes its own (sheet, row and column for a workbook). Text
+is cleaned in place (desktop/cleaning.py) as it is checked. The rules for a
+ratio's numerator and denominator are desktop/plan/ratios.py's.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,10 +23,11 @@ from desktop.limits import LIMITS, checked
 from desktop.models.indicator import COMPARATORS, MEASURES, SOURCES, TARGET_MODES
 from desktop.models.plan import ROLES
 from desktop.plan.document import RULE_LISTS, PlanDocument
+from desktop.plan.locator import DictPath, Locator, yaml_locator
+from desktop.plan.ratios import ratio_problems
 from desktop.plan.vocabulary import (
     ACTIVITY_TYPES,
     FIELD_LABELS,
-    MEASURE_LABELS,
     METRIC_LABELS,
     RATIO_KEYS,
     TARGET_GROUPS,
@@ -53,9 +55,6 @@ MAX_LENGTHS = {
     "uom": 20,
     "id": 60,
 }
-
-DictPath = tuple[str | int, ...]
-Locator = Callable[[DictPath], str]
 
 
 @dataclass(frozen=True)
@@ -85,77 +84,6 @@ class _Bad:
 
 
 BAD = _Bad()
-
-
-# ---------------------------------------------------------------- checking
-
-
-RATIO_NAMES = {"numerator": "分子指标", "denominator": "分母指标"}
-PART_MEASURES = ("level", "count")
-
-
-def ratio_problems(ind: dict[str, Any], measures: dict[str, Any]) -> list[tuple[str, str]]:
-    """(key, message) for each fault in an indicator's numerator / denominator.
-
-    A percent indicator may be computed from two other indicators of the same
-    plan: `numerator` and `denominator` hold their codes, both or neither.
-    The parts must be level (a stock) or count (a flow) indicators, never a
-    percent and never the indicator itself. `measures` maps the codes of the
-    plan's indicators (this one may be among them) to their measures.
-    """
-    parts = {key: ind.get(key) for key in RATIO_KEYS}
-    parts = {key: None if value == "" else value for key, value in parts.items()}
-    if all(value is None for value in parts.values()):
-        return []
-    problems: list[tuple[str, str]] = []
-    for key, value in parts.items():
-        if value is not None and not isinstance(value, str):
-            problems.append((key, f"“{RATIO_NAMES[key]}”应为另一指标的编号，现为“{value}”。"))
-    if problems:
-        return problems
-    num, den = parts["numerator"], parts["denominator"]
-    if num is None or den is None:
-        given, missing = (
-            ("numerator", "denominator") if den is None else ("denominator", "numerator")
-        )
-        return [
-            (
-                missing,
-                f"填写了{RATIO_NAMES[given]}“{parts[given]}”，还应填写{RATIO_NAMES[missing]}"
-                "（分子、分母要么都填，要么都不填）。",
-            )
-        ]
-    measure = ind.get("measure")
-    if measure in MEASURE_LABELS and measure != "percent":
-        problems.append(
-            (
-                "numerator",
-                "只有计量方式为“比率”（percent）的指标才能设分子、分母指标，"
-                f"本指标为“{MEASURE_LABELS[measure]}”（{measure}）。",
-            )
-        )
-    if ind.get("source") == "derived":
-        problems.append(
-            ("source", "由分子、分母计算的比率指标，数据来源应为“手工填报”（manual）。")
-        )
-    own = ind.get("code")
-    for key, code in parts.items():
-        label = RATIO_NAMES[key]
-        if code == own:
-            problems.append((key, f"{label}不能是本指标自身（“{code}”）。"))
-        elif code not in measures:
-            problems.append((key, f"{label}“{code}”在本方案的指标中不存在。"))
-        elif measures[code] == "percent":
-            problems.append(
-                (
-                    key,
-                    f"{label}“{code}”本身是比率指标；分子、分母应为存量（level）"
-                    "或累计数（count）指标。",
-                )
-            )
-    if num == den and num != own:
-        problems.append(("denominator", f"分子、分母不能是同一个指标“{num}”。"))
-    return problems
 
 
 def is_number(value: Any) -> bool:
@@ -566,135 +494,21 @@ def indicator_problems(
     return [(p.where, p.message) for p in checker.problems]
 
 
-def check_plan(data: dict[str, Any], source: str = "方案") -> PlanDocument:
-    """The checked dict as a document, or PlanFileError listing every problem."""
-    problems = validate_plan(data)
+def check_plan(
+    data: dict[str, Any],
+    source: str = "方案",
+    locate: Locator | None = None,
+    found: Iterable[Problem] = (),
+) -> PlanDocument:
+    """The checked dict as a document, or PlanFileError listing every problem.
+
+    `found` are the faults a reader met while building the dict (a cell that
+    is not a number); the checks add nothing at a place already named there,
+    so each fault is told once.
+    """
+    found = list(found)
+    named = {p.where for p in found}
+    problems = [*found, *(p for p in validate_plan(data, locate) if p.where not in named)]
     if problems:
         raise PlanFileError(source, problems)
     return PlanDocument.from_dict(data)
-
-
-def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
-    """Defaults filled in, so a checked dict has every key SCHEMA.md names."""
-    for key in ("units", "sections", "indicators"):
-        data[key] = data.get(key) or []
-    if isinstance(data.get("plan"), dict):
-        data["plan"]["level"] = data["plan"].get("level") or "county"
-    for sec in data.get("sections") or []:
-        sec.setdefault("units", [])
-        sec["target_group"] = sec.get("target_group") or None
-        for task in sec.setdefault("tasks", []):
-            task["number"] = task.get("number") or ""
-            task["text"] = task.get("text") or ""
-            task.setdefault("units", [])
-    for ind in data.get("indicators") or []:
-        ind["unit"] = ind.get("unit") or ""
-        ind["task"] = ind.get("task") or None
-        ind["comparator"] = ind.get("comparator") or ">="
-        ind["source"] = ind.get("source") or "manual"
-        ind.setdefault("target", None)
-        by_year = ind.get("targets_by_year")
-        ind["targets_by_year"] = {int(y): v for y, v in by_year.items()} if by_year else None
-        ind.setdefault("baseline", None)
-        ind.setdefault("baseline_year", None)
-        rule = ind.get("rule")
-        if rule:
-            ind["rule"] = {"metric": rule.get("metric")} | {
-                k: rule.get(k) or [] for k in RULE_LISTS
-            }
-        else:
-            ind["rule"] = None
-        for key in RATIO_KEYS:
-            ind[key] = ind.get(key) or None
-        ind["quote"] = ind.get("quote") or ""
-    return data
-
-
-def fill_codes(data: dict[str, Any]) -> None:
-    """Give blank section, task and indicator codes the next free code."""
-    sections = [s for s in data.get("sections") or [] if isinstance(s, dict)]
-    used = {s.get("code") for s in sections if isinstance(s.get("code"), str)}
-    for sec in sections:
-        if not sec.get("code") and sec.get("kind") in KINDS:
-            prefix = "A" if sec["kind"] == "action" else "P"
-            n = 1
-            while f"{prefix}{n}" in used:
-                n += 1
-            sec["code"] = f"{prefix}{n}"
-            used.add(sec["code"])
-    for sec in sections:
-        tasks = [t for t in sec.get("tasks") or [] if isinstance(t, dict)]
-        if not isinstance(sec.get("code"), str) or not sec["code"]:
-            continue
-        task_codes = {t.get("code") for t in tasks if isinstance(t.get("code"), str)}
-        for j, task in enumerate(tasks, start=1):
-            if not task.get("code"):
-                n = j
-                while f"{sec['code']}.{n}" in task_codes:
-                    n += 1
-                task["code"] = f"{sec['code']}.{n}"
-                task_codes.add(task["code"])
-    indicators = [i for i in data.get("indicators") or [] if isinstance(i, dict)]
-    ind_codes = {i.get("code") for i in indicators if isinstance(i.get("code"), str)}
-    n = 1
-    for ind in indicators:
-        if not ind.get("code"):
-            while f"I{n:02d}" in ind_codes:
-                n += 1
-            ind["code"] = f"I{n:02d}"
-            ind_codes.add(ind["code"])
-
-
-# ---------------------------------------------------------------- YAML
-
-
-def yaml_locator(data: Any) -> Locator:
-    """Name a place in a plan dict the way the user sees it in the file."""
-
-    def item(items: Any, index: int) -> dict[str, Any]:
-        if isinstance(items, list) and 0 <= index < len(items) and isinstance(items[index], dict):
-            return items[index]
-        return {}
-
-    def locate(path: DictPath) -> str:
-        if not isinstance(data, dict) or not path:
-            return "方案"
-        head, rest = path[0], list(path[1:])
-        words: list[str] = []
-        if head == "plan":
-            words.append("方案信息")
-        elif head == "id":
-            return "方案编号（id）"
-        elif head == "units" and rest:
-            unit = item(data.get("units"), int(rest.pop(0)))
-            words.append(f"单位名录第 {int(path[1]) + 1} 项（{unit.get('name') or '未命名'}）")
-        elif head == "sections" and rest:
-            s_index = int(rest.pop(0))
-            sec = item(data.get("sections"), s_index)
-            words.append(
-                f"第 {s_index + 1} 个行动/工程（{sec.get('code') or sec.get('title') or '?'}）"
-            )
-            if rest and rest[0] == "tasks" and len(rest) > 1:
-                rest.pop(0)
-                t_index = int(rest.pop(0))
-                task = item(sec.get("tasks"), t_index)
-                words.append(
-                    f"第 {t_index + 1} 项任务（{task.get('code') or task.get('title') or '?'}）"
-                )
-            if rest and rest[0] == "units" and len(rest) > 1:
-                rest.pop(0)
-                words.append(f"第 {int(rest.pop(0)) + 1} 个责任单位")
-        elif head == "indicators" and rest:
-            i_index = int(rest.pop(0))
-            ind = item(data.get("indicators"), i_index)
-            words.append(f"第 {i_index + 1} 个指标（{ind.get('code') or ind.get('name') or '?'}）")
-        else:
-            words.append(str(head))
-        keys = [str(k) for k in rest if not isinstance(k, int)]
-        if keys[:1] == ["rule"] and len(keys) > 1:
-            keys = keys[1:]
-        fields = [FIELD_LABELS.get(k, k) for k in keys]
-        text = " › ".join(words)
-        return f"{text}的“{'·'.join(fields)}”" if fields else text
-
-    return locate
