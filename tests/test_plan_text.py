@@ -10,6 +10,7 @@ Smaller hand-written documents cover the shapes the seeds do not.
 
 from __future__ import annotations
 
+import json
 import random
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -17,10 +18,13 @@ from typing import Any
 
 import pytest
 
-from desktop.importing.plan_text import clean_lines, parse_plan_text, read_plan_document, unwrap
+from desktop.importing.plan_document_file import read_plan_document
+from desktop.importing.plan_lines import clean_lines, unwrap
+from desktop.importing.plan_text import parse_plan_text
 from desktop.importing.units import UnitMatcher
+from desktop.plan.document import PlanDocument
 from desktop.templates import load_template
-from tests.paths import PLAN_TEXTS
+from tests.paths import DATA, PLAN_TEXTS
 
 SEEDS = PLAN_TEXTS
 SEED_IDS = [
@@ -187,6 +191,21 @@ def test_literacy_indicator(seed_pair: tuple[dict[str, Any], dict[str, Any]]) ->
     assert lit["target"] == template["plan"]["literacy_target"]
     assert lit["baseline"] == template["plan"]["literacy_baseline"]
     assert lit["measure"] == "percent" and lit["target_mode"] == "end"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*SEEDS.glob("*.txt"), *(DATA / "plan_variants").glob("*.txt")]),
+    ids=lambda path: path.stem,
+)
+def test_parser_builds_the_typed_document(path: Path) -> None:
+    """The draft is a PlanDocument that its dict form reads back as, key order and all."""
+    draft = parse_plan_text(read_plan_document(path))
+    assert isinstance(draft, PlanDocument)
+    data = draft.to_dict()
+    again = PlanDocument.from_dict(data)
+    assert again == draft
+    assert json.dumps(again.to_dict(), ensure_ascii=False) == json.dumps(data, ensure_ascii=False)
 
 
 def test_task_text_is_unwrapped_and_clean() -> None:

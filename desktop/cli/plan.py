@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from desktop.importing.plan_text import parse_plan_text, read_plan_document
+    from desktop.importing.plan_document_file import read_plan_document
+    from desktop.importing.plan_text import parse_plan_text
 
     path = Path(args.file)
     try:
