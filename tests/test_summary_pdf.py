@@ -11,7 +11,8 @@ from reportlab.platypus import Paragraph
 
 from desktop.exporting.fonts import fonts, markup
 from desktop.exporting.return_workbook import ExportCancelled
-from desktop.exporting.summary_pdf import export_summary, wrap
+from desktop.exporting.summary_appendix import wrap
+from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
 from desktop.services.submissions import file_sha256
 from tests.report_dataset import FORMULA_TITLE, build

@@ -48,6 +48,7 @@ from desktop.collection_layout import (
 )
 from desktop.collection_rows import CollectionFile, Problem, RowRecord
 from desktop.errors import ServiceError, ValidationError
+from desktop.importing.cell_text import cell_text
 from desktop.importing.numbers import parse_number
 from desktop.importing.workbook_file import (
     Cells,
@@ -147,16 +148,6 @@ def parse_amount(value: Any, whole: bool) -> int | float:
     return number
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _in_range(name: str, number: int | float, label: str | None = None) -> int | float:
     """The range check of desktop/limits.py, told as a cell's problem."""
     try:
@@ -173,8 +164,8 @@ def _convert(key: str, kind: str, value: Any) -> Any:
     if kind == "decimal":
         return _in_range(key, parse_amount(value, whole=False), "")
     if kind.startswith("list:") and kind != "list:types":
-        return [item.strip() for item in _SPLIT.split(_text(value)) if item.strip()]
-    return _text(value)
+        return [item.strip() for item in _SPLIT.split(cell_text(value)) if item.strip()]
+    return cell_text(value)
 
 
 def _blank(value: Any) -> bool:
@@ -239,7 +230,7 @@ class _Sheet:
 
 def _find_header(rows: list[list[Any]], wanted: str) -> int | None:
     for index, row in enumerate(rows):
-        if any(_text(v).rstrip("*") == wanted for v in row if not _blank(v)):
+        if any(cell_text(v).rstrip("*") == wanted for v in row if not _blank(v)):
             return index
     return None
 
@@ -263,7 +254,9 @@ def _read_marker(path: Path, book: Any, parts: dict[str, str]) -> dict[str, str]
     marker: dict[str, str] = {}
     for row in _Sheet(path, book, parts, MARKER_SHEET, nrows=MARKER_ROWS).rows:
         if row and not _blank(row[0]):
-            marker[_text(row[0])] = _text(row[1]) if len(row) > 1 and not _blank(row[1]) else ""
+            marker[cell_text(row[0])] = (
+                cell_text(row[1]) if len(row) > 1 and not _blank(row[1]) else ""
+            )
     if marker.get("kind") != TEMPLATE_KIND:
         raise _fail(path, "这不是本程序生成的采集表（模板标记不符）。", MARKER_SHEET)
     if marker.get("version") != TEMPLATE_VERSION:
@@ -288,7 +281,7 @@ def _read_activities(path: Path, book: Any, parts: dict[str, str]) -> list[RowRe
         raise _fail(path, "找不到表头行（应有“活动名称”等列）。", ACTIVITY_SHEET)
     columns: dict[int, tuple[str, str, str]] = {}
     for pos, value in enumerate(sheet.rows[index]):
-        header = _text(value).rstrip("*") if not _blank(value) else ""
+        header = cell_text(value).rstrip("*") if not _blank(value) else ""
         if header in HEADERS:
             key, kind = HEADERS[header]
             columns[pos] = (key, kind, header)
@@ -368,7 +361,7 @@ def _read_indicators(path: Path, book: Any, parts: dict[str, str]) -> list[RowRe
     columns: dict[int, str] = {}
     for row_number, row in enumerate(sheet.rows, start=1):
         if not columns:
-            labels = {pos: _text(v).rstrip("*") for pos, v in enumerate(row) if not _blank(v)}
+            labels = {pos: cell_text(v).rstrip("*") for pos, v in enumerate(row) if not _blank(v)}
             if "指标编号" in labels.values() and "本期数值" in labels.values():
                 columns = {
                     pos: INDICATOR_HEADERS[t] for pos, t in labels.items() if t in INDICATOR_HEADERS
@@ -378,9 +371,9 @@ def _read_indicators(path: Path, book: Any, parts: dict[str, str]) -> list[RowRe
         code = cells.get("code", (0, None))[1]
         if _blank(code):
             continue
-        record = RowRecord(row_number, {"code": _text(code)})
+        record = RowRecord(row_number, {"code": cell_text(code)})
         name = cells.get("name", (0, None))[1]
-        record.values["name"] = _text(name) if not _blank(name) else ""
+        record.values["name"] = cell_text(name) if not _blank(name) else ""
         pos, value = cells.get("value", (0, None))
         formula = sheet.formulas.get((row_number, pos + 1)) if "value" in cells else None
         if formula is not None:
@@ -400,7 +393,7 @@ def _read_indicators(path: Path, book: Any, parts: dict[str, str]) -> list[RowRe
                 )
         note = cells.get("note", (0, None))[1]
         if note is not None and note != "":
-            record.values["note"] = _text(note)
+            record.values["note"] = cell_text(note)
         records.append(record)
     if not columns:
         raise _fail(path, "找不到表头行（应有“指标编号”“本期数值”列）。", INDICATOR_SHEET)

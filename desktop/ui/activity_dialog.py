@@ -2,9 +2,8 @@
 
 Rules live in the services; the dialog only collects the fields, asks before
 saving a likely duplicate, and shows a refusal (ValidationError, LockedError)
-next to the field it concerns. Evidence changes are kept pending and applied
-after the activity itself is saved, so 取消 really cancels, and a new activity
-can take its files before it has an id.
+next to the field it concerns. Its evidence files are an EvidenceBox
+(desktop/ui/evidence_box.py), whose changes wait for the activity's save.
 """
 
 from __future__ import annotations
@@ -12,22 +11,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -38,12 +33,11 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import LockedError, ServiceError, ValidationError
 from desktop.limits import LIMITS
-from desktop.models import Evidence
 from desktop.services import Services
 from desktop.services.activities import ActivityInput, ActivityRow
-from desktop.services.evidence import ALLOWED_SUFFIXES
 from desktop.services.periods import parse_period
 from desktop.ui.date_edit import DateEdit
+from desktop.ui.evidence_box import EvidenceBox
 from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.widgets import CheckList, fit_to_screen
 
@@ -55,7 +49,7 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-def _month_locked(services: Services, day: date) -> bool:
+def month_locked(services: Services, day: date) -> bool:
     """Locks are on years, quarters or months, so a day is locked iff its month is."""
     return services.locks.is_locked(parse_period(f"{day.year}{day.month:02d}"))
 
@@ -71,9 +65,6 @@ class ActivityDialog(GuardedDialog):
         super().__init__(parent)
         self.services = services
         self.activity_id = activity_id
-        self._stored: list[Evidence] = []
-        self._pending_add: list[Path] = []
-        self._pending_remove: set[int] = set()
         self._inputs: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self.plan = services.plans.active() if services.plans.has_active() else None
@@ -88,7 +79,7 @@ class ActivityDialog(GuardedDialog):
         self.mark_clean()
 
     def snapshot(self) -> tuple[dict, list[Path], set[int]]:
-        return self.activity_input().as_dict(), list(self._pending_add), set(self._pending_remove)
+        return self.activity_input().as_dict(), *self.evidence.pending()
 
     def save_changes(self) -> bool:
         return self.save()
@@ -278,31 +269,13 @@ class ActivityDialog(GuardedDialog):
         coop_box = QGroupBox("配合单位")
         QVBoxLayout(coop_box).addWidget(self._field("cooperator_ids", self.cooperators))
 
-        # Evidence.
-        self.evidence_list = QListWidget()
-        self.evidence_list.setMaximumHeight(70)
-        self.evidence_list.itemDoubleClicked.connect(lambda _item: self.open_evidence())
-        self.evidence_list.currentRowChanged.connect(lambda _row: self._update_evidence_buttons())
-        self.add_evidence_button = QPushButton("添加…")
-        self.open_evidence_button = QPushButton("打开")
-        self.remove_evidence_button = QPushButton("删除")
-        self.add_evidence_button.clicked.connect(self._choose_evidence)
-        self.open_evidence_button.clicked.connect(self.open_evidence)
-        self.remove_evidence_button.clicked.connect(self.remove_evidence)
-        evidence_buttons = QHBoxLayout()
-        evidence_buttons.addStretch(1)
-        for b in (self.add_evidence_button, self.open_evidence_button, self.remove_evidence_button):
-            evidence_buttons.addWidget(b)
-        evidence_box = QGroupBox("佐证材料（照片、签到表、PDF 等，保存活动时一并保存）")
-        evidence_layout = QVBoxLayout(evidence_box)
-        evidence_layout.addWidget(self.evidence_list)
-        evidence_layout.addLayout(evidence_buttons)
+        self.evidence = EvidenceBox(self.services)
 
         left = QVBoxLayout()
         left.addWidget(basics)
         left.addWidget(figures)
         left.addWidget(notes, 1)
-        left.addWidget(evidence_box)
+        left.addWidget(self.evidence)
         right = QVBoxLayout()
         right.addWidget(tasks_box, 3)
         right.addWidget(groups_box)
@@ -319,6 +292,7 @@ class ActivityDialog(GuardedDialog):
         self.save_button.clicked.connect(self.save)
         self.save_new_button.clicked.connect(self.save_and_new)
         self.cancel_button.clicked.connect(self.reject)
+        self.evidence.message.connect(self.error_label.setText)
         buttons = QHBoxLayout()
         buttons.addWidget(self.error_label, 1)
         buttons.addWidget(self.save_new_button)
@@ -376,9 +350,8 @@ class ActivityDialog(GuardedDialog):
         self.cooperators.set_checked(u.id for u in a.cooperators)
         for gid, check in self.group_checks.items():
             check.setChecked(any(g.id == gid for g in a.groups))
-        self._stored = list(a.evidence)
-        self._locked = _month_locked(self.services, a.start_date)
-        self._refresh_evidence()
+        self._locked = month_locked(self.services, a.start_date)
+        self.evidence.show_stored(a.evidence)
 
     def _update_mode(self) -> None:
         editing = self.activity_id is not None
@@ -400,106 +373,11 @@ class ActivityDialog(GuardedDialog):
         self.save_button.setEnabled(not locked)
         self.save_button.setVisible(not locked)
         self.cancel_button.setText("关闭" if locked else "取消")
-        self.add_evidence_button.setEnabled(not locked)
-        self._update_evidence_buttons()
+        self.evidence.set_locked(locked)
 
     def _start_changed(self, new: QDate) -> None:
         if not self.end_check.isChecked() or self.end_edit.date() < new:
             self.end_edit.setDate(new)
-
-    # --- evidence -----------------------------------------------------------
-
-    def _refresh_evidence(self) -> None:
-        self.evidence_list.clear()
-        for ev in self._stored:
-            if ev.id in self._pending_remove:
-                continue
-            item = QListWidgetItem(f"{ev.original_name}（{max(ev.size // 1024, 1):,} KB）")
-            item.setData(Qt.ItemDataRole.UserRole, ("stored", ev.id))
-            self.evidence_list.addItem(item)
-        for path in self._pending_add:
-            item = QListWidgetItem(f"{path.name}（待保存）")
-            item.setData(Qt.ItemDataRole.UserRole, ("pending", str(path)))
-            item.setForeground(Qt.GlobalColor.darkBlue)
-            self.evidence_list.addItem(item)
-        self._update_evidence_buttons()
-
-    def _update_evidence_buttons(self) -> None:
-        has = self.evidence_list.currentItem() is not None
-        locked = self.activity_id is not None and getattr(self, "_locked", False)
-        self.open_evidence_button.setEnabled(has)
-        self.remove_evidence_button.setEnabled(has and not locked)
-
-    def _choose_evidence(self) -> None:
-        patterns = " ".join(f"*{s}" for s in sorted(ALLOWED_SUFFIXES))
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "选择佐证材料", "", f"佐证材料 ({patterns});;所有文件 (*)"
-        )
-        if files:
-            self.add_evidence_files([Path(f) for f in files])
-
-    def add_evidence_files(self, paths: list[Path]) -> None:
-        """Queue files to be attached on save; refuse types the service would refuse."""
-        refused = [p.name for p in paths if p.suffix.lower() not in ALLOWED_SUFFIXES]
-        for p in paths:
-            if p.suffix.lower() in ALLOWED_SUFFIXES and p not in self._pending_add:
-                self._pending_add.append(p)
-        self._refresh_evidence()
-        self.evidence_list.setCurrentRow(self.evidence_list.count() - 1)
-        if refused:
-            self.error_label.setText(
-                "不支持的佐证材料类型："
-                + "、".join(refused)
-                + "。请使用图片、PDF、Word、Excel 或视频文件。"
-            )
-
-    def _evidence_path(self, item: QListWidgetItem) -> Path:
-        kind, key = item.data(Qt.ItemDataRole.UserRole)
-        if kind == "pending":
-            return Path(key)
-        ev = next(e for e in self._stored if e.id == key)
-        return self.services.evidence.path(ev)
-
-    def open_evidence(self) -> None:
-        item = self.evidence_list.currentItem()
-        if item is None:
-            return
-        path = self._evidence_path(item)
-        if not path.exists():
-            self.error_label.setText(f"找不到文件：{path}")
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    def remove_evidence(self) -> None:
-        item = self.evidence_list.currentItem()
-        if item is None:
-            return
-        kind, key = item.data(Qt.ItemDataRole.UserRole)
-        if kind == "pending":
-            self._pending_add = [p for p in self._pending_add if str(p) != key]
-        else:
-            self._pending_remove.add(key)
-        self._refresh_evidence()
-
-    def _apply_evidence(self, activity_id: int) -> list[str]:
-        """Attach queued files and detach removed ones; return problems, in Chinese."""
-        problems: list[str] = []
-        for ev_id in sorted(self._pending_remove):
-            try:
-                self.services.evidence.remove(ev_id)
-            except ServiceError as exc:
-                problems.append(str(exc))
-        kept: list[Path] = []
-        for path in self._pending_add:
-            try:
-                self.services.evidence.add(activity_id, path)
-            except (ServiceError, OSError) as exc:
-                problems.append(f"{path.name}：{exc}")
-                kept.append(path)
-        self._pending_add = kept
-        self._pending_remove = set()
-        self._stored = self.services.evidence.list(activity_id)
-        return problems
 
     # --- saving -------------------------------------------------------------
 
@@ -624,10 +502,10 @@ class ActivityDialog(GuardedDialog):
         except ServiceError as exc:
             self._show_error(str(exc), None)
             return False
-        problems = self._apply_evidence(self.activity_id)
+        problems = self.evidence.apply(self.activity_id)
         self.saved.emit(self.activity_id)
         if problems:
-            self._refresh_evidence()
+            self.evidence.refresh()
             self._update_mode()
             QMessageBox.warning(
                 self, "佐证材料", "活动已保存，但以下佐证材料未能保存：\n" + "\n".join(problems)
@@ -646,7 +524,6 @@ class ActivityDialog(GuardedDialog):
         if not self._save():
             return
         self.activity_id = None
-        self._stored = []
         self.title_edit.clear()
         for box in (self.participants, self.volunteers):
             box.setValue(0)
@@ -657,7 +534,7 @@ class ActivityDialog(GuardedDialog):
         self.funding.setValue(0)
         self.media_edit.clear()
         self.summary_edit.clear()
-        self._refresh_evidence()
+        self.evidence.show_stored([])
         self._update_mode()
         self.error_label.setStyleSheet("color: #2e7d32;")
         self.error_label.setText("已保存，请录入下一条。")

@@ -7,17 +7,8 @@ status rules); this page only shows, filters and orders them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,22 +28,18 @@ from PySide6.QtWidgets import (
 from desktop.models import Indicator
 from desktop.services import Services
 from desktop.services.periods import Period, parse_period
-from desktop.services.progress import (
-    STATUS_LABELS,
-    STATUS_ORDER,
-    STATUSES,
-    IndicatorProgress,
-    ProgressReport,
-)
+from desktop.services.progress import STATUS_LABELS, STATUSES, IndicatorProgress, ProgressReport
 from desktop.ui.date_edit import DateEdit
-from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
+from desktop.ui.indicator_table import (
+    COL_COMPLETION,
+    COL_STATUS,
+    IndicatorFilter,
+    IndicatorTableModel,
+)
+from desktop.ui.indicator_words import MEASURE_WORDS, rule_words, target_words
+from desktop.ui.theme import STATUS_COLOURS
 from desktop.ui.widgets import (
-    COMPLETION_ROLE,
-    DASH,
-    EXPECTED_ROLE,
     MUTED,
-    SORT_ROLE,
-    STATUS_ROLE,
     CompletionBarDelegate,
     Loader,
     PeriodPicker,
@@ -62,201 +49,6 @@ from desktop.ui.widgets import (
     status_style,
     ui_font,
 )
-
-Index = QModelIndex | QPersistentModelIndex
-ROOT = QModelIndex()  # "no parent": these are flat tables
-
-HEADERS = [
-    "行动/工程",
-    "任务",
-    "指标",
-    "计量单位",
-    "目标值",
-    "本期",
-    "累计",
-    "完成率",
-    "应达进度",
-    "状态",
-    "牵头单位",
-]
-COL_COMPLETION = 7
-COL_STATUS = 9
-NUMERIC = {4, 5, 6, 8}
-
-MEASURE_WORDS = {
-    "count": "累计量（各期数值相加）",
-    "level": "存量（取最新一期的数值）",
-    "percent": "比率（不相加，取最新值或由分子分母计算）",
-}
-METRIC_WORDS = {
-    "activities": "活动条数",
-    "sessions": "场次",
-    "participants": "参加人次",
-    "volunteers": "志愿者人次",
-    "volunteer_hours": "志愿服务时长",
-    "funding": "经费（元）",
-}
-
-
-def target_words(ind: Indicator) -> str:
-    """How the target reads in the plan: whole period, every year, per year, or by the end."""
-    comparator = "不超过" if ind.comparator == "<=" else "达到"
-    uom = ind.uom
-    if ind.target_mode == "per_year":
-        years = "；".join(f"{t.year}年 {fmt_number(t.value)}{uom}" for t in ind.year_targets)
-        return f"分年度目标：{years or '未设'}"
-    target = f"{fmt_number(ind.target)}{uom}" if ind.target is not None else "未设"
-    if ind.target_mode == "annual":
-        return f"每年{comparator} {target}（按自然年度计算）"
-    if ind.target_mode == "end":
-        base = ""
-        if ind.baseline is not None:
-            year = f"{ind.baseline_year}年" if ind.baseline_year else "基期"
-            base = f"，{year}基数 {fmt_number(ind.baseline)}{uom}"
-        return f"到规划期末{comparator} {target}{base}"
-    return f"规划期内累计{comparator} {target}"
-
-
-def rule_words(
-    rule: dict[str, Any] | None, type_names: dict[str, str], task_titles: dict[str, str]
-) -> str:
-    """A derived indicator's rule as a sentence a clerk can check against the plan."""
-    rule = rule or {}
-    metric = rule.get("metric", "activities")
-    if metric == "registered_volunteers":
-        return "由科技志愿服务队的登记人数自动统计：各队最近一次登记的人数相加。"
-    conditions = []
-    if codes := rule.get("activity_types"):
-        conditions.append("活动类型为" + "、".join(type_names.get(c, c) for c in codes))
-    if groups := rule.get("target_groups"):
-        conditions.append("面向" + "、".join(groups))
-    if tasks := rule.get("tasks"):
-        conditions.append(
-            "服务于任务" + "、".join(f"{c}（{task_titles.get(c, '')}）" for c in tasks)
-        )
-    if units := rule.get("units"):
-        conditions.append("由" + "、".join(units) + "组织")
-    scope = "，".join(conditions) + "的活动" if conditions else "全部活动"
-    what = "统计活动条数" if metric == "activities" else f"累加{METRIC_WORDS.get(metric, metric)}"
-    return f"由活动台账自动统计：{scope}，{what}。录入或修改活动后自动更新。"
-
-
-class IndicatorTableModel(QAbstractTableModel):
-    """The report's indicators, one row each, with colour and sort roles."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[IndicatorProgress] = []
-
-    def set_items(self, items: list[IndicatorProgress]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    @staticmethod
-    def _text(p: IndicatorProgress, column: int) -> str:
-        values = [
-            p.section_title or "（未归入行动/工程）",
-            f"{p.task_code} {p.task_title}" if p.task_code else DASH,
-            p.name,
-            p.unit,
-            (("≤ " if p.comparator == "<=" else "") + fmt_number(p.target))
-            if p.target is not None
-            else DASH,
-            fmt_number(p.period_value),
-            fmt_number(p.actual),
-            fmt_pct(p.completion_pct),
-            fmt_pct(p.expected_pct),
-            p.status_label,
-            "、".join(p.lead_units) or DASH,
-        ]
-        return values[column]
-
-    @staticmethod
-    def _sort_key(p: IndicatorProgress, column: int, row: int) -> object:
-        numbers = {
-            4: p.target,
-            5: p.period_value,
-            6: p.actual,
-            7: p.completion_pct,
-            8: p.expected_pct,
-        }
-        if column in numbers:
-            value = numbers[column]
-            return -1e18 if value is None else value
-        if column == COL_STATUS:
-            return STATUS_ORDER[p.status] * 1000 + (p.completion_pct or 0) / 1000
-        return IndicatorTableModel._text(p, column)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        p = self.items[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return "" if column == COL_COMPLETION else self._text(p, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_COMPLETION:
-                return f"完成率 {fmt_pct(p.completion_pct)}，应达进度 {fmt_pct(p.expected_pct)}"
-            return self._text(p, column)
-        if role == SORT_ROLE:
-            return self._sort_key(p, column, index.row())
-        if role == STATUS_ROLE:
-            return p.status
-        if role == COMPLETION_ROLE:
-            return p.completion_pct
-        if role == EXPECTED_ROLE:
-            return p.expected_pct
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column in (3, COL_STATUS):
-                return int(Qt.AlignmentFlag.AlignCenter)
-        if column == COL_STATUS:
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return STATUS_BACKGROUNDS[p.status]
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return STATUS_COLOURS[p.status]
-            if role == Qt.ItemDataRole.FontRole:
-                return ui_font(0, bold=True)
-        return None
-
-
-class IndicatorFilter(QSortFilterProxyModel):
-    """Filters by status and section; sorts by the source's SORT_ROLE."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.status: str | None = None
-        self.section: str | None = None
-        self.setSortRole(SORT_ROLE)
-
-    def set_criteria(self, status: str | None, section: str | None) -> None:
-        self.beginFilterChange()
-        self.status = status
-        self.section = section
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, IndicatorTableModel)
-        p = model.items[source_row]
-        if self.status and p.status != self.status:
-            return False
-        return not (self.section and (p.section_code or "") != self.section)
 
 
 class IndicatorsPage(QWidget):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import ServiceError
 from desktop.services import Services
 from desktop.services.activities import ActivityFilter, ActivityRow, DeletedActivity, Totals
-from desktop.ui.activity_dialog import ActivityDialog, _month_locked
+from desktop.ui.activity_dialog import ActivityDialog, month_locked
 from desktop.ui.activity_model import ActivityTableModel
 from desktop.ui.widgets import (
     MUTED,
@@ -432,7 +432,7 @@ class LedgerPage(QWidget):
         if row is None:
             return
         activity_id = row.id
-        if _month_locked(self.services, row.start_date):  # refuse before asking, not after
+        if month_locked(self.services, row.start_date):  # refuse before asking, not after
             self.notice.show_message(
                 f"不能删除：{row.start_date.year}年已报送并锁定，不能修改其数据；"
                 "如确需修改，请先解锁该统计期。",

@@ -138,7 +138,7 @@ def test_locked_activity_opens_read_only(demo_services, dialog_for):
     assert dialog.lock_banner.isVisible() and "已报送并锁定" in dialog.lock_banner.text()
     assert not dialog.save_button.isEnabled() and not dialog.save_button.isVisible()
     assert dialog.cancel_button.text() == "关闭"  # nothing to cancel in a view-only record
-    assert not dialog.add_evidence_button.isEnabled()
+    assert not dialog.evidence.add_button.isEnabled()
     assert dialog.title_edit.text() == locked.title
     assert not dialog.title_edit.isEnabled() and not dialog.participants.isEnabled()
 
@@ -164,10 +164,10 @@ def test_evidence_is_attached_on_save_opened_and_removed(
 
     dialog = dialog_for(plan_services)
     fill(dialog, "科技志愿服务进社区", date(2024, 9, 20), "科技志愿服务", "县科协")
-    dialog.add_evidence_files([photo, sheet, script])
+    dialog.evidence.add_files([photo, sheet, script])
     assert "virus.exe" in dialog.error_label.text()  # refused at once, not queued
-    assert dialog.evidence_list.count() == 2
-    assert dialog.evidence_list.item(0).text() == "现场照片.jpg（待保存）"
+    assert dialog.evidence.files.count() == 2
+    assert dialog.evidence.files.item(0).text() == "现场照片.jpg（待保存）"
     dialog.save_button.click()
     assert not dialog.isVisible()
     new_id = plan_services.activities.rows(ActivityFilter(), 0, 1)[0].id
@@ -187,15 +187,15 @@ def test_evidence_is_attached_on_save_opened_and_removed(
     QDesktopServices.setUrlHandler("file", catcher, "open")
     try:
         dialog = dialog_for(plan_services, new_id)
-        assert dialog.evidence_list.count() == 2
-        dialog.evidence_list.setCurrentRow(1)
-        dialog.open_evidence_button.click()
+        assert dialog.evidence.files.count() == 2
+        dialog.evidence.files.setCurrentRow(1)
+        dialog.evidence.open_button.click()
     finally:
         QDesktopServices.unsetUrlHandler("file")
     assert [u.toLocalFile() for u in opened] == [str(plan_services.evidence.path(stored[1]))]
 
-    dialog.remove_evidence_button.click()  # removes 签到表.pdf, pending until saved
-    assert dialog.evidence_list.count() == 1
+    dialog.evidence.remove_button.click()  # removes 签到表.pdf, pending until saved
+    assert dialog.evidence.files.count() == 1
     assert len(plan_services.evidence.list(new_id)) == 2
     dialog.save_button.click()
     assert [e.original_name for e in plan_services.evidence.list(new_id)] == ["现场照片.jpg"]
@@ -208,7 +208,7 @@ def test_cancel_discards_evidence_changes(
     photo = tmp_path / "展板.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"x" * 50)
     dialog = dialog_for(plan_services, activity_id)
-    dialog.add_evidence_files([photo])
+    dialog.evidence.add_files([photo])
     modals.reply(QMessageBox.StandardButton.Discard)
     dialog.cancel_button.click()
     assert modals.shown == ["放弃修改？：这张表里有尚未保存的修改。要保存吗？"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from desktop.ui.indicators_page import COL_STATUS, IndicatorsPage
+from desktop.ui.indicator_table import COL_STATUS
+from desktop.ui.indicators_page import IndicatorsPage
 from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.widgets import COMPLETION_ROLE, EXPECTED_ROLE
 
