@@ -39,6 +39,9 @@ fi
 stamp="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
 if [[ ! -f "$stamp" ]]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+  # A venv made before PySide6 was pinned holds PySide6-Pdf 6.12, whose QtPdf would
+  # shadow the one PySide6-Addons 6.11 brings.
+  "$VENV/bin/python" -m pip uninstall -q -y PySide6-Pdf >/dev/null 2>&1 || true
   "$VENV/bin/python" -m pip install -q -e "$ROOT[dev]"
   rm -f "$VENV"/.installed-*
   touch "$stamp"

@@ -5,7 +5,8 @@ In PySide6 6.12 on Python 3.11 every call of QCoreApplication.processEvents()
 a loop that calls it some ten thousand times — a wait for a busy database, a
 self-check, a grab of every screen — ends the program with "deallocating
 None". Running a short local event loop instead does the same work safely.
-Every wait in the program goes through `pump`.
+Every wait in the program goes through `pump`, so the program stays safe on
+such a release too, though pyproject.toml pins one without the fault.
 """
 
 from __future__ import annotations
