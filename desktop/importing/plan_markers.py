@@ -1,7 +1,8 @@
 """The printed marks of a plan document's lines, and the block each paragraph is.
 
-Plans number their headings and items the same few ways ("一、", "（一）",
-"1．", "（1）", "——"), label their unit lines ("牵头单位：…"), open their
+Plans number their headings and items the same few ways ("第一部分",
+"一、", "（一）", "第一项", "第一条", "1．"/"1."/"1、", "（1）"/"1）", "①",
+"——"), label their unit lines ("牵头单位：…"), open their
 measures with "措施：" and end with "附件"; the notice header prints a 文号,
 a date and a title ending in 方案 or 规划 with its years. Joining PDF lines
 back into paragraphs, telling sections from tasks and reading the header
@@ -20,8 +21,10 @@ from desktop.importing.units import is_unit_label
 _CN_NUM = "一二三四五六七八九十"
 TOP_RE = re.compile(rf"^(?:([{_CN_NUM}]{{1,3}})、|第([{_CN_NUM}]{{1,3}})(?:部分|章)\s*)(.*)$")
 _PAREN_RE = re.compile(rf"^[（(]([{_CN_NUM}]{{1,3}})[）)]\s*(.*)$")
+# "第一项 …" / "第一条 …" (the space after the mark is gone with the other CJK spaces)
+_ORDINAL_RE = re.compile(rf"^第([{_CN_NUM}]{{1,3}})([项条])[：:、．.]?\s*(.*)$")
 _NUM_RE = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(.*)$")
-_SUBNUM_RE = re.compile(r"^(?:[（(](\d{1,2})[）)]|([①-⑳]))\s*(.*)$")
+_SUBNUM_RE = re.compile(r"^(?:[（(](\d{1,2})[）)]|(\d{1,2})[）)]|([①-⑳]))\s*(.*)$")
 _DASH_RE = re.compile(r"^(?:——|－－|--)\s*(.*)$")
 _LABEL_RE = re.compile(r"^([^：:，。；,;（）()〔〕]{2,10})[：:](.*)$")
 _MEASURES_RE = re.compile(r"^(?:主要|具体|工作|推进)?措施[：:]?$")
@@ -44,8 +47,12 @@ class Block:
 
     kind: str  # top | paren | num | subnum | dash | units | measures | appendix | text
     text: str  # paragraph without its marker
-    number: str = ""  # marker as printed ("1", "（1）", "一")
+    number: str = ""  # marker as printed ("1", "（1）", "一", "①", "第一条")
     label: str = ""  # for units: the label before the colon
+    # family of the mark, whatever its width: part | cn | paren_cn | item | article |
+    # digit | paren_digit | circled | dash ("" for unmarked blocks)
+    style: str = ""
+    level: int = -1  # depth of the mark in the document's outline (plan_levels)
 
 
 def _halfwidth_marker(paragraph: str) -> str:
@@ -73,17 +80,23 @@ def classify(paragraph: str) -> Block:
     if labelled := unit_label(paragraph):
         return Block("units", labelled[1], label=labelled[0])
     if m := TOP_RE.match(paragraph):
-        return Block("top", m.group(3).strip(), number=m.group(1) or m.group(2))
+        style = "cn" if m.group(1) else "part"
+        return Block("top", m.group(3).strip(), number=m.group(1) or m.group(2), style=style)
+    if m := _ORDINAL_RE.match(paragraph):
+        style = "item" if m.group(2) == "项" else "article"
+        return Block("paren", m.group(3).strip(), number=f"第{m.group(1)}{m.group(2)}", style=style)
     paragraph = _halfwidth_marker(paragraph)
     if m := _PAREN_RE.match(paragraph):
-        return Block("paren", m.group(2).strip(), number=m.group(1))
+        return Block("paren", m.group(2).strip(), number=m.group(1), style="paren_cn")
     if m := _NUM_RE.match(paragraph):
-        return Block("num", m.group(2).strip(), number=m.group(1))
+        return Block("num", m.group(2).strip(), number=m.group(1), style="digit")
     if m := _SUBNUM_RE.match(paragraph):
-        printed = f"（{m.group(1)}）" if m.group(1) else m.group(2)
-        return Block("subnum", m.group(3).strip(), number=printed)
+        if m.group(3):
+            return Block("subnum", m.group(4).strip(), number=m.group(3), style="circled")
+        printed = f"（{m.group(1)}）" if m.group(1) else f"{m.group(2)}）"
+        return Block("subnum", m.group(4).strip(), number=printed, style="paren_digit")
     if m := _DASH_RE.match(paragraph):
-        return Block("dash", m.group(1).strip())
+        return Block("dash", m.group(1).strip(), style="dash")
     return Block("text", paragraph)
 
 
@@ -94,12 +107,14 @@ def starts_block(line: str) -> bool:
 
 def printed(block: Block) -> str:
     """A sub-item put back together with its marker, for a task's text."""
-    if block.kind == "num":
+    if block.style == "digit":
         return f"{block.number}．{block.text}"
-    if block.kind == "dash":
+    if block.style == "dash":
         return f"——{block.text}"
-    if block.kind == "paren":
+    if block.style == "paren_cn":
         return f"（{block.number}）{block.text}"
+    if block.style == "cn":
+        return f"{block.number}、{block.text}"
     return f"{block.number}{block.text}"
 
 
