@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from desktop.collection_layout import task_option
 from desktop.collection_rows import CollectionFile, Problem
 from desktop.db import Database, refresh_statistics
-from desktop.errors import NotFoundError, ServiceError, ValidationError
+from desktop.errors import NotFoundError, ServiceError
 from desktop.models import (
     Activity,
     ActivityType,
@@ -62,7 +62,7 @@ from desktop.services.import_pass import (
     write_accepted,
 )
 from desktop.services.periods import Period, parse_period
-from desktop.services.plans import active_plan
+from desktop.services.plans import active_plan, check_period_in_plan, plan_tasks
 
 TARGET_LABELS = {
     "period": "方案期目标",
@@ -147,19 +147,8 @@ def template_spec(session: Session, unit_id: int, period: Period) -> TemplateSpe
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise NotFoundError("单位不存在。")
-    if not plan.first_year <= period.year <= plan.last_year:
-        raise ValidationError(
-            f"统计期 {period.label} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
-            "period",
-        )
-    all_tasks = list(
-        session.scalars(
-            select(Task)
-            .join(Section)
-            .where(Section.plan_id == plan.id)
-            .order_by(Section.sort_order, Task.sort_order)
-        )
-    )
+    check_period_in_plan(plan, period)
+    all_tasks = plan_tasks(session, plan.id)
     roles = {
         link.task_id: link.role
         for link in session.scalars(select(TaskUnit).where(TaskUnit.unit_id == unit_id))

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from desktop.db import Database
 from desktop.errors import NotFoundError, ServiceError, ValidationError
@@ -51,6 +52,19 @@ def active_plan(session: Session) -> Plan:
     if plan is None:
         raise NotFoundError("还没有启用的实施方案，请先新建或导入方案。")
     return plan
+
+
+def plan_tasks(session: Session, plan_id: int, *options: ORMOption) -> list[Task]:
+    """The plan's tasks as the plan prints them: section by section, each in its section's order."""
+    return list(
+        session.scalars(
+            select(Task)
+            .join(Section)
+            .where(Section.plan_id == plan_id)
+            .order_by(Section.sort_order, Task.sort_order)
+            .options(*options)
+        )
+    )
 
 
 _UNREAD: Any = object()  # the remembered active plan before it is read
@@ -143,18 +157,11 @@ class PlanService:
 
     def tasks(self, plan_id: int | None = None) -> list[Task]:
         with self.db.reading() as s:
-            pid = plan_id or active_plan(s).id
-            return list(
-                s.scalars(
-                    select(Task)
-                    .join(Section)
-                    .where(Section.plan_id == pid)
-                    .order_by(Section.sort_order, Task.sort_order)
-                    .options(
-                        selectinload(Task.section),
-                        selectinload(Task.unit_links).selectinload(TaskUnit.unit),
-                    )
-                )
+            return plan_tasks(
+                s,
+                plan_id or active_plan(s).id,
+                selectinload(Task.section),
+                selectinload(Task.unit_links).selectinload(TaskUnit.unit),
             )
 
     def indicators(self, plan_id: int | None = None) -> list[Indicator]:

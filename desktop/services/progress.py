@@ -49,7 +49,7 @@ from desktop.models import (
 )
 from desktop.services import tally
 from desktop.services.periods import Period, year_period
-from desktop.services.plans import active_plan
+from desktop.services.plans import active_plan, plan_tasks
 from desktop.services.tally import Profile, Sums
 
 STATUSES = ("done", "on_track", "behind", "far_behind", "no_data")
@@ -531,14 +531,7 @@ class ProgressService:
                     select(Section).where(Section.plan_id == plan.id).order_by(Section.sort_order)
                 )
             )
-            tasks = list(
-                s.scalars(
-                    select(Task)
-                    .join(Section)
-                    .where(Section.plan_id == plan.id)
-                    .order_by(Section.sort_order, Task.sort_order)
-                )
-            )
+            tasks = plan_tasks(s, plan.id)
             by_section = [
                 rollup(sec.code, sec.title, [p for p in items if p.section_code == sec.code])
                 for sec in sections
