@@ -254,11 +254,7 @@ def backup_sqlite(db_path: Path, dest_dir: Path | None = None, label: str = "man
     dest = dest_dir / f"{db_path.stem}-{label}-{stamp}.sqlite3"
     src = sqlite3.connect(db_path)
     try:
-        dst = sqlite3.connect(dest)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
+        _backup_into(src, dest)
     except sqlite3.DatabaseError:
         dest.unlink(missing_ok=True)
         shutil.copy2(db_path, dest)
@@ -266,6 +262,15 @@ def backup_sqlite(db_path: Path, dest_dir: Path | None = None, label: str = "man
         src.close()
     _prune(dest_dir, db_path.stem, label)
     return dest
+
+
+def _backup_into(src: sqlite3.Connection, dest: Path) -> None:
+    """Write `src`'s pages into the database file `dest` (made if missing), then let go of it."""
+    dst = sqlite3.connect(dest)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
 
 
 def _prune(dest_dir: Path, stem: str, label: str) -> None:
@@ -333,19 +338,11 @@ def restore_sqlite(backup: Path, db_path: Path) -> None:
     """
     src = sqlite3.connect(backup)
     try:
-        dst = sqlite3.connect(db_path)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
+        _backup_into(src, db_path)
     except sqlite3.DatabaseError:
         fresh = db_path.with_name(db_path.name + ".restoring")
         fresh.unlink(missing_ok=True)
-        copy = sqlite3.connect(fresh)
-        try:
-            src.backup(copy)
-        finally:
-            copy.close()
+        _backup_into(src, fresh)
         for side in ("-wal", "-shm"):
             Path(f"{db_path}{side}").unlink(missing_ok=True)
         os.replace(fresh, db_path)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.importing.cell_text import cell_text
 from desktop.plan.validation import BAD, Problem, is_number, is_year
 from desktop.plan.vocabulary import (
     COMPARATOR_LABELS,
@@ -100,16 +100,7 @@ class CellReader:
     def text(self, cell: Cell, spot: Spot) -> Any:
         if self._formula(cell, spot):
             return BAD
-        value = cell.value
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            return value.date().isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
+        return "" if cell.value is None else cell_text(cell.value)
 
     def number(self, cell: Cell, spot: Spot) -> Any:
         if self._formula(cell, spot):

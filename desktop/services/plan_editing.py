@@ -137,7 +137,7 @@ class PlanEditingService(UnitEditing, IndicatorEditing, PlanUpdating):
     def remove_section(self, section_id: int, confirm: bool = False) -> None:
         with self.db.transaction() as s:
             section = found(s, Section, section_id, "行动/工程")
-            deps = _guard_task_removal(
+            unlinked = _guard_task_removal(
                 s,
                 select(Task.id).where(Task.section_id == section_id),
                 f"“{section.title}”",
@@ -150,7 +150,7 @@ class PlanEditingService(UnitEditing, IndicatorEditing, PlanUpdating):
                 "section",
                 section.id,
                 f"删除行动/工程 {section.title}（{len(section.tasks)} 项任务）",
-                {"activities_unlinked": deps.activities, "indicators_detached": deps.indicators},
+                unlinked,
             )
             _drop(s, section.plan.sections, section)
 
@@ -210,7 +210,7 @@ class PlanEditingService(UnitEditing, IndicatorEditing, PlanUpdating):
     def remove_task(self, task_id: int, confirm: bool = False) -> None:
         with self.db.transaction() as s:
             task = found(s, Task, task_id, "任务")
-            deps = _guard_task_removal(
+            unlinked = _guard_task_removal(
                 s,
                 select(Task.id).where(Task.id == task_id),
                 f"任务 {task.code}“{task.title}”",
@@ -223,7 +223,7 @@ class PlanEditingService(UnitEditing, IndicatorEditing, PlanUpdating):
                 "task",
                 task.id,
                 f"删除任务 {task.code} {task.title}",
-                {"activities_unlinked": deps.activities, "indicators_detached": deps.indicators},
+                unlinked,
             )
             _drop(s, task.section.tasks, task)
 
@@ -348,14 +348,17 @@ def _section_values(section: Section) -> dict[str, Any]:
 
 def _guard_task_removal(
     s: Session, task_ids: Select, what: str, consequence: str, confirm: bool
-) -> Dependents:
-    """What depends on the tasks about to go: refused unless confirmed, never in a locked period."""
+) -> dict[str, int]:
+    """What depends on the tasks about to go: refused unless confirmed, never in a locked period.
+
+    Returns what the removal unlinks, as its audit record keeps it.
+    """
     deps = task_dependents(s, task_ids)
     if deps.any and not confirm:
         refuse(what, deps, consequence)
     activity_ids = select(activity_task.c.activity_id).where(activity_task.c.task_id.in_(task_ids))
     ensure_no_locked_activities(s, activity_ids, what)
-    return deps
+    return {"activities_unlinked": deps.activities, "indicators_detached": deps.indicators}
 
 
 def _drop(s: Session, siblings: list[Any], item: Any) -> None:
