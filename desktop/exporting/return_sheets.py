@@ -159,6 +159,12 @@ def write_ledger_sheet(
     return n
 
 
+def _total_label(g: Grid, row: int) -> None:
+    """The 合计 row's words: the 序号 cell left blank, 合计 under the names."""
+    g.put(row, 1, "", "k_sub_text")
+    g.put(row, 2, "合计", "k_sub_text")
+
+
 UNIT_HEADERS = [
     "序号",
     "单位",
@@ -215,20 +221,17 @@ def write_unit_sheet(
         for i, value in enumerate(values[8:]):
             totals[i] += value
         row += 1
-    g.put(row, 1, "", "k_sub_text")
-    g.put(row, 2, "合计", "k_sub_text")
+    _total_label(g, row)
     for col in range(3, 11):
         g.put(row, col, "—", "k_sub_text")
     for col, value in enumerate(totals, start=11):
         g.put(row, col, value, number_style(value, sub=True))
     row += 1
-    g.merge(row, 1, row, width)
-    g.put(
+    g.note(
         row,
-        1,
+        width,
         "说明：指标按其所属任务的牵头单位统计，一项指标有多个牵头单位时各计一次，故不合计；"
         "活动按组织单位统计。",
-        "k_info",
     )
     g.stream_into(ws, (4, row - 1), UNIT_WIDTHS, "$3:$3", "C4")
 
@@ -276,17 +279,14 @@ def write_type_sheet(ws: WriteOnlyWorksheet, heading: Heading, types: list[TypeS
                 g.put(row, col, value, number_style(value))
                 totals[col - 3] += value
         row += 1
-    g.put(row, 1, "", "k_sub_text")
-    g.put(row, 2, "合计", "k_sub_text")
+    _total_label(g, row)
     for col, value in enumerate(totals, start=3):
         g.put(row, col, value, number_style(value, sub=True))
     row += 1
-    g.merge(row, 1, row, width)
-    g.put(
+    g.note(
         row,
-        1,
+        width,
         "说明：类别按全国科普统计口径；“—”表示该类别不统计场次/期数，合计只含统计场次/期数的类别。",
-        "k_info",
     )
     g.stream_into(ws, (4, row - 1), TYPE_WIDTHS, "$3:$3", "C4")
 
@@ -335,8 +335,7 @@ def write_volunteer_sheet(
         g.put(row, col, value, "k_sub_int")
 
     row += 2
-    g.merge(row, 1, row, len(headers))
-    g.put(row, 1, "志愿服务情况（按活动地点）", "k_info")
+    g.note(row, len(headers), "志愿服务情况（按活动地点）")
     row += 1
     for col, text in enumerate(
         [
@@ -361,8 +360,7 @@ def write_volunteer_sheet(
         sums[1] += v.volunteers
         sums[2] += v.volunteer_hours
         row += 1
-    g.put(row, 1, "", "k_sub_text")
-    g.put(row, 2, "合计", "k_sub_text")
+    _total_label(g, row)
     for col, value in zip((3, 4, 5), sums, strict=True):
         g.put(row, col, value, number_style(value, sub=True))
     g.stream_into(ws, (4, row), widths, "$3:$3", "A4", landscape=False)

@@ -302,15 +302,28 @@ def write_progress_sheet(
         g.merge(row, first, row, last)
         g.put(row, first, text, "k_info")
     row += 1
-    g.merge(row, 1, row, width)
-    g.put(
+    g.note(
         row,
-        1,
+        width,
         "说明：完成率＝累计完成÷目标值；进度按方案时序判定（已完成／正常／滞后／严重滞后／无数据）；"
         "小计仅合计计量单位相同的计数型指标。",
-        "k_info",
     )
     g.stream_into(ws, (5, row - 3), PROGRESS_WIDTHS, "$4:$4", "A5")
+
+
+_LEDGER_UNITS = {
+    "activities": "次",
+    "sessions": "场",
+    "participants": "人次",
+    "volunteers": "人次",
+    "volunteer_hours": "小时",
+    "funding_yuan": "元",
+}
+
+
+def _ledger_record(code: str, name: str, figure: str, value: float) -> list:
+    """A ledger sum's fields on the data sheet: a count in its figure's unit, with no target."""
+    return [code, name, _LEDGER_UNITS[figure], "count", "", None, value, None, None, None, ""]
 
 
 def _data_sheet(
@@ -347,37 +360,24 @@ def _data_sheet(
                 p.status,
             ]
         )
-    ledger: list[list] = []
-    for key, uom, value in (
-        ("activities", "次", totals.activities),
-        ("sessions", "场", totals.sessions),
-        ("participants", "人次", totals.participants),
-        ("volunteers", "人次", totals.volunteers),
-        ("volunteer_hours", "小时", totals.volunteer_hours),
-        ("funding_yuan", "元", totals.funding_yuan),
-    ):
-        ledger.append([f"ledger:{key}", key, uom, "count", "", None, value, None, None, None, ""])
+    ledger = [
+        _ledger_record(f"ledger:{key}", key, key, value)
+        for key, value in (
+            ("activities", totals.activities),
+            ("sessions", totals.sessions),
+            ("participants", totals.participants),
+            ("volunteers", totals.volunteers),
+            ("volunteer_hours", totals.volunteer_hours),
+            ("funding_yuan", totals.funding_yuan),
+        )
+    ]
     for t in figures.types:
-        for key, uom, value in (
-            ("activities", "次", t.activities),
-            ("sessions", "场", t.sessions),
-            ("participants", "人次", t.participants),
+        for key, value in (
+            ("activities", t.activities),
+            ("sessions", t.sessions),
+            ("participants", t.participants),
         ):
-            ledger.append(
-                [
-                    f"type:{t.code}:{key}",
-                    t.name,
-                    uom,
-                    "count",
-                    "",
-                    None,
-                    value,
-                    None,
-                    None,
-                    None,
-                    "",
-                ]
-            )
+            ledger.append(_ledger_record(f"type:{t.code}:{key}", t.name, key, value))
     for kind, records_of_kind in (("indicator", records), ("ledger", ledger)):
         for values in records_of_kind:
             rows.append(

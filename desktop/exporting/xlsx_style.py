@@ -307,6 +307,11 @@ class Grid:
     def height(self, row: int, height: float) -> None:
         self.heights[row] = height
 
+    def note(self, row: int, width: int, text: str) -> None:
+        """An information line across the table's whole width (a sheet's 说明, a part's caption)."""
+        self.merge(row, 1, row, width)
+        self.put(row, 1, text, "k_info")
+
     def header_row(self, row: int, headers: list[str], widths: list[float]) -> None:
         """Bold shaded headers, the row as tall as the longest wrapped header needs."""
         for col, text in enumerate(headers, start=1):
