@@ -22,6 +22,8 @@ from desktop.importing.plan_markers import (
     is_short_heading,
     starts_block,
 )
+from desktop.importing.plan_unit_clauses import ends_unit_list
+from desktop.importing.units import UNIT_END_CHARS, UNIT_START_CHARS, looks_like_unit_name
 
 _PAGE_NUMBER_RE = re.compile(r"^[-—–_~·\s]*(?:第\s*)?\d{1,4}\s*(?:页.*)?[-—–_~·\s]*$")
 _TERMINAL = tuple("。！？；：!?;:〕】")
@@ -37,20 +39,19 @@ _UNIT_LIST_RE = re.compile(
     r"(?P<after>[^〕】］\]。]*)"
     r"|[（(〔【［\[](?P<inside>[^（）()〔〕【】]*?负责)[）)〕】］\]]"
 )
-# Last character of a unit name (局, 委, 科协, 中心, 各乡镇（街道）…) and first
-# character of one (its region: 县, 市, 区, 团县委, 各乡镇…).
-_UNIT_END_CHARS = "局委会办部院校联协团站心司台馆所社府队处室厅行园区镇道组）)"
-_UNIT_START_CHARS = "县市区州旗盟镇乡团各省国中"
+_LIST_MARKS = re.compile(r"[、，,；;。：:]")
 
 
 def _listed(left: str, right: str) -> bool:
-    """Whether a space between two words separates two unit names."""
-    return (
-        len(left) >= 2
-        and len(right) >= 2
-        and left[-1] in _UNIT_END_CHARS
-        and (right[0] in _UNIT_START_CHARS or right[0] == left[0])
-    )
+    """Whether a space between two words separates two unit names: the left ends
+    one, and the right starts one with a region ("县科协 县科技局") or is a
+    whole name itself ("县气象局 枫林职业技术学院"; not "县委 宣传部")."""
+    if len(left) < 2 or len(right) < 2 or left[-1] not in UNIT_END_CHARS + "）)":
+        return False
+    if right[0] in UNIT_START_CHARS or right[0] == left[0]:
+        return True
+    last, following = _LIST_MARKS.split(left)[-1], _LIST_MARKS.split(right)[0]
+    return len(last) >= 3 and len(following) >= 4 and looks_like_unit_name(following)
 
 
 def _space_separated_units(span: str) -> str:
@@ -181,7 +182,10 @@ def unwrap(lines: list[str]) -> list[str]:
         glue = bool(paragraphs) and (
             _continues_title(paragraphs[-1], line) or _continues_heading(paragraphs[-1], line)
         )
-        if paragraphs and (glue or (not last_complete and not starts_block(line))):
+        runs_on = not last_complete and not starts_block(line)
+        if runs_on and paragraphs and ends_unit_list(paragraphs[-1], line):
+            runs_on = False
+        if paragraphs and (glue or runs_on):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)

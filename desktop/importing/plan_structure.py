@@ -16,13 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from desktop.importing.plan_markers import Block, printed, unit_label
-from desktop.importing.units import (
-    UnitMatcher,
-    UnitRef,
-    parse_unit_clause,
-    split_units,
-)
+from desktop.importing.plan_levels import assign_levels
+from desktop.importing.plan_markers import Block, printed
+from desktop.importing.plan_unit_clauses import take_unit_clause, unit_line
+from desktop.importing.units import UnitMatcher, UnitRef
 from desktop.plan.document import SectionDoc, TaskDoc, UnitLink, UnitName
 
 _TASK_BLOCK_RE = re.compile(r"任务|行动|工程|分工|重点工作")
@@ -32,6 +29,8 @@ _CONTAINER_WORDS_RE = re.compile(
     r"实施|开展|推进|主要|重点|提升|各项|[\d一二三四五六七八九十]+项|行动|工程|任务|工作"
 )
 _ITEM_KINDS = ("num", "subnum", "dash")
+# Headings that frame the plan rather than assign its work.
+_FRAMING_RE = re.compile(r"保障|总体要求|指导思想|目标|原则|组织实施|实施步骤|进度安排|意义")
 
 # Target groups as printed in section titles; the first listed spelling is
 # the schema's name. 领导干部 comes first because its title also says 公务员.
@@ -62,6 +61,8 @@ class Structure:
     sections: list[SectionDoc]
     units: list[UnitName]
     passages: list[Passage]
+    # lines the clerk should look at, in text order (_StructureParser.unplaced says which)
+    unplaced: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,35 +104,31 @@ def _heading_title(text: str) -> tuple[str, str]:
     return text.rstrip("。：:；"), ""
 
 
-def _split_trailing_bracket(text: str) -> tuple[str, str] | None:
-    """("…实践能力。", "市委宣传部…按职责分工负责") for text ending in a bracket."""
-    stripped = text.rstrip().rstrip("。.；;")
-    if not stripped or stripped[-1] not in "）)〕]］】":
-        return None
-    depth = 0
-    for i in range(len(stripped) - 1, -1, -1):
-        ch = stripped[i]
-        if ch in "）)〕]］】":
-            depth += 1
-        elif ch in "（(〔[［【":
-            depth -= 1
-            if depth == 0:
-                return stripped[:i], stripped[i + 1 : -1]
-    return None
+def _close_clause(task: _Task) -> None:
+    """Move the unit clause that ends a task's text so far into its units, so text
+    printed after it ("牵头单位：县农业农村局" + "培训农民…") never runs into a name."""
+    task.body, refs = take_unit_clause(task.body)
+    task.units.extend(refs)
 
 
-def _looks_like_unit_clause(inner: str) -> bool:
-    if unit_label(inner):
-        return True
-    return bool(re.search(r"(?:负责|牵头|配合|参与)[。]?$", inner)) and bool(split_units(inner))
+_ITEM_DEPTH = {"paren": 0, "num": 1, "subnum": 2, "dash": 3}
 
 
-def _take_unit_clause(text: str) -> tuple[str, list[UnitRef]]:
-    """Remove a closing unit bracket from a task's text and parse it."""
-    split = _split_trailing_bracket(text)
-    if split and _looks_like_unit_clause(split[1]):
-        return split[0].rstrip(), parse_unit_clause(split[1])
-    return text, []
+def _sets_aside(section: _Section, block: Block) -> bool:
+    """Whether a block folded into the last task is one the clerk should see: a
+    numbered line no deeper than the tasks, or a paragraph after the task's units."""
+    if block.kind in ("paren", "num", "subnum"):
+        return _ITEM_DEPTH[block.kind] < _ITEM_DEPTH.get(section.task_kind or "", 0)
+    last = len(section.tasks) - 1
+    after_line = bool(section.unit_lines) and section.unit_lines[-1][2] == last
+    return block.kind == "text" and (bool(section.tasks[last].units) or after_line)
+
+
+def _line(block: Block) -> str:
+    """A block as the clerk reads it in the document, for the list of lines not placed."""
+    if block.kind == "units":
+        return f"{block.label}：{block.text}"
+    return block.text if block.kind == "text" else printed(block)
 
 
 def _is_section_title(title: str) -> bool:
@@ -145,6 +142,31 @@ def _is_section_title(title: str) -> bool:
     if not _SECTION_KEYWORD_RE.search(title):
         return False
     return bool(_CONTAINER_WORDS_RE.sub("", title))
+
+
+def _names_units(block: Block) -> bool:
+    return block.kind == "units" or bool(take_unit_clause(block.text)[1])
+
+
+def _holds_work(title: str, blocks: list[Block], at: int) -> bool:
+    """Whether the heading at `at` is a section by what it holds: its items name their units.
+
+    "七、推进科技资源科普化" names neither a population nor a project, but
+    "1．…（牵头单位：…）" items right under it make it a section of work; items
+    one level further down belong to the sections it holds. 保障措施, 总体要求
+    and the like stay framing, and "重点工程" holds sections, whatever they name.
+    """
+    if _FRAMING_RE.search(title) or _TASK_BLOCK_RE.search(title):
+        return False
+    heading = blocks[at].level
+    owner = heading  # level of the mark the current block belongs to
+    for block in blocks[at + 1 :]:
+        if block.kind == "appendix" or 0 <= block.level <= heading:
+            return False
+        owner = block.level if block.level >= 0 else owner
+        if owner <= heading + 1 and _names_units(block):
+            return True
+    return False
 
 
 class _StructureParser:
@@ -163,20 +185,48 @@ class _StructureParser:
         # units named outside any section (保障措施 brackets): listed, not linked
         self.loose_units: list[UnitRef] = []
         self.counters = {"action": 0, "project": 0}
+        # (state, line) in text order: "unplaced", "pending" (text under a task
+        # heading before its first section) or "marked" (a numbered or unit line
+        # outside the task area)
+        self._notes: list[tuple[str, str]] = []
+
+    @property
+    def unplaced(self) -> list[str]:
+        """Lines the clerk should look at because the parser could not place them.
+
+        Only what sits where tasks are: a numbered line at or above the level
+        of its section's tasks that did not become a task; a unit line that
+        names no unit, or one under a task heading (二、重点任务) outside any
+        section; a paragraph after a task's units (its bracket or unit line),
+        which belongs to no task; everything under a task heading that holds
+        no section at all; a "（一）" line outside sections that names an
+        action or a project. A document in which no section was found lists
+        all its numbered and unit lines. The notice header, the prose of
+        指导思想/保障措施 and the like, a section's intro, a task's continued
+        paragraphs and its sub-items ("（1）", "——") are placed, not listed.
+        """
+        shown = ("unplaced", "marked") if not self.sections else ("unplaced",)
+        return [line for state, line in self._notes if state in shown]
+
+    def _settle_pending(self, state: str) -> None:
+        """Text held under a task heading: its intro once a section opens, else unplaced."""
+        self._notes = [(state if s == "pending" else s, line) for s, line in self._notes]
 
     def parse(self) -> None:
         container: Block | None = None  # the current "一、" heading that holds sections
         seen_top = False
         section: _Section | None = None
-        for block in self.blocks:
+        blocks = assign_levels(self.blocks)
+        for at, block in enumerate(blocks):
             if block.kind == "appendix":
                 break
             if block.kind == "top":
                 seen_top = True
                 self._finish(section)
+                self._settle_pending("unplaced")
                 section = None
                 title = _heading_title(block.text)[0]
-                if _is_section_title(title):
+                if _is_section_title(title) or _holds_work(title, blocks, at):
                     container = None
                     section = self._open(block, level="top")
                     continue
@@ -192,18 +242,19 @@ class _StructureParser:
                 # tasks listed straight under "二、重点任务", with no sections
                 section = _Section(title=_heading_title(container.text)[0], level="paren")
             if section is None:
-                self._outside(block)
+                self._outside(block, container)
             else:
                 self._section_block(section, block)
         self._finish(section)
+        self._settle_pending("unplaced")
 
     @staticmethod
     def _open(block: Block, level: str) -> _Section:
-        title, intro = _heading_title(block.text)
-        return _Section(title=title, intro=intro, level=level)
+        text, units = take_unit_clause(block.text)
+        title, intro = _heading_title(text)
+        return _Section(title=title, intro=intro, level=level, units=units)
 
-    @staticmethod
-    def _section_block(section: _Section, block: Block) -> None:
+    def _section_block(self, section: _Section, block: Block) -> None:
         """Add one block inside a section."""
         item_kinds = _ITEM_KINDS if section.level == "paren" else ("paren", *_ITEM_KINDS)
         if block.kind == "measures":
@@ -213,6 +264,8 @@ class _StructureParser:
             section.task_kind = None
         elif block.kind == "units":
             section.unit_lines.append((block.label, block.text, len(section.tasks) - 1))
+            if not unit_line(block.label, block.text, []):
+                self._notes.append(("unplaced", _line(block)))
         elif block.kind in item_kinds and section.task_kind in (None, block.kind):
             number = block.number if block.kind in ("num", "subnum", "paren") else ""
             section.tasks.append(_Task(number=number, body=block.text))
@@ -220,16 +273,27 @@ class _StructureParser:
         else:
             text = block.text if block.kind == "text" else printed(block)
             if section.tasks:
+                _close_clause(section.tasks[-1])
+                if _sets_aside(section, block):
+                    self._notes.append(("unplaced", _line(block)))
                 section.tasks[-1].body += text
             else:
                 section.intro += text
 
-    def _outside(self, block: Block) -> None:
+    def _outside(self, block: Block, container: Block | None) -> None:
         """A block outside any section: plan-wide text, its units only listed."""
+        if container is not None:
+            self._notes.append(("unplaced" if block.kind == "units" else "pending", _line(block)))
+        elif block.kind in ("units", "num", "subnum") or (
+            block.kind == "paren" and not _is_section_title(_heading_title(block.text)[0])
+        ):
+            self._notes.append(("marked", _line(block)))
+        elif block.kind == "paren":
+            self._notes.append(("unplaced", _line(block)))
         if block.kind == "units":
-            self.loose_units.extend(_unit_line(block.label, block.text, []))
+            self.loose_units.extend(unit_line(block.label, block.text, []))
             return
-        text, refs = _take_unit_clause(block.text)
+        text, refs = take_unit_clause(block.text)
         self.loose_units.extend(refs)
         self._add_passage(Passage(text))
 
@@ -251,6 +315,7 @@ class _StructureParser:
         """Close a section: task units, section units, and its passages in order."""
         if section is None:
             return
+        self._settle_pending("intro")
         if not section.tasks and section.intro and not section.goals:
             section.tasks.append(_Task(number="", body=section.intro))
             intro = ""
@@ -260,49 +325,52 @@ class _StructureParser:
         group = section.target_group
         self._add_passage(Passage(intro, target_group=group))
         for goal in section.goals:
-            self._add_passage(Passage(_take_unit_clause(goal)[0], target_group=group))
+            self._add_passage(Passage(take_unit_clause(goal)[0], target_group=group))
         for task in section.tasks:
-            task.body, task.units = _take_unit_clause(task.body)
+            _close_clause(task)
         per_task = any(0 <= index < len(section.tasks) - 1 for _, _, index in section.unit_lines)
         section_lines = []
         for label, text, index in section.unit_lines:
             if per_task and index >= 0:
                 section.tasks[index].units.extend(
-                    _unit_line(label, text, section.tasks[index].units)
+                    unit_line(label, text, section.tasks[index].units)
                 )
             else:
                 section_lines.append((label, text))
         for label, text in section_lines:
-            section.units.extend(_unit_line(label, text, section.units))
+            section.units.extend(unit_line(label, text, section.units))
         for task in section.tasks:
             self._add_passage(Passage(task.body, task.code, group))
         self.sections.append(section)
 
 
-def _unit_line(label: str, text: str, earlier: list[UnitRef]) -> list[UnitRef]:
-    """Units of a "牵头部门：…" style line; a 责任单位 line after a lead line cooperates."""
-    has_lead = any(ref.role == "lead" for ref in earlier)
-    return parse_unit_clause(f"{label}：{text}", default_first_is_lead=not has_lead)
-
-
 _MAX_TITLE = 40
+# Openings of a clause that sets the scene for the action named after it.
+_SCENE_RE = re.compile(r"^(?:围绕|根据|按照|针对|依托|通过|结合|面向|立足|着眼|为了)")
 
 
 def _task_title(body: str) -> tuple[str, str]:
     """Lead-in sentence as the title; the rest as the text (whole body if one sentence).
 
-    A single long sentence with no lead-in ("推动科技资源向科普资源转化，鼓励…，
-    到2025年…") is titled by its first clause.
+    A task with no lead-in sentence ("推动科技资源向科普资源转化，鼓励…，到2025年…。
+    …"; "科学精神贯穿育人全链条，坚持…。") has a first sentence too long to be a
+    title: it is titled by its first clause, and its text is the whole body. A
+    first clause that only sets the scene ("围绕城镇化进程的要求，提高…") keeps
+    the clause after it when both fit a title.
     """
     match = re.match(r"^(.*?)。(.*)$", body)
-    if match and match.group(1) and match.group(2).strip():
-        return match.group(1).strip(), match.group(2).strip()
-    title = body.rstrip("。；")
-    if len(title) > _MAX_TITLE:
-        first = re.split(r"[，,；;：:]", title)[0]
+    first_sentence = match.group(1).strip() if match and match.group(1) else body.rstrip("。；")
+    if len(first_sentence) > _MAX_TITLE:
+        clauses = re.split(r"(?<=[，,；;：:])", first_sentence)
+        first = clauses[0].rstrip("，,；;：:")
+        two = "".join(clauses[:2]).rstrip("，,；;：:")
+        if _SCENE_RE.match(first) and len(clauses) > 1 and len(two) <= _MAX_TITLE:
+            return two, body
         if 4 <= len(first) <= _MAX_TITLE:
-            title = first
-    return title, body
+            return first, body
+    if match and match.group(1) and match.group(2).strip():
+        return first_sentence, match.group(2).strip()
+    return first_sentence, body
 
 
 class _UnitRegistry:
@@ -364,4 +432,29 @@ def parse_structure(blocks: list[Block]) -> Structure:
     sections = [_section_doc(section, registry) for section in parser.sections]
     for ref in parser.loose_units:
         registry.canonical(ref.name)
-    return Structure(sections, list(registry.units.values()), parser.passages)
+    return Structure(sections, list(registry.units.values()), parser.passages, parser.unplaced)
+
+
+@dataclass(frozen=True)
+class GivenTask:
+    """A task whose number, text and units were read apart, as a table's row gives them."""
+
+    number: str
+    body: str
+    units: list[UnitRef]
+
+
+def given_structure(sections: list[tuple[str, list[GivenTask]]]) -> Structure:
+    """Sections read elsewhere (a task-division table, plan_table), typed, coded and
+    their units linked by the same rules as the sections parsed from the text."""
+    parser = _StructureParser([])
+    registry = _UnitRegistry()
+    docs = []
+    for title, given in sections:
+        tasks = [_Task(task.number, task.body, list(task.units)) for task in given]
+        section = _Section(title=title, tasks=tasks)
+        parser._name(section)
+        for task in section.tasks:
+            parser._add_passage(Passage(task.body, task.code, section.target_group))
+        docs.append(_section_doc(section, registry))
+    return Structure(docs, list(registry.units.values()), parser.passages)

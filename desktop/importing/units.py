@@ -111,6 +111,16 @@ _TRAILING_WORDS = re.compile(
 _SPLIT = re.compile(r"[、，,；;/]+")
 _WRAPPERS = "〔〕[]［］【】（）()"
 
+# Last character of a unit name (局, 委, 科协, 中心, 各乡镇（街道）…) and first
+# character of one (its region: 县, 市, 区, 团县委, 各乡镇…).
+UNIT_END_CHARS = "局委会办部院校联协团站心司台馆所社府队处室厅行园区镇道组位门学厂场"
+UNIT_START_CHARS = "县市区州旗盟镇乡团各省国中"
+# Words of a sentence that no department's name holds ("县科协要加强与各部门配合").
+_NOT_IN_NAMES = re.compile(
+    r"[要的与并将把对为是了着\d“”\"'《》：:。；;]|加强|开展|推进|推动|做好|积极|共同|密切|认真"
+    r"|统筹|引导|鼓励|支持|动员|发挥|强化|完善|建立|提高|提升"
+)
+
 
 def normalize_unit_name(name: str) -> str:
     """Clean one printed unit name: no spaces, half-width letters and digits,
@@ -127,6 +137,20 @@ def normalize_unit_name(name: str) -> str:
     if name.count("（") > name.count("）") and name.startswith("（"):
         name = name[1:]
     return name
+
+
+def looks_like_unit_name(name: str) -> bool:
+    """Whether a listed name is a department or a group of them, not words of a sentence.
+
+    A unit clause printed without brackets ("…的远大志向。责任单位：A、B。") is
+    told from the task's text by its names: each ends as a unit does (局, 委,
+    中心, 人民政府…) or names a group (各成员单位, 各乡镇（街道）).
+    """
+    name = normalize_unit_name(name)
+    if not 2 <= len(name) <= 24 or _NOT_IN_NAMES.search(name):
+        return False
+    core = re.sub(r"（[^（）]*）$", "", name)
+    return core.startswith("各") or (len(core) >= 2 and core[-1] in UNIT_END_CHARS)
 
 
 def _strip_wrapper(text: str) -> str:
@@ -147,7 +171,8 @@ def split_units(text: str) -> list[str]:
     if labelled:
         text = labelled.group(2)
     # Names never contain spaces; a line break inside one is a hard wrap.
-    text = re.sub(r"\s+", "", text)
+    # "由A、B负责": the 由 is the sentence's, not the first name's.
+    text = re.sub(r"^由", "", re.sub(r"\s+", "", text))
     names = []
     for part in _SPLIT.split(text):
         part = _TRAILING_WORDS.sub("", part.strip())
@@ -241,7 +266,7 @@ def _inline_roles(text: str) -> list[UnitRef]:
     refs: list[UnitRef] = []
     for chunk in re.split(r"[，,]", text):
         chunk = chunk.strip()
-        role: Role = "lead" if re.search(r"牵头(?:负责)?$", chunk) else "cooperating"
+        role: Role = "lead" if re.search(r"(?:牵头(?:负责)?|^由.*负责)$", chunk) else "cooperating"
         chunk = re.sub(r"(?:牵头|配合|参与|协助)(?:负责|实施)?$", "", chunk)
         refs.extend(UnitRef(name, role) for name in split_units(chunk))
     return refs
