@@ -52,15 +52,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from desktop.importing.plan_document_file import read_plan_document
+    from desktop.importing.plan_document_file import read_plan_source
     from desktop.importing.plan_text import parse_plan_text
 
     path = Path(args.file)
     try:
-        text = read_plan_document(path)
+        source = read_plan_source(path)
     except ServiceError as exc:
         raise ValidationError(f"无法读取“{args.file}”：{exc}") from None
-    draft = parse_plan_text(text)
+    draft = parse_plan_text(source.text, source.tables)
     if args.json:
         print(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2, default=str))
         return 0

@@ -10,7 +10,10 @@ plan-file reader (YAML and workbooks) uses the same byte-level checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop.errors import ValidationError
 
@@ -133,37 +136,68 @@ def decode_text(raw: bytes) -> str:
     )
 
 
-def read_plan_document(path: str | Path) -> str:
-    """Text of a plan file: .txt (UTF-8, GBK/GB18030 or UTF-16) or .docx.
+@dataclass(frozen=True)
+class DocumentTable:
+    """A table of a Word file: its rows of cells, and where its lines are in the text.
+
+    A row holds each cell once, as Word copies it (a cell spanning columns is
+    one cell, so a section row spanning the table is a one-cell row); a cell
+    merged down from the row above holds the text of the cell it continues,
+    while the text has an empty line there. Lines `start` to `end` (exclusive)
+    of the text are the table's.
+    """
+
+    rows: tuple[tuple[str, ...], ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PlanSource:
+    """A plan file's text, and the tables a Word file held (none for text files)."""
+
+    text: str
+    tables: tuple[DocumentTable, ...] = ()
+
+
+def read_plan_source(path: str | Path) -> PlanSource:
+    """Text of a plan file (.txt in UTF-8, GBK/GB18030 or UTF-16, or .docx), with a
+    Word file's tables.
 
     A .docx is read in body order, paragraphs and table cells alike (one
-    line per cell), so a task table still reaches the parser as text.
-    Anything else — a missing, empty or unreadable file, a .doc or PDF,
-    a damaged .docx — raises PlanDocumentError with a Chinese reason.
+    line per cell, an empty line for a cell merged down from the row above,
+    as Word copies a table), so a task table still reaches the parser as
+    text; its tables come beside, row by row, for a reader that needs the
+    merges. Anything else — a missing, empty or unreadable file, a .doc or
+    PDF, a damaged .docx — raises PlanDocumentError with a Chinese reason.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     raw = read_plan_bytes(path)
     if suffix == ".docx" or raw.startswith(b"PK\x03\x04"):
-        text = _read_docx(path)
+        source = _read_docx(path)
     elif suffix in TEXT_SUFFIXES:
-        text = decode_text(raw)
+        source = PlanSource(decode_text(raw))
     else:
         raise PlanDocumentError(
             f"不支持“{path.suffix}”文件；方案原文请用 .txt 或 .docx（Word）文件。"
         )
-    if not text.strip():
+    if not source.text.strip():
         raise PlanDocumentError("文件中没有文字。")
-    return text
+    return source
 
 
-def _read_docx(path: Path) -> str:
+def read_plan_document(path: str | Path) -> str:
+    """Text of a plan file, as `read_plan_source` reads it (for a text box or the parser)."""
+    return read_plan_source(path).text
+
+
+def _read_docx(path: Path) -> PlanSource:
     # imported here: python-docx pulls in lxml, which plain-text parsing never needs
     import zipfile
 
     from docx import Document
     from docx.opc.exceptions import OpcError
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
     from lxml.etree import LxmlError
 
@@ -182,21 +216,47 @@ def _read_docx(path: Path) -> str:
                 raise PlanDocumentError("文档解压后太大，不像是一份方案原文。")
         document = Document(str(path))
         lines: list[str] = []
+        tables: list[DocumentTable] = []
         for child in document.element.body.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
             if tag == "p":
-                lines.append(Paragraph(child, document).text)
+                lines.extend(Paragraph(child, document).text.split("\n"))
             elif tag == "tbl":
-                for row in Table(child, document).rows:
-                    seen: set[int] = set()
-                    for cell in row.cells:
-                        if id(cell._tc) not in seen:  # merged cells repeat
-                            seen.add(id(cell._tc))
-                            lines.append(cell.text)
+                start = len(lines)
+                rows = _table_rows(child, lambda p: Paragraph(p, document).text)
+                for row in rows:
+                    for text, covered in row:
+                        lines.extend(("" if covered else text).split("\n"))
+                cells = tuple(tuple(text for text, _ in row) for row in rows)
+                tables.append(DocumentTable(cells, start, len(lines)))
     except PlanDocumentError:
         raise
     except (zipfile.BadZipFile, OpcError, LxmlError, KeyError, ValueError, EOFError):
         raise PlanDocumentError(damaged) from None
     except OSError as exc:
         raise PlanDocumentError(f"系统无法读取这个文件（错误号 {exc.errno}）。") from None
-    return "\n".join(lines)
+    return PlanSource("\n".join(lines), tuple(tables))
+
+
+def _table_rows(table: Any, text_of: Callable[[Any], str]) -> list[list[tuple[str, bool]]]:
+    """Each row's cells once, as (text, merged down from the row above).
+
+    python-docx's `row.cells` repeats a merged cell in every row it covers and
+    so hides the merge; the XML says it (`w:vMerge`), and a cell that continues
+    one above takes that cell's text here.
+    """
+    above: dict[int, str] = {}
+    rows = []
+    for tr in table.tr_lst:
+        column = tr.grid_before
+        row = []
+        for tc in tr.tc_lst:
+            covered = tc.vMerge == "continue"
+            own = "\n".join(text_of(p) for p in tc.p_lst)
+            text = above.get(column, "") if covered else own
+            for spanned in range(column, column + tc.grid_span):
+                above[spanned] = text
+            row.append((text, covered))
+            column += tc.grid_span
+        rows.append(row)
+    return rows

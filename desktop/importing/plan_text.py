@@ -28,15 +28,33 @@ plan_meta (the header) and plan_indicators (the quantified targets).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from desktop.importing.plan_document_file import DocumentTable
 from desktop.importing.plan_indicators import find_indicators, read_literacy
 from desktop.importing.plan_lines import clean_lines, unwrap
 from desktop.importing.plan_markers import classify
 from desktop.importing.plan_meta import guess_first_year, guess_last_year, plan_id, read_meta
 from desktop.importing.plan_structure import parse_structure
+from desktop.importing.plan_table import find_division_tables
 from desktop.plan.document import PlanDocument
 
 
-def parse_plan_text(text: str) -> PlanDocument:
+@dataclass
+class PlanDraft:
+    """The parsed draft, and the lines of the text it could not place, for the review."""
+
+    document: PlanDocument
+    unplaced: list[str] = field(default_factory=list)
+
+
+def parse_plan_text(text: str, tables: Sequence[DocumentTable] = ()) -> PlanDocument:
+    """The draft plan of a plan document's text (see parse_plan_draft)."""
+    return parse_plan_draft(text, tables).document
+
+
+def parse_plan_draft(text: str, tables: Sequence[DocumentTable] = ()) -> PlanDraft:
     """Parse a plan document's text into a draft plan (SCHEMA.md shape).
 
     The result is a proposal for the user to review, never saved as is:
@@ -44,21 +62,29 @@ def parse_plan_text(text: str) -> PlanDocument:
     units fall back to the section's 牵头/配合 lines, and every number
     printed with a unit becomes an indicator with its quoting sentence.
     Fields the text does not give are None; sections may be empty.
+    A task-division table — a Word file's `tables`, or written in the text
+    one cell per line — gives the sections (plan_table). The lines the
+    structure parser could not place come beside the document
+    (plan_structure's _StructureParser.unplaced says which).
     """
-    lines = clean_lines(text)
+    division = find_division_tables(text, tables)
+    lines = clean_lines(division.prose if division else text)
     paragraphs = unwrap(lines)
     info, body_start = read_meta(lines, paragraphs)
     structure = parse_structure([classify(p) for p in paragraphs[body_start:]])
+    if division:
+        structure = division.structure(structure)
     guess_first_year(info, "\n".join(paragraphs))
     literacy = read_literacy(structure.passages, info.first_year)
     guess_last_year(info, literacy.target_years)
     info.literacy_baseline = literacy.baseline
     info.literacy_baseline_year = literacy.baseline_year
     info.literacy_target = literacy.target
-    return PlanDocument(
+    document = PlanDocument(
         id=plan_id(info),
         info=info,
         units=structure.units,
         sections=structure.sections,
         indicators=find_indicators(structure.passages, literacy),
     )
+    return PlanDraft(document, structure.unplaced)

@@ -2,8 +2,8 @@
 
 `python -m tests.plan_forms.score [form …] [--by-seed]` prints a markdown
 table, one row per form (and per document with --by-seed). Each document of
-the corpus is read with `read_plan_document` and parsed with
-`parse_plan_text`; the parse is compared with the document's answer
+the corpus is read with `read_plan_source` and parsed with
+`parse_plan_text` (its text and a Word file's tables); the parse is compared with the document's answer
 (<seed>.expected.json) as follows.
 
 Titles are compared normalised: NFKC (full-width letters, digits and
@@ -85,8 +85,8 @@ def _percent(part: int, whole: int) -> float:
     return 100.0 * part / whole if whole else 0.0
 
 
-def _parser_functions() -> tuple[Callable[[str], PlanDocument], Callable[[Path], str]]:
-    """parse_plan_text and read_plan_document, from plan_text or the module beside it
+def _parser_functions() -> tuple[Callable[..., PlanDocument], Callable[[Path], Any]]:
+    """parse_plan_text and read_plan_source, from plan_text or the module beside it
     that holds them now (the importing package is being split)."""
     package = importlib.import_module("desktop.importing")
     names = ["plan_text"] + sorted(
@@ -95,12 +95,12 @@ def _parser_functions() -> tuple[Callable[[str], PlanDocument], Callable[[Path],
     found: dict[str, Any] = {}
     for name in names:
         module = importlib.import_module(f"desktop.importing.{name}")
-        for wanted in ("parse_plan_text", "read_plan_document"):
+        for wanted in ("parse_plan_text", "read_plan_source"):
             if wanted not in found and hasattr(module, wanted):
                 found[wanted] = getattr(module, wanted)
         if len(found) == 2:
-            return found["parse_plan_text"], found["read_plan_document"]
-    missing = {"parse_plan_text", "read_plan_document"} - set(found)
+            return found["parse_plan_text"], found["read_plan_source"]
+    missing = {"parse_plan_text", "read_plan_source"} - set(found)
     raise ImportError(f"desktop.importing has no {', '.join(sorted(missing))}")
 
 
@@ -204,10 +204,11 @@ def document_path(form: str, seed: str) -> Path:
 
 def score_document(form: str, seed: str) -> tuple[FormScore, str | None]:
     """The document's score, and the parser's refusal if it raised."""
-    parse_plan_text, read_plan_document = _parser_functions()
+    parse_plan_text, read_plan_source = _parser_functions()
     answer = load_answer(form, seed)
     try:
-        parsed = parse_plan_text(read_plan_document(document_path(form, seed)))
+        source = read_plan_source(document_path(form, seed))
+        parsed = parse_plan_text(source.text, source.tables)
     except Exception as exc:  # a refusal is a result: the form is not read
         tasks = sum(len(s["tasks"]) for s in answer["sections"])
         return FormScore(tasks, sections_expected=len(answer["sections"])), repr(exc)

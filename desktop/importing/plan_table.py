@@ -1,0 +1,267 @@
+"""Task-division tables (任务分工方案): rows of cells → sections, tasks and units.
+
+Counties often issue the plan's tasks as a table beside it: one row per task
+under a header row, a row spanning the table before each section's tasks,
+and a lead cell merged down over the tasks it leads. The columns differ from
+county to county — 序号 · 重点任务/工作任务/主要任务 · 具体措施 · 牵头单位 ·
+配合单位/责任单位 · 完成时限, in any order, with or without 备注 — so they are
+found by their header words, never by position, and the unit cells are read
+with the header as their label ("牵头单位：…；责任单位：…"), by the same
+unit-list rules as a unit line of the text (units.parse_unit_clause): a lone
+责任单位 column's first unit leads, beside a 牵头 column it cooperates.
+
+The table reaches the parser in one of two ways. A Word file's tables come
+as rows (plan_document_file.DocumentTable), merges resolved from the XML.
+Text has one cell per line, as Word copies a table: a section row is one
+line, a cell merged down from the row above is an empty line; the header's
+words give the number of columns, and the lines after it are regrouped into
+rows of that many lines, each opening with its 序号 (a table read as text
+needs that column first, or its rows cannot be told apart). An empty unit or
+完成时限 cell there takes the cell above in the same section, as a merge.
+
+The typed TaskDoc has no deadline field (one would need a schema migration),
+so a 完成时限 cell is kept as the last line of the task's text,
+"完成时限：…". The text around the table still gives the plan's header and
+indicators; its sections, when a table is found, are the table's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop.importing.numbers import to_halfwidth
+from desktop.importing.plan_document_file import DocumentTable
+from desktop.importing.plan_markers import classify
+from desktop.importing.plan_structure import GivenTask, Structure, given_structure
+from desktop.importing.units import UnitMatcher, is_unit_label, parse_unit_clause
+
+DEADLINE_LABEL = "完成时限"
+_UNTITLED_SECTION = "重点任务"
+_MAX_HEADER_WORD = 10
+_NUMBER_RE = re.compile(r"^\d{1,3}$")
+_NUMBER_CELL_RE = re.compile(r"^[（(]?\d{1,3}[)）.．、]?$")
+# Header words by what their column holds, tried in this order (unit labels before).
+_HEADER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("number", re.compile(r"^(?:序号|编号|序列)$")),
+    ("deadline", re.compile(r"时限|时间|期限|进度|时序")),
+    ("note", re.compile(r"^备注$")),
+    ("measures", re.compile(r"措施|举措|内容|要求|目标")),
+    ("task", re.compile(r"任务|事项|工作|项目")),
+)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where each kind of cell is in a row, by the header's words."""
+
+    width: int
+    task: int
+    units: tuple[tuple[int, str], ...]  # (column, header word as a unit label), leads first
+    number: int | None = None
+    measures: tuple[int, ...] = ()
+    deadline: int | None = None
+
+    def merged_down(self) -> tuple[int, ...]:
+        """Columns whose empty cell, in text, continues the cell above."""
+        deadline = () if self.deadline is None else (self.deadline,)
+        return tuple(column for column, _ in self.units) + deadline
+
+
+def _header_word(cell: str) -> str:
+    return re.sub(r"\s+", "", cell)
+
+
+def _column_kind(word: str) -> str | None:
+    if len(word) > _MAX_HEADER_WORD or not word:
+        return None
+    if is_unit_label(word):
+        return "units"
+    for kind, pattern in _HEADER_WORDS:
+        if pattern.search(word):
+            return kind
+    return None
+
+
+def _lead_label(label: str) -> bool:
+    """Whether every unit under `label` leads (牵头单位), as the unit rules read it.
+
+    Lead columns come first in a row's clause, so a 责任单位 column beside
+    one cooperates wherever it stands.
+    """
+    return all(ref.role == "lead" for ref in parse_unit_clause(f"{label}：甲局、乙局"))
+
+
+def _columns(header: Sequence[str]) -> _Columns | None:
+    """The columns of a division table's header row, or None if it is not one.
+
+    A header names a task column and at least one unit column; a second
+    task-like column (工作任务 beside 重点任务) holds the task's measures.
+    """
+    words = [_header_word(cell) for cell in header]
+    kinds = [_column_kind(word) for word in words]
+    if len(words) < 3 or None in kinds or "task" not in kinds or "units" not in kinds:
+        return None
+    task = kinds.index("task")
+    units = [(c, words[c]) for c, kind in enumerate(kinds) if kind == "units"]
+    return _Columns(
+        width=len(words),
+        task=task,
+        units=tuple(sorted(units, key=lambda unit: not _lead_label(unit[1]))),
+        number=kinds.index("number") if "number" in kinds else None,
+        measures=tuple(
+            c
+            for c, kind in enumerate(kinds)
+            if kind == "measures" or (kind == "task" and c != task)
+        ),
+        deadline=kinds.index("deadline") if "deadline" in kinds else None,
+    )
+
+
+def _one_line(cell: str) -> str:
+    """A cell's paragraphs as one text (a cell's lines are not separate blocks)."""
+    return "".join(part.strip() for part in cell.splitlines())
+
+
+def _section_title(cell: str) -> str:
+    block = classify(cell)
+    return (block.text if block.number else cell).rstrip("。：:；")
+
+
+def _body(cells: Sequence[str], columns: _Columns) -> str:
+    """The task cell then its measures: the title is the task cell's first sentence."""
+    task = cells[columns.task]
+    measures = "".join(cells[c] for c in columns.measures)
+    if not measures:
+        return task
+    return f"{task.rstrip('。；;，, ')}。{measures}"
+
+
+def _units_clause(cells: Sequence[str], columns: _Columns) -> str:
+    """The unit cells as one labelled clause: "牵头单位：A；配合单位：B、C"."""
+    return "；".join(f"{label}：{cells[c]}" for c, label in columns.units if cells[c])
+
+
+@dataclass
+class _ReadSection:
+    title: str
+    tasks: list[GivenTask]
+    deadlines: list[str]
+
+
+def _read_rows(rows: Sequence[Sequence[str]], blanks_merged: bool) -> list[_ReadSection] | None:
+    """Sections and tasks of a table whose first row is its header, or None."""
+    if not rows:
+        return None
+    columns = _columns(rows[0])
+    if columns is None:
+        return None
+    sections: list[_ReadSection] = []
+    above: list[str] | None = None
+    for row in rows[1:]:
+        cells = [_one_line(cell) for cell in row]
+        if len(cells) == 1:
+            if cells[0]:
+                sections.append(_ReadSection(_section_title(cells[0]), [], []))
+            above = None
+            continue
+        if len(cells) != columns.width or [_header_word(c) for c in cells] == [
+            _header_word(c) for c in rows[0]
+        ]:
+            continue
+        if blanks_merged and above is not None:
+            for c in columns.merged_down():
+                cells[c] = cells[c] or above[c]
+        if not cells[columns.task]:
+            continue
+        above = cells
+        if not sections:
+            sections.append(_ReadSection(_UNTITLED_SECTION, [], []))
+        number = "" if columns.number is None else to_halfwidth(cells[columns.number])
+        sections[-1].tasks.append(
+            GivenTask(
+                number=number.strip("（()）.．、 "),
+                body=_body(cells, columns),
+                units=parse_unit_clause(_units_clause(cells, columns)),
+            )
+        )
+        sections[-1].deadlines.append("" if columns.deadline is None else cells[columns.deadline])
+    sections = [section for section in sections if section.tasks]
+    return sections or None
+
+
+def _text_table(lines: Sequence[str], start: int) -> tuple[int, list[list[str]]] | None:
+    """(end, rows) of a table written one cell per line whose header starts at `start`."""
+    end = start
+    while end < len(lines) and _column_kind(_header_word(lines[end])) is not None:
+        end += 1
+    header = [line.strip() for line in lines[start:end]]
+    columns = _columns(header)
+    if columns is None or columns.number != 0:
+        return None
+    rows = [header]
+    at = end
+    while at < len(lines):
+        cell = lines[at].strip()
+        if _NUMBER_CELL_RE.match(cell) and at + columns.width <= len(lines):
+            rows.append([line.strip() for line in lines[at : at + columns.width]])
+            at += columns.width
+        elif cell and at + 1 < len(lines) and _NUMBER_CELL_RE.match(lines[at + 1].strip()):
+            rows.append([cell])
+            at += 1
+        else:
+            break
+    if len(rows) < 2:
+        return None
+    return at, rows
+
+
+@dataclass(frozen=True)
+class DivisionTable:
+    """The sections a plan's division tables give, and the text around them."""
+
+    sections: list[_ReadSection]
+    prose: str
+
+    def structure(self, prose: Structure) -> Structure:
+        """The plan's structure: the table's sections, then the units, passages and
+        unplaced lines of the text around it (its sections, if any, are the
+        table's again)."""
+        table = given_structure([(s.title, s.tasks) for s in self.sections])
+        for section, doc in zip(self.sections, table.sections, strict=True):
+            for deadline, task in zip(section.deadlines, doc.tasks, strict=True):
+                if deadline:
+                    task.text = f"{task.text}\n{DEADLINE_LABEL}：{deadline}"
+        matcher = UnitMatcher((unit.name, unit.aliases) for unit in table.units)
+        units = table.units + [unit for unit in prose.units if matcher.match(unit.name) is None]
+        passages = prose.passages + table.passages
+        return Structure(table.sections, units, passages, prose.unplaced)
+
+
+def find_division_tables(text: str, tables: Sequence[DocumentTable] = ()) -> DivisionTable | None:
+    """The division tables of a plan: a Word file's `tables`, else those written
+    one cell per line in `text`; None when the plan has none."""
+    lines = text.split("\n")
+    sections: list[_ReadSection] = []
+    spans: list[tuple[int, int]] = []
+    for table in tables:
+        read = _read_rows(table.rows, blanks_merged=False)
+        if read:
+            sections += read
+            spans.append((table.start, table.end))
+    from_file = bool(spans)
+    at = 0
+    while not from_file and at < len(lines):
+        found = _text_table(lines, at)
+        read = _read_rows(found[1], blanks_merged=True) if found else None
+        if found and read:
+            sections += read
+            spans.append((at, found[0]))
+            at = found[0]
+        else:
+            at += 1
+    if not sections:
+        return None
+    prose = [line for i, line in enumerate(lines) if not any(a <= i < b for a, b in spans)]
+    return DivisionTable(sections, "\n".join(prose))
