@@ -119,8 +119,8 @@ def printed(block: Block) -> str:
 
 
 def is_short_heading(line: str) -> bool:
-    """A heading printed alone on its line, such as "三、提升行动"."""
-    match = TOP_RE.match(line) or _PAREN_RE.match(line)
+    """A heading printed alone on its line, such as "三、提升行动" or "第一项 青少年…"."""
+    match = TOP_RE.match(line) or _PAREN_RE.match(line) or _ORDINAL_RE.match(line)
     return bool(match) and len(line) <= 40 and not re.search(r"[。，；]", line)
 
 

@@ -172,10 +172,12 @@ def _holds_work(title: str, blocks: list[Block], at: int) -> bool:
 class _StructureParser:
     """Walks the classified blocks and builds sections, tasks and passages.
 
-    A "一、" heading is either a section itself or a container whose "（一）"
-    headings are the sections (decided per heading, so both layouts work,
-    even in one document); without any "一、" heading, "（一）" headings
-    that name an action or project are sections.
+    Kinds are roles here, read from the document's outline (plan_levels):
+    "top" is its outermost mark, "paren" the next, "num" the next. A "top"
+    heading is either a section itself (it names a population or a project,
+    or its items name their units) or a container whose "paren" headings are
+    the sections (decided per heading, so both layouts work, even in one
+    document); whatever the marks are ("（一）", "1．", "第一项"…).
     """
 
     def __init__(self, blocks: list[Block]) -> None:
