@@ -39,6 +39,7 @@ from desktop.services.periods import parse_period
 from desktop.ui.date_edit import DateEdit
 from desktop.ui.evidence_box import EvidenceBox
 from desktop.ui.guarded_dialog import GuardedDialog
+from desktop.ui.questions import ask
 from desktop.ui.widgets import CheckList, fit_to_screen
 
 ERROR_STYLE = "color: #c62828;"
@@ -469,17 +470,14 @@ class ActivityDialog(GuardedDialog):
         listing = "\n".join(
             f"· {r.start_date.isoformat()} {r.unit_name}：{r.title}" for r in rows[:5]
         )
-        box = QMessageBox(
+        return ask(
+            self,
             QMessageBox.Icon.Question,
             "可能重复",
             f"同一单位同一天已有名称相近的活动：\n{listing}\n\n是否仍要保存？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            yes="仍然保存",
+            no="返回修改",
         )
-        box.button(QMessageBox.StandardButton.Yes).setText("仍然保存")
-        box.button(QMessageBox.StandardButton.No).setText("返回修改")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _save(self) -> bool:
         self.clear_errors()

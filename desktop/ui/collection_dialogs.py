@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,27 +35,10 @@ from desktop.errors import ServiceError
 from desktop.models import Unit
 from desktop.services.imports import ImportResult, ImportService
 from desktop.services.periods import Period
+from desktop.ui.questions import confirm
+from desktop.ui.table_cells import read_only_item
 from desktop.ui.widgets import MUTED, CheckList, PeriodPicker
 from desktop.ui.workers import Task, run_with_progress
-
-
-def _item(text: object, align_right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if align_right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
-def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
-    """Ask before something hard to take back; the buttons say what they do."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
-    )
-    go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    return box.clickedButton() is go
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -207,7 +189,7 @@ class ReviewDialog(QDialog):
                 len(outcome.problems),
             ]
             for col, value in enumerate(values):
-                self.files.setItem(row, col, _item(value, col >= 3))
+                self.files.setItem(row, col, read_only_item(value, col >= 3))
         self.files.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.files.setMaximumHeight(150)
         self.problems = _table(["文件", "工作表", "行", "列", "问题"])
@@ -215,7 +197,7 @@ class ReviewDialog(QDialog):
             row = self.problems.rowCount()
             self.problems.insertRow(row)
             for col, value in enumerate((p.file, p.sheet, p.row, p.column, p.message)):
-                self.problems.setItem(row, col, _item(value, col == 2))
+                self.problems.setItem(row, col, read_only_item(value, col == 2))
             self.problems.item(row, 4).setToolTip(p.message)
         header = self.problems.horizontalHeader()
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -380,7 +362,7 @@ class BatchesDialog(QDialog):
                 state,
             ]
             for col, value in enumerate(values):
-                item = _item(value, col in (0, 4, 5))
+                item = read_only_item(value, col in (0, 4, 5))
                 if b.undone_at:
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(row, col, item)

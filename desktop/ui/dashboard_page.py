@@ -39,6 +39,7 @@ from desktop.services import Services
 from desktop.services.activities import ActivityFilter, Totals
 from desktop.services.periods import parse_period, year_period
 from desktop.services.progress import STATUS_LABELS, IndicatorProgress, ProgressReport, Rollup
+from desktop.ui.status_pills import add_status_pills, show_status_counts
 from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.widgets import (
     COMPLETION_ROLE,
@@ -54,7 +55,6 @@ from desktop.ui.widgets import (
     fmt_pct,
     page_title,
     section_label,
-    status_style,
     ui_font,
 )
 
@@ -304,12 +304,7 @@ class DashboardPage(QWidget):
         side_layout.addWidget(section_label("状态分布"))
         status_row = QHBoxLayout()
         status_row.setSpacing(6)
-        self.status_pills: dict[str, QLabel] = {}
-        for status in ("far_behind", "behind", "on_track", "done", "no_data"):
-            pill = QLabel()
-            pill.setStyleSheet(status_style(status))
-            self.status_pills[status] = pill
-            status_row.addWidget(pill)
+        self.status_pills = add_status_pills(status_row)
         status_row.addStretch(1)
         side_layout.addLayout(status_row)
         side_layout.addWidget(section_label("滞后指标"))
@@ -479,9 +474,7 @@ class DashboardPage(QWidget):
         self.chart_note.setText("".join(notes))
 
     def _show_status(self, report: ProgressReport) -> None:
-        counts = report.status_counts()
-        for status, pill in self.status_pills.items():
-            pill.setText(f"{STATUS_LABELS[status]} {counts[status]}")
+        show_status_counts(self.status_pills, report)
         lagging = report.lagging()
         self.lagging.setRowCount(len(lagging))
         for row, p in enumerate(lagging):

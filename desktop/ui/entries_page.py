@@ -36,8 +36,9 @@ from desktop.importing.numbers import parse_number
 from desktop.services import Services
 from desktop.services.entry_grid import EntryContext, EntryGrid, GridRow
 from desktop.services.periods import Period, parse_period
-from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog, confirm
+from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
 from desktop.ui.events import later
+from desktop.ui.questions import confirm
 from desktop.ui.widgets import MUTED, fmt_number, page_title
 
 LOCKED_BACKGROUND = QColor("#e0e0e0")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.plan.document import IndicatorDoc, Rule
+from desktop.plan.ratios import PART_MEASURES
 from desktop.plan.vocabulary import (
     ACTIVITY_TYPES,
     COMPARATOR_LABELS,
@@ -40,7 +41,6 @@ from desktop.ui.plan_format import number_text
 
 UOM_CHOICES = ["人次", "人", "个", "%", "次", "场", "辆", "套", "名", "所", "家", "项", "万元"]
 NO_PART = "（不设）"
-PART_MEASURES = ("level", "count")
 
 
 def _checklist(items: list[tuple[str, str]], checked: list[str]) -> QListWidget:

@@ -37,6 +37,7 @@ from desktop.ui.indicator_table import (
     IndicatorTableModel,
 )
 from desktop.ui.indicator_words import MEASURE_WORDS, rule_words, target_words
+from desktop.ui.status_pills import add_status_pills, show_status_counts
 from desktop.ui.theme import STATUS_COLOURS
 from desktop.ui.widgets import (
     MUTED,
@@ -46,7 +47,6 @@ from desktop.ui.widgets import (
     fmt_number,
     fmt_pct,
     page_title,
-    status_style,
     ui_font,
 )
 
@@ -93,12 +93,7 @@ class IndicatorsPage(QWidget):
         header = QHBoxLayout()
         header.addWidget(page_title("指标进度"))
         header.addSpacing(16)
-        self.status_pills: dict[str, QLabel] = {}
-        for status in ("far_behind", "behind", "on_track", "done", "no_data"):
-            pill = QLabel()
-            pill.setStyleSheet(status_style(status))
-            self.status_pills[status] = pill
-            header.addWidget(pill)
+        self.status_pills = add_status_pills(header)
         header.addStretch(1)
 
         controls = QHBoxLayout()
@@ -314,9 +309,7 @@ class IndicatorsPage(QWidget):
 
     def _show_counts(self) -> None:
         assert self.report is not None
-        counts = self.report.status_counts()
-        for status, pill in self.status_pills.items():
-            pill.setText(f"{STATUS_LABELS[status]} {counts[status]}")
+        show_status_counts(self.status_pills, self.report)
 
     def _refilter(self) -> None:
         self.proxy.set_criteria(self.status.currentData(), self.section.currentData())

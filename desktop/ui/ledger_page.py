@@ -26,6 +26,7 @@ from desktop.services import Services
 from desktop.services.activities import ActivityFilter, ActivityRow, DeletedActivity, Totals
 from desktop.ui.activity_dialog import ActivityDialog, month_locked
 from desktop.ui.activity_model import ActivityTableModel
+from desktop.ui.questions import ask
 from desktop.ui.widgets import (
     MUTED,
     DebouncedLineEdit,
@@ -439,17 +440,14 @@ class LedgerPage(QWidget):
                 error=True,
             )
             return
-        box = QMessageBox(
+        if not ask(
+            self,
             QMessageBox.Icon.Warning,
             "删除活动",
             f"确定删除这条活动吗？\n\n{row.start_date.isoformat()}　{row.title}\n\n删除后可立即撤销。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
-        )
-        box.button(QMessageBox.StandardButton.Yes).setText("删除")
-        box.button(QMessageBox.StandardButton.No).setText("取消")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        if box.exec() != QMessageBox.StandardButton.Yes:
+            yes="删除",
+            no="取消",
+        ):
             return
         try:
             deleted = self.services.activities.delete(activity_id)

@@ -183,19 +183,25 @@ class AuditTab(QWidget):
             self.detail.setPlainText(describe_changes(self.model.record(current.row())))
 
 
+def _record_table(headers: list[str]) -> QTableWidget:
+    """The locks and backups lists: read-only rows, columns as wide as their text, the last filling."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
 class LocksTab(QWidget):
     HEADERS = ["统计期", "状态", "锁定时间", "锁定人", "解锁时间", "解锁人", "解锁原因"]
 
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = _record_table(self.HEADERS)
         self.lock_button = QPushButton("锁定统计期…")
         self.unlock_button = QPushButton("解锁所选…")
         note = QLabel("已报送的统计期锁定后，其活动和填报数据只读；解锁须填写原因并记入操作记录。")
@@ -281,13 +287,7 @@ class BackupsTab(QWidget):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = _record_table(self.HEADERS)
         self.backup_button = QPushButton("立即备份")
         self.backup_elsewhere_button = QPushButton("备份到其他位置…")
         self.backup_elsewhere_button.setToolTip("例如备份到 U 盘或共享文件夹")

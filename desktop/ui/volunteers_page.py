@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -35,9 +34,10 @@ from desktop.limits import LIMITS
 from desktop.models import Place, Unit
 from desktop.services import Services
 from desktop.services.volunteers import TeamInput, TeamRow, VolunteerService
-from desktop.ui.collection_dialogs import confirm
 from desktop.ui.date_edit import DateEdit
 from desktop.ui.guarded_dialog import GuardedDialog
+from desktop.ui.questions import confirm
+from desktop.ui.table_cells import read_only_item
 from desktop.ui.widgets import MUTED, fmt_number, page_title, section_label
 
 MAX_HEADCOUNT = int(LIMITS["headcount"].high)
@@ -51,19 +51,47 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
-def _item(text: object, right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
+class VolunteerForm(GuardedDialog):
+    """A team form: its fields, an error line under them, and 保存 / 取消.
+
+    保存 runs the subclass's `store()`; a refusal from the service shows on
+    the error line and keeps the form open with what was typed.
+    """
+
+    def store(self) -> None:
+        """Hand the fields to the service; a ServiceError says why not. Each form has its own."""
+
+    def lay_out(self, form: QFormLayout) -> None:
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def save_changes(self) -> bool:
+        self._save()
+        return not self.isVisible()
+
+    def _save(self) -> None:
+        try:
+            self.store()
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            self.adjustSize()  # grow to fit the message: the fields keep their height
+            return
+        self.accept()
 
 
-def _date_edit(day: date) -> DateEdit:
-    return DateEdit(day)
-
-
-class TeamDialog(GuardedDialog):
+class TeamDialog(VolunteerForm):
     """Add or edit a team; a new team may get its first headcount at once."""
 
     def __init__(
@@ -90,14 +118,11 @@ class TeamDialog(GuardedDialog):
         for p in places:
             self.place.addItem(p.name, p.id)
         self.has_founded = QCheckBox("已知成立日期")
-        self.founded = _date_edit(date.today())
+        self.founded = DateEdit(date.today())
         self.note = QLineEdit()
         self.headcount = QSpinBox()
         self.headcount.setRange(0, MAX_HEADCOUNT)
-        self.as_of = _date_edit(date.today())
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
+        self.as_of = DateEdit(date.today())
         form = QFormLayout()
         form.addRow("队伍名称*", self.name)
         form.addRow("所属单位", self.unit)
@@ -121,17 +146,7 @@ class TeamDialog(GuardedDialog):
             self.note.setText(team.note)
         self.founded.setEnabled(self.has_founded.isChecked())
         self.has_founded.toggled.connect(self.founded.setEnabled)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.lay_out(form)
         self.resize(440, 0)
 
     def data(self) -> TeamInput:
@@ -146,28 +161,18 @@ class TeamDialog(GuardedDialog):
     def snapshot(self) -> str:
         return repr((self.data(), self.headcount.value(), self.as_of.date()))
 
-    def save_changes(self) -> bool:
-        self._save()
-        return not self.isVisible()
-
-    def _save(self) -> None:
-        try:
-            if self.team_id is None:
-                count = self.headcount.value()
-                self.saved_id = self.volunteers.add(
-                    self.data(), count if count > 0 else None, _pydate(self.as_of.date())
-                )
-            else:
-                self.volunteers.update(self.team_id, self.data())
-                self.saved_id = self.team_id
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            self.adjustSize()
-            return
-        self.accept()
+    def store(self) -> None:
+        if self.team_id is None:
+            count = self.headcount.value()
+            self.saved_id = self.volunteers.add(
+                self.data(), count if count > 0 else None, _pydate(self.as_of.date())
+            )
+        else:
+            self.volunteers.update(self.team_id, self.data())
+            self.saved_id = self.team_id
 
 
-class HeadcountDialog(GuardedDialog):
+class HeadcountDialog(VolunteerForm):
     """Record a team's registered headcount on a date."""
 
     def __init__(
@@ -181,48 +186,25 @@ class HeadcountDialog(GuardedDialog):
         self.volunteers = volunteers
         self.team_id = team_id
         self.setWindowTitle("登记注册人数")
-        self.as_of = _date_edit(date.today())
+        self.as_of = DateEdit(date.today())
         self.headcount = QSpinBox()
         self.headcount.setRange(0, MAX_HEADCOUNT)
         history = volunteers.headcounts(team_id)
         if history:
             self.headcount.setValue(history[-1].headcount)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("队伍", QLabel(team_name))
         form.addRow("统计日期", self.as_of)
         form.addRow("注册人数", self.headcount)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.lay_out(form)
 
     def snapshot(self) -> tuple[QDate, int]:
         return self.as_of.date(), self.headcount.value()
 
-    def save_changes(self) -> bool:
-        self._save()
-        return not self.isVisible()
-
-    def _save(self) -> None:
-        try:
-            self.volunteers.set_headcount(
-                self.team_id, _pydate(self.as_of.date()), self.headcount.value()
-            )
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            self.adjustSize()  # grow to fit the message: the fields keep their height
-            return
-        self.accept()
+    def store(self) -> None:
+        self.volunteers.set_headcount(
+            self.team_id, _pydate(self.as_of.date()), self.headcount.value()
+        )
 
 
 class VolunteersPage(QWidget):
@@ -318,7 +300,7 @@ class VolunteersPage(QWidget):
                 t.headcount_as_of.isoformat() if t.headcount_as_of else "",
             ]
             for c, value in enumerate(values):
-                self.teams.setItem(r, c, _item(value, c == 4))
+                self.teams.setItem(r, c, read_only_item(value, c == 4))
         self.teams.resizeColumnsToContents()
         self.teams.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.teams.blockSignals(False)
@@ -352,7 +334,7 @@ class VolunteersPage(QWidget):
                     "已锁定" if h.locked else "",
                 ]
                 for c, value in enumerate(values):
-                    item = _item(value, c in (1, 2))
+                    item = read_only_item(value, c in (1, 2))
                     if h.locked:
                         item.setForeground(Qt.GlobalColor.gray)
                     self.history.setItem(r, c, item)
