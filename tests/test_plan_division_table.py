@@ -175,3 +175,55 @@ def test_plain_text_without_table_is_untouched() -> None:
     text = "测试县全民科学素质行动实施方案\n一、青少年科学素质提升行动\n1．加强科学教育。〔责任单位：县教体局〕"
     plan = parse_plan_text(text)
     assert [task.title for task in plan.tasks()] == ["加强科学教育"]
+
+
+def test_docx_title_row_two_row_header_and_unspanned_section_row(tmp_path: Path) -> None:
+    """A title row, then 责任单位 spanning 牵头单位 · 配合单位 over a second header row;
+    a section named in the first cell of an otherwise empty row."""
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=6, cols=5)
+    table.cell(0, 0).merge(table.cell(0, 4)).text = "重点任务分工表"
+    for c, word in [(0, "序号"), (1, "工作任务"), (4, "完成时间")]:
+        table.cell(1, c).merge(table.cell(2, c)).text = word
+    table.cell(1, 2).merge(table.cell(1, 3)).text = "责任单位"
+    table.cell(2, 2).text, table.cell(2, 3).text = "牵头单位", "配合单位"
+    table.cell(3, 0).text = "一、科普基础设施工程"
+    for c, text in enumerate(["1", "建设科普场馆", "县科协", "县财政局", "2024年"]):
+        table.cell(4, c).text = text
+    for c, text in enumerate(["2", "建设科普长廊", "县住建局", "", ""]):
+        table.cell(5, c).text = text
+    path = tmp_path / "表.docx"
+    document.save(str(path))
+    source = read_plan_source(path)
+    assert _outline(parse_plan_text(source.text, source.tables)) == [
+        (
+            "科普基础设施工程",
+            "project",
+            [
+                (
+                    "建设科普场馆",
+                    "建设科普场馆\n完成时限：2024年",
+                    [("县科协", "lead"), ("县财政局", "cooperating")],
+                ),
+                ("建设科普长廊", "建设科普长廊", [("县住建局", "lead")]),
+            ],
+        )
+    ]
+
+
+def test_text_table_pasted_with_tabs() -> None:
+    """Word puts a table on the clipboard a row per line, its cells apart by tabs."""
+    rows = [
+        "\t".join(HEADER),
+        *(
+            "\t".join(
+                "" if (r, c) == (2, HEADER.index("牵头单位")) else cell
+                for c, cell in enumerate(row)
+            )
+            for r, row in enumerate(ROWS)
+        ),
+    ]
+    plan = parse_plan_text("\n".join([*BEFORE, *rows, *AFTER]))
+    assert _outline(plan) == EXPECTED

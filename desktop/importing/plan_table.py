@@ -16,8 +16,11 @@ Text has one cell per line, as Word copies a table: a section row is one
 line, a cell merged down from the row above is an empty line; the header's
 words give the number of columns, and the lines after it are regrouped into
 rows of that many lines, each opening with its 序号 (a table read as text
-needs that column first, or its rows cannot be told apart). An empty unit or
-完成时限 cell there takes the cell above in the same section, as a merge.
+needs that column first, or its rows cannot be told apart); pasted from the
+clipboard, a row is one line with its cells apart by tabs. An empty unit or
+完成时限 cell in text takes the cell above in the same section, as a merge.
+A title row or a two-row header may come before the header row; a section
+row is one cell spanning the table, or a row with one text and no units.
 
 The typed TaskDoc has no deadline field (one would need a schema migration),
 so a 完成时限 cell is kept as the last line of the task's text,
@@ -40,6 +43,7 @@ from desktop.importing.units import UnitMatcher, is_unit_label, parse_unit_claus
 DEADLINE_LABEL = "完成时限"
 _UNTITLED_SECTION = "重点任务"
 _MAX_HEADER_WORD = 10
+_HEADER_ROWS = 3  # a header is among a table's first rows
 _NUMBER_RE = re.compile(r"^\d{1,3}$")
 _NUMBER_CELL_RE = re.compile(r"^[（(]?\d{1,3}[)）.．、]?$")
 # Header words by what their column holds, tried in this order (unit labels before).
@@ -150,25 +154,50 @@ class _ReadSection:
     deadlines: list[str]
 
 
+def _is_section_row(cells: Sequence[str], columns: _Columns) -> bool:
+    """A row naming a section: one text, in a cell spanning the table or alone in its row."""
+    if len(cells) == 1:
+        return True
+    texts = {cell for cell in cells if cell}
+    if len(texts) != 1 or len(cells) != columns.width or _NUMBER_CELL_RE.match(next(iter(texts))):
+        return False
+    return not any(cells[c] for c, _ in columns.units)
+
+
+def _header(rows: Sequence[Sequence[str]]) -> tuple[int, _Columns] | None:
+    """The header row among a table's first rows, and its columns.
+
+    A title row may come first; of a two-row header (责任单位 spanning
+    牵头单位 · 配合单位) the second row names every column.
+    """
+    found: tuple[int, _Columns] | None = None
+    for at, row in enumerate(rows[:_HEADER_ROWS]):
+        columns = _columns(row)
+        if columns is not None:
+            found = (at, columns)
+        elif found is not None:
+            break
+    return found
+
+
 def _read_rows(rows: Sequence[Sequence[str]], blanks_merged: bool) -> list[_ReadSection] | None:
-    """Sections and tasks of a table whose first row is its header, or None."""
-    if not rows:
+    """Sections and tasks of a table, or None if it is no division table."""
+    found = _header(rows)
+    if found is None:
         return None
-    columns = _columns(rows[0])
-    if columns is None:
-        return None
+    at, columns = found
+    header = [_header_word(cell) for cell in rows[at]]
     sections: list[_ReadSection] = []
     above: list[str] | None = None
-    for row in rows[1:]:
+    for row in rows[at + 1 :]:
         cells = [_one_line(cell) for cell in row]
-        if len(cells) == 1:
-            if cells[0]:
-                sections.append(_ReadSection(_section_title(cells[0]), [], []))
+        if _is_section_row(cells, columns):
+            title = next(cell for cell in cells if cell) if any(cells) else ""
+            if title:
+                sections.append(_ReadSection(_section_title(title), [], []))
             above = None
             continue
-        if len(cells) != columns.width or [_header_word(c) for c in cells] == [
-            _header_word(c) for c in rows[0]
-        ]:
+        if len(cells) != columns.width or [_header_word(c) for c in cells] == header:
             continue
         if blanks_merged and above is not None:
             for c in columns.merged_down():
@@ -192,7 +221,11 @@ def _read_rows(rows: Sequence[Sequence[str]], blanks_merged: bool) -> list[_Read
 
 
 def _text_table(lines: Sequence[str], start: int) -> tuple[int, list[list[str]]] | None:
-    """(end, rows) of a table written one cell per line whose header starts at `start`."""
+    """(end, rows) of a table written in text whose header starts at `start`: one
+    cell per line, or one row per line with its cells apart by tabs (as Word puts
+    a table on the clipboard)."""
+    if "\t" in lines[start]:
+        return _tab_table(lines, start)
     end = start
     while end < len(lines) and _column_kind(_header_word(lines[end])) is not None:
         end += 1
@@ -212,9 +245,28 @@ def _text_table(lines: Sequence[str], start: int) -> tuple[int, list[list[str]]]
             at += 1
         else:
             break
-    if len(rows) < 2:
+    return (at, rows) if len(rows) > 1 else None
+
+
+def _tab_table(lines: Sequence[str], start: int) -> tuple[int, list[list[str]]] | None:
+    """(end, rows) of a table whose rows are lines of tab-separated cells."""
+    header = [cell.strip() for cell in lines[start].split("\t")]
+    columns = _columns(header)
+    if columns is None:
         return None
-    return at, rows
+    rows = [header]
+    at = start + 1
+    while at < len(lines):
+        line = lines[at].strip()
+        if "\t" in lines[at]:
+            cells = [cell.strip() for cell in lines[at].split("\t")]
+            rows.append((cells + [""] * columns.width)[: columns.width])
+        elif line and at + 1 < len(lines) and "\t" in lines[at + 1]:
+            rows.append([line])
+        else:
+            break
+        at += 1
+    return (at, rows) if len(rows) > 1 else None
 
 
 @dataclass(frozen=True)
