@@ -20,7 +20,7 @@ import pytest
 
 from desktop.importing.plan_document_file import read_plan_document
 from desktop.importing.plan_lines import clean_lines, unwrap
-from desktop.importing.plan_text import parse_plan_text
+from desktop.importing.plan_text import parse_plan_draft, parse_plan_text
 from desktop.importing.units import UnitMatcher
 from desktop.plan.document import PlanDocument
 from desktop.templates import load_template
@@ -586,3 +586,47 @@ def test_literacy_rise_in_one_sentence() -> None:
     assert (plan["literacy_baseline"], plan["literacy_baseline_year"]) == (8.5, 2020)
     assert plan["literacy_target"] == 12
     assert [i["code"] for i in parsed["indicators"]] == ["LIT"]
+
+
+UNPLACED_PLAN = """某县全民科学素质行动实施方案（2021—2025年）
+一、指导思想
+以习近平新时代中国特色社会主义思想为指导，全面提升公民科学素质。
+二、重点任务
+（一）青少年科学素质提升行动
+1．开展科普讲座。每年举办科普讲座不少于4次。〔责任单位：县科协〕
+这一段写在任务的责任单位之后，不属于任何任务。
+2．建设科技志愿者队伍。到2025年科技志愿者达到500人。
+牵头单位：
+（二）农民科学素质提升行动
+1．培训农民。每年培训农民1000人次。
+（1）举办农业实用技术培训班。
+三、重点工作
+围绕乡村振兴开展科普进村入户。
+县科协负责组织实施。
+四、保障措施
+（一）加强组织领导。各成员单位要加强协调配合。
+牵头单位：县政府办公室
+"""
+
+
+def test_the_lines_the_parser_could_not_place_are_listed_for_the_review():
+    """A paragraph after a task's units, a unit label naming nobody, a task heading
+    holding no section; not the header, 指导思想/保障措施 prose or a task's sub-item."""
+    draft = parse_plan_draft(UNPLACED_PLAN)
+    assert draft.unplaced == [
+        "这一段写在任务的责任单位之后，不属于任何任务。",
+        "牵头单位：",
+        "三、重点工作",
+        "围绕乡村振兴开展科普进村入户。",
+        "县科协负责组织实施。",
+    ]
+    assert [s.title for s in draft.document.sections] == [
+        "青少年科学素质提升行动",
+        "农民科学素质提升行动",
+    ]
+    assert draft.document == parse_plan_text(UNPLACED_PLAN)
+
+
+@pytest.mark.parametrize("seed", SEED_IDS)
+def test_a_seed_leaves_no_line_unplaced(seed: str):
+    assert parse_plan_draft(read_plan_document(SEEDS / f"{seed}.txt")).unplaced == []

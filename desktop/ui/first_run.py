@@ -226,7 +226,7 @@ class TextPage(QWizardPage):
         return bool(self.widget.editor.draft().sections)
 
     def plan(self) -> PlanDocument | None:
-        return self.widget.editor.draft()
+        return self.widget.draft_to_save()
 
     def nextId(self) -> int:
         return -1

@@ -2,8 +2,12 @@
 
 The parser proposes; the user decides. The draft is shown as a tree
 (sections → tasks → units with roles) with its indicators beside it; every
-item can be fixed, added, moved or deleted, and the problems that would stop
-the save (a task without a title, a bad target) are listed as they arise.
+item can be fixed, added, moved or deleted. The problems that would stop
+the save (a draft with no name, a task without a title, a bad target) are
+listed once the user asks to save, or for a part (plan info, the tree, the
+indicators) once they have edited it: a fresh draft does not open in red
+for fields the user has not reached. The lines the parser could not place
+are listed below the tree (desktop/ui/unplaced_lines.py).
 Rows are keyed by their place in the draft: ("task", section, task),
 ("task_unit", section, task, unit) and so on.
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -42,6 +47,7 @@ from desktop.plan.document import (
     UnitLink,
     UnitName,
 )
+from desktop.plan.locator import DictPath, yaml_locator
 from desktop.plan.validation import validate_plan
 from desktop.plan.vocabulary import KIND_LABELS, MEASURE_LABELS, ROLE_LABELS
 from desktop.ui.indicator_dialog import IndicatorDialog
@@ -57,8 +63,11 @@ from desktop.ui.plan_tree import (
     selected_key,
     units_group_row,
 )
+from desktop.ui.unplaced_lines import UnplacedLines
 
 Key = tuple[Any, ...]
+# the part of the draft a problem's place belongs to, by the place's first key
+_PARTS = {"sections": "tree", "units": "tree", "indicators": "indicators"}
 
 
 def with_codes(doc: PlanDocument) -> PlanDocument:
@@ -66,6 +75,24 @@ def with_codes(doc: PlanDocument) -> PlanDocument:
     data = doc.to_dict()
     fill_codes(data)
     return PlanDocument.from_dict(data)
+
+
+def located_problems(doc: PlanDocument) -> list[tuple[str, str]]:
+    """(part, problem) for each problem of `doc`: "plan", "tree" or "indicators".
+
+    The checks name each place once, through the locator, in the order they
+    report it, so the paths recorded here pair with the problems one to one.
+    """
+    data = doc.to_dict()
+    words = yaml_locator(data)
+    parts: list[str] = []
+
+    def locate(path: DictPath) -> str:
+        parts.append(_PARTS.get(str(path[0]), "plan") if path else "plan")
+        return words(path)
+
+    problems = validate_plan(data, locate)
+    return [(part, str(problem)) for part, problem in zip(parts, problems, strict=True)]
 
 
 def _need(value: str | None, what: str, field: str = "title") -> str:
@@ -93,6 +120,7 @@ class DraftEditor(QWidget):
         super().__init__(parent)
         self._draft = PlanDocument()
         self._known_units = unit_names or []
+        self._touched: set[str] = set()  # parts the user edited; "all" once they ask to save
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
@@ -152,7 +180,14 @@ class DraftEditor(QWidget):
             )
         )
         self.tabs.addTab(ind_page, "指标")
-        layout.addWidget(self.tabs, 1)
+        self.unplaced = UnplacedLines()
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.setChildrenCollapsible(False)
+        body.addWidget(self.tabs)
+        body.addWidget(self.unplaced)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 1)
+        layout.addWidget(body, 1)
 
         self.problems = QLabel()
         self.problems.setWordWrap(True)
@@ -162,9 +197,17 @@ class DraftEditor(QWidget):
 
     # ------------------------------------------------------------ data
 
-    def set_draft(self, draft: PlanDocument) -> None:
+    def set_draft(self, draft: PlanDocument, unplaced: list[str] | None = None) -> None:
+        """A fresh draft, its problems not shown yet; `unplaced` lines listed below the tree."""
         self._draft = draft.copy()
+        self._touched.clear()
+        self.unplaced.set_lines(unplaced)
         self._render()
+
+    def reveal_problems(self) -> None:
+        """The user asks to save: every problem is shown from now on."""
+        self._touched.add("all")
+        self._show_problems()
 
     def draft(self) -> PlanDocument:
         """The edited draft; the unit list keeps only units still named somewhere."""
@@ -173,10 +216,30 @@ class DraftEditor(QWidget):
         doc.units = [u for u in doc.units if u.name in named]
         return doc
 
-    def problems_found(self) -> list[str]:
-        return [str(p) for p in validate_plan(self.draft().to_dict())]
+    def problems_shown(self) -> list[str]:
+        """The problems of the parts the user has reached (all once they asked to save)."""
+        reached = self._touched
+        return [
+            text
+            for part, text in located_problems(self.draft())
+            if "all" in reached or part in reached
+        ]
 
-    def _render(self, select: Key | None = None) -> None:
+    def _show_problems(self) -> None:
+        problems = self.problems_shown()
+        if problems:
+            left = len(problems) - MAX_PROBLEMS_SHOWN
+            more = f"\n……另有 {left} 处" if left > 0 else ""
+            self.problems.setText(
+                f"保存前须修正 {len(problems)} 处：\n{problems_text(problems)}{more}"
+            )
+        else:
+            self.problems.setText("")
+
+    def _render(self, select: Key | None = None, part: str | None = None) -> None:
+        """Show the draft; `part` ("plan", "tree", "indicators") is the one just edited."""
+        if part is not None:
+            self._touched.add(part)
         self._draft = d = with_codes(self._draft)
         info = d.info
         tasks = d.tasks()
@@ -192,15 +255,7 @@ class DraftEditor(QWidget):
         self._render_indicators()
         if select is not None:
             select_key(self.tree, select)
-        problems = self.problems_found()
-        if problems:
-            left = len(problems) - MAX_PROBLEMS_SHOWN
-            more = f"\n……另有 {left} 处" if left > 0 else ""
-            self.problems.setText(
-                f"保存前须修正 {len(problems)} 处：\n{problems_text(problems)}{more}"
-            )
-        else:
-            self.problems.setText("")
+        self._show_problems()
         self.changed.emit()
 
     def _render_tree(self) -> None:
@@ -274,7 +329,7 @@ class DraftEditor(QWidget):
                 self._draft.id = default_id(info.to_dict())
 
         if PlanInfoDialog(save, self._draft.info, self).exec():
-            self._render()
+            self._render(part="plan")
 
     def add_section(self) -> None:
         created: list[int] = []
@@ -285,7 +340,7 @@ class DraftEditor(QWidget):
             created.append(len(self._draft.sections) - 1)
 
         if SectionDialog(save, parent=self).exec():
-            self._render(("section", created[0]))
+            self._render(("section", created[0]), "tree")
 
     def add_task(self) -> None:
         sel = self.selected()
@@ -302,7 +357,7 @@ class DraftEditor(QWidget):
             created.append(len(tasks) - 1)
 
         if TaskDialog(save, parent=self).exec():
-            self._render(("task", i, created[0]))
+            self._render(("task", i, created[0]), "tree")
 
     def add_unit(self) -> None:
         sel = self.selected()
@@ -326,7 +381,7 @@ class DraftEditor(QWidget):
             )
 
         if UnitLinkDialog(save, self._unit_names(), parent=self).exec():
-            self._render(created[0])
+            self._render(created[0], "tree")
 
     def _owner_links(self, sel: Key) -> list[UnitLink]:
         sec = self._draft.sections[sel[1]]
@@ -364,7 +419,7 @@ class DraftEditor(QWidget):
 
             dialog = UnitLinkDialog(save_link, self._unit_names(), links[k], self, renamable=True)
         if dialog.exec():
-            self._render(sel)
+            self._render(sel, "tree")
 
     def move_item(self, step: int) -> None:
         sel = self.selected()
@@ -382,7 +437,7 @@ class DraftEditor(QWidget):
         if not 0 <= target < len(items):
             return
         items.insert(target, items.pop(index))
-        self._render((*sel[:-1], target))
+        self._render((*sel[:-1], target), "tree")
 
     def remove_item(self) -> None:
         sel = self.selected()
@@ -396,7 +451,7 @@ class DraftEditor(QWidget):
             self._forget_task(self._draft.sections[sel[1]].tasks.pop(sel[2]).code)
         else:
             self._owner_links(sel).pop(sel[-1])
-        self._render()
+        self._render(part="tree")
 
     def _forget_task(self, code: str | None) -> None:
         """Indicators of a deleted task become plan-wide; rules stop naming it."""
@@ -439,7 +494,7 @@ class DraftEditor(QWidget):
         if IndicatorDialog(
             self._indicator_saver(None), self._tasks(), first, last, parent=self
         ).exec():
-            self._render()
+            self._render(part="indicators")
 
     def edit_indicator(self) -> None:
         row = self.table.currentRow()
@@ -450,11 +505,11 @@ class DraftEditor(QWidget):
         if IndicatorDialog(
             self._indicator_saver(row), self._tasks(), first, last, ind, self
         ).exec():
-            self._render()
+            self._render(part="indicators")
             self.table.selectRow(row)
 
     def remove_indicator(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
             self._draft.indicators.pop(row)
-            self._render()
+            self._render(part="indicators")

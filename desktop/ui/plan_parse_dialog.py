@@ -2,14 +2,18 @@
 
 The draft is reviewed in desktop/ui/plan_draft.py's editor; `PlanTextWidget`
 (the text beside that editor) is also the first-run wizard's page for a
-plan read from its document.
+plan read from its document. The lines the parser could not place are listed
+under the tree; double-clicking one selects it in the text.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -24,11 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError
+from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.ui.guarded_dialog import GuardedDialog
 from desktop.ui.new_plan import save_new_plan
 from desktop.ui.plan_draft import DraftEditor
 from desktop.ui.widgets import fit_to_screen
+
+if TYPE_CHECKING:
+    from desktop.importing.plan_document_file import PlanSource
 
 
 class PlanTextWidget(QWidget):
@@ -61,13 +69,15 @@ class PlanTextWidget(QWidget):
         left_layout.addLayout(row)
         splitter.addWidget(left)
         self.editor = DraftEditor(services.plan_editor.unit_names())
+        self.editor.unplaced.chosen.connect(self.select_line)
         splitter.addWidget(self.editor)
         splitter.setSizes([380, 620])
         layout.addWidget(splitter)
         self.parsed = False
+        self.opened: PlanSource | None = None  # the file opened, for its Word tables
 
     def open_file(self, path: Path | None = None) -> None:
-        from desktop.importing.plan_document_file import read_plan_document
+        from desktop.importing.plan_document_file import read_plan_source
 
         if path is None:
             name, _ = QFileDialog.getOpenFileName(
@@ -77,22 +87,58 @@ class PlanTextWidget(QWidget):
                 return
             path = Path(name)
         try:
-            text = read_plan_document(path)
+            source = read_plan_source(path)
         except (OSError, ValueError, ServiceError) as exc:
             QMessageBox.warning(self, "打开方案原文", f"无法读取“{path.name}”：{exc}")
             return
-        self.text.setPlainText(text)
+        self.opened = source
+        self.text.setPlainText(source.text)
         self.parse()
 
     def parse(self) -> None:
-        from desktop.importing.plan_text import parse_plan_text
+        from desktop.importing.plan_text import parse_plan_draft
 
         text = self.text.toPlainText()
         if not text.strip():
             QMessageBox.information(self, "识别", "请先粘贴或打开方案原文。")
             return
-        self.editor.set_draft(parse_plan_text(text))
+        opened = self.opened if self.opened and self.opened.text == text else None
+        draft = parse_plan_draft(text, opened.tables if opened else ())
+        self.editor.set_draft(draft.document, draft.unplaced)
         self.parsed = True
+
+    def draft_to_save(self) -> PlanDocument:
+        """The reviewed draft the user asks to save; its problems are shown from now on."""
+        self.editor.reveal_problems()
+        return self.editor.draft()
+
+    def select_line(self, line: str) -> None:
+        """Select a listed line in the text, however the text wrapped or spaced it.
+
+        The list prints a line as the parser read it (marks made regular,
+        wrapped lines joined), so the line is looked for without its mark
+        and with any spacing between its characters; failing that, its start.
+        """
+        from desktop.importing.plan_markers import classify
+
+        text = self.text.toPlainText()
+        body = classify(line).text or line
+        chars = [ch for ch in body if not ch.isspace()]
+        for probe in (chars, chars[:12]):
+            found = re.search(r"\s*".join(map(re.escape, probe)), text) if probe else None
+            if found:
+                cursor = self.text.textCursor()
+                cursor.setPosition(_position(text, found.start()))
+                cursor.setPosition(_position(text, found.end()), QTextCursor.MoveMode.KeepAnchor)
+                self.text.setTextCursor(cursor)
+                self.text.centerCursor()
+                self.text.setFocus()
+                return
+
+
+def _position(text: str, index: int) -> int:
+    """A Python index into `text` as Qt counts it (UTF-16 code units)."""
+    return len(text[:index].encode("utf-16-le")) // 2
 
 
 class PlanParseDialog(GuardedDialog):
@@ -137,7 +183,7 @@ class PlanParseDialog(GuardedDialog):
         self.saved_plan_id = save_new_plan(
             self,
             self.services,
-            editor.draft(),
+            self.widget.draft_to_save(),
             activate=self.activate.isChecked(),
             title="保存方案",
             noun="方案草稿",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidgetItem
 
 from desktop.services import Services
 from desktop.ui.indicator_dialog import IndicatorDialog
@@ -118,11 +118,12 @@ def test_a_draft_without_plan_info_is_not_saved_until_fixed(
     dialog.widget.text.setPlainText(SHORT_PLAN)
     dialog.widget.parse_button.click()
     assert editor.tree.topLevelItemCount() == 1
-    assert editor.problems.text().startswith("保存前须修正 4 处：")
-    assert "方案信息的“名称”：“名称”不能为空。" in editor.problems.text()
+    assert editor.problems.text() == ""  # not in red before the clerk reached anything
     dialog.save()
     assert warnings and warnings[0].startswith("方案草稿还有 4 处问题，请先修正：")
     assert services.plans.plans() == []
+    assert editor.problems.text().startswith("保存前须修正 4 处：")
+    assert "方案信息的“名称”：“名称”不能为空。" in editor.problems.text()
 
     def fill(d: PlanInfoDialog) -> None:
         d.name.setText("测试县全民科学素质行动实施方案（2021—2025年）")
@@ -180,3 +181,69 @@ def test_esc_after_a_plan_was_pasted_and_recognised_asks_first(
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and services.plans.plans() == []
     assert [s.split("：")[0] for s in modals.shown] == ["放弃修改？", "放弃修改？"]
+
+
+UNPLACED_PLAN = (
+    "二、重点任务\n"
+    "（一）青少年科学素质提升行动\n"
+    "1．开展科普讲座。每年举办科普讲座不少于4次。〔责任单位：县科协〕\n"
+    "这一段写在责任单位之后，\n不属于任何任务。\n"
+    "2．建设科技志愿者队伍。〔责任单位：县科协〕\n"
+)
+
+
+def test_a_line_the_parser_cannot_place_is_listed_beside_the_tree(qtbot, dialog: PlanParseDialog):
+    widget = dialog.widget
+    listed = widget.editor.unplaced
+    assert not listed.isVisible()  # nothing parsed yet
+    widget.text.setPlainText(SHORT_PLAN)
+    widget.parse_button.click()
+    assert listed.isVisible() and listed.title.text() == "未能识别的内容：无"
+    assert not listed.list.isVisible()
+
+    widget.text.setPlainText(UNPLACED_PLAN)
+    widget.parse_button.click()
+    assert listed.lines() == ["这一段写在责任单位之后，不属于任何任务。"]
+    assert "未能识别的内容（1 行）" in listed.title.text() and listed.list.isVisible()
+    # double-clicking it selects it in the pasted text, though the text wraps it
+    listed.list.itemDoubleClicked.emit(listed.list.item(0))
+    assert (
+        widget.text.textCursor().selectedText() == "这一段写在责任单位之后，\u2029不属于任何任务。"
+    )
+    listed.list.setCurrentRow(0)
+    listed.copy_selected()
+    assert QApplication.clipboard().text() == "这一段写在责任单位之后，不属于任何任务。"
+
+
+def test_a_fresh_draft_shows_no_problem_in_red_until_save_is_pressed(
+    dialog: PlanParseDialog, warnings: list[str]
+):
+    editor = dialog.widget.editor
+    assert editor.problems.text() == ""  # the dialog opens quiet, nothing pasted
+    dialog.widget.text.setPlainText(SHORT_PLAN)  # no name, region or years
+    dialog.widget.parse_button.click()
+    assert editor.problems.text() == ""
+    # editing the tree shows the tree's problems (none), not the plan info's
+    editor.tree.setCurrentItem(item(dialog, ("task", 0, 1)))
+    editor.remove_item()
+    assert editor.problems.text() == ""
+    dialog.save()
+    assert warnings == [warnings[0]] and warnings[0].startswith("方案草稿还有 4 处问题")
+    assert editor.problems.text().startswith("保存前须修正 4 处：")
+    # a new parse is a fresh draft again
+    dialog.widget.parse_button.click()
+    assert editor.problems.text() == ""
+
+
+def test_the_first_run_text_page_opens_without_problems(qtbot, services: Services):
+    from desktop.ui.first_run import TextPage
+
+    page = TextPage(services)
+    qtbot.addWidget(page)
+    assert page.widget.editor.problems.text() == ""
+    page.widget.text.setPlainText(SHORT_PLAN)
+    page.widget.parse_button.click()
+    assert page.widget.editor.problems.text() == ""
+    assert page.isComplete()
+    page.plan()  # what 完成 saves: from now on its problems are shown
+    assert page.widget.editor.problems.text().startswith("保存前须修正 4 处：")
