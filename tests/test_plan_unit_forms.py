@@ -201,3 +201,42 @@ def test_unit_list_hard_wrapped_inside_names() -> None:
 )
 def test_looks_like_unit_name(name: str, unit: bool) -> None:
     assert looks_like_unit_name(name) is unit
+
+
+@pytest.mark.parametrize(
+    ("ending", "expected"),
+    [
+        ("。责任单位：县科协牵头，县教体局配合。", [("县科协", L), ("县教体局", C)]),
+        ("。主要责任单位：县科协；协同单位：县教体局。", [("县科协", L), ("县教体局", C)]),
+        ("。县科协负责，县教体局配合。", [("县科协", L), ("县教体局", C)]),
+        ("。由县科协牵头，县教体局配合实施。", [("县科协", L), ("县教体局", C)]),
+        ("。县科协、县教体局等部门按职责分工负责。", [("县科协", L), ("县教体局", C)]),
+        ("。各成员单位按职责分工负责。", [("各成员单位", L)]),
+        ("。〔牵头单位：县科协\n配合单位：县教体局〕", [("县科协", L), ("县教体局", C)]),
+        ("。(县科协牵头)", [("县科协", L)]),
+    ],
+)
+def test_more_wordings_a_county_prints(ending: str, expected: list[tuple[str, str]]) -> None:
+    doc = _plan(ending)
+    assert _units(doc) == expected
+    _assert_clean_task(doc)
+
+
+@pytest.mark.parametrize(
+    ("ending", "expected"),
+    [
+        (
+            "。县教体局 县科协 团县委按职责分工负责。",
+            [("县教体局", L), ("县科协", C), ("团县委", C)],
+        ),
+        (
+            "。县教体局 枫林职业技术学院牵头，县科协 县气象局配合。",
+            [("县教体局", L), ("枫林职业技术学院", L), ("县科协", C), ("县气象局", C)],
+        ),
+        ("。（县教体局 县科协牵头，团县委配合）", [("县教体局", L), ("县科协", L), ("团县委", C)]),
+    ],
+)
+def test_space_separated_names_in_verb_forms(ending: str, expected: list[tuple[str, str]]) -> None:
+    doc = _plan(ending)
+    assert _units(doc) == expected
+    _assert_clean_task(doc)

@@ -21,6 +21,7 @@ from desktop.importing.plan_markers import (
     is_date_line,
     is_short_heading,
     starts_block,
+    unit_label,
 )
 from desktop.importing.plan_unit_clauses import ends_unit_list
 from desktop.importing.units import UNIT_END_CHARS, UNIT_START_CHARS, looks_like_unit_name
@@ -32,14 +33,16 @@ _CJK_SPACE_RE = re.compile(
 )
 
 _SPACES = "[ \t\u3000\u00a0]+"
-# Where a list of units starts: after a unit label's colon, or inside a
-# bracket that ends "…负责）".
+# Where a list of units starts: after a unit label's colon, inside a bracket
+# that ends "…负责）", or in a sentence that does ("县科协 县教育局牵头。").
 _UNIT_LIST_RE = re.compile(
     r"(?:牵头|主责|配合|协办|协同|参与|协作|责任|相关|实施)(?:部门|单位)[ \t\u3000]*[：:]"
     r"(?P<after>[^〕】］\]。]*)"
-    r"|[（(〔【［\[](?P<inside>[^（）()〔〕【】]*?负责)[）)〕】］\]]"
+    r"|[（(〔【［\[](?P<inside>[^（）()〔〕【】]*?(?:负责|牵头|配合|参与))[）)〕】］\]]"
+    r"|(?:^|(?<=。))(?P<sentence>[^。（）()〔〕【】：:]*?(?:负责|牵头|配合|参与))(?=。|$)"
 )
 _LIST_MARKS = re.compile(r"[、，,；;。：:]")
+_ROLE_VERB_END = re.compile(r"(?:按职责分工|牵头|配合|参与|协助)?(?:负责|实施)?$")
 
 
 def _listed(left: str, right: str) -> bool:
@@ -51,6 +54,7 @@ def _listed(left: str, right: str) -> bool:
     if right[0] in UNIT_START_CHARS or right[0] == left[0]:
         return True
     last, following = _LIST_MARKS.split(left)[-1], _LIST_MARKS.split(right)[0]
+    following = _ROLE_VERB_END.sub("", following)
     return len(last) >= 3 and len(following) >= 4 and looks_like_unit_name(following)
 
 
@@ -72,7 +76,7 @@ def _mark_unit_lists(line: str) -> str:
     """Turn the spaces that separate unit names into "、" before spaces go."""
 
     def fix(match: re.Match[str]) -> str:
-        group = "after" if match.group("after") is not None else "inside"
+        group = next(g for g in ("after", "inside", "sentence") if match.group(g) is not None)
         start, end = match.span(group)
         text = match.group(0)
         offset = match.start()
@@ -172,9 +176,10 @@ def unwrap(lines: list[str]) -> list[str]:
     """Join hard-wrapped lines back into paragraphs.
 
     A line continues the previous one unless the previous line was complete
-    (see `_is_complete`) or this one opens a block. A year range printed
-    under a title ("（2016—2020年）") is glued to the title, and the last
-    word of a heading broken across lines to its heading.
+    (see `_is_complete`), ended a unit list this line does not go on with, or
+    this one opens a block (a unit label inside an open bracket does not).
+    A year range printed under a title ("（2016—2020年）") is glued to the
+    title, and the last word of a heading broken across lines to its heading.
     """
     paragraphs: list[str] = []
     last_complete = True
@@ -182,8 +187,11 @@ def unwrap(lines: list[str]) -> list[str]:
         glue = bool(paragraphs) and (
             _continues_title(paragraphs[-1], line) or _continues_heading(paragraphs[-1], line)
         )
-        runs_on = not last_complete and not starts_block(line)
-        if runs_on and paragraphs and ends_unit_list(paragraphs[-1], line):
+        runs_on = not last_complete and (
+            not starts_block(line)
+            or (_bracket_balance(paragraphs[-1]) > 0 and bool(unit_label(line)))
+        )
+        if runs_on and ends_unit_list(paragraphs[-1], line):
             runs_on = False
         if paragraphs and (glue or runs_on):
             paragraphs[-1] += line

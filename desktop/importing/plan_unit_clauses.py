@@ -21,7 +21,7 @@ from desktop.importing.units import UnitRef, looks_like_unit_name, parse_unit_cl
 _OPENERS = "（(〔[［【"
 _CLOSERS = "）)〕]］】"
 # How a clause without a label ends: "…配合", "…按职责分工负责", "…牵头".
-_CLOSING_WORD = re.compile(r"(?:负责|牵头|配合|参与|协助|协办|落实)$")
+_CLOSING_WORD = re.compile(r"(?:负责|牵头|配合|参与|协助|协办|落实)(?:实施)?$")
 _NAME_ROLE = re.compile(r"[（(](?:牵头|配合|参与|协办)(?:部门|单位)?[）)]")
 # A unit label inside a sentence, after a comma or semicolon ("…能力，责任单位：A").
 _INNER_LABEL = re.compile(r"(?<=[，,；;\s])[^\s，,；;：:。]{2,8}[：:]")
@@ -71,22 +71,17 @@ def _trailing_sentences(text: str) -> tuple[int, list[UnitRef]]:
     """
     core = text.rstrip().rstrip("。.；;")
     starts = [0] + [m.end() for m in re.finditer("。", core)]
+    ends = [*starts[1:], len(core)]
     first = len(starts)
-    while first > 0 and clause_units(core[starts[first - 1] : _end(starts, first, core)]):
+    while first > 0 and clause_units(core[starts[first - 1] : ends[first - 1]]):
         first -= 1
     if first < len(starts):
         return starts[first], clause_units(core[starts[first] :])
-    last = starts[-1]
-    for label in _INNER_LABEL.finditer(core, last):
+    for label in _INNER_LABEL.finditer(core, starts[-1]):
         refs = clause_units(core[label.start() :])
         if refs:
             return label.start(), refs
     return len(text), []
-
-
-def _end(starts: list[int], index: int, core: str) -> int:
-    """Where the sentence starting at starts[index - 1] ends."""
-    return starts[index] if index < len(starts) else len(core)
 
 
 def take_unit_clause(text: str) -> tuple[str, list[UnitRef]]:

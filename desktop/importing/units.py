@@ -98,8 +98,11 @@ _LABELLED_PART = re.compile(r"^\s*([^：:]{1,8})[：:](.*)$", re.S)
 # A second label printed on the same line ("牵头单位：A　配合单位：B、C"):
 # the list before it ends there.
 _EMBEDDED_LABEL = re.compile(
-    r"(?<=[^；;：:\s])[\s、，,]*(?=(?:牵头|主责|配合|协办|协同|参与|协作|责任|相关)(?:部门|单位)\s*[：:])"
+    r"(?<=[^；;：:\s])(?<!主要)[\s、，,]*"
+    r"(?=(?:主要)?(?:牵头|主责|配合|协办|协同|参与|协作|责任|相关)(?:部门|单位)\s*[：:])"
 )
+# The verb that makes a chunk's names lead: "A牵头", "由A负责" (not "B配合负责").
+_LEADS_CHUNK = re.compile(r"牵头(?:负责|实施)?$|(?<!配合)(?<!参与)(?<!协助)负责(?:实施)?$")
 # A role printed after one name: "县科协（牵头）、县教育局".
 _NAME_ROLE = re.compile(r"[（(](牵头|配合|参与|协办)(?:部门|单位)?[）)]$")
 
@@ -214,7 +217,8 @@ def parse_unit_clause(text: str, default_first_is_lead: bool = True) -> list[Uni
       leads and the rest cooperate (the convention of these plans), unless
       `default_first_is_lead` is false, when all cooperate (a 责任单位 line
       printed under a separate 牵头单位 line).
-    - "A牵头，B、C配合" → A lead, B and C cooperating; "A（牵头）、B、C" too;
+    - "A牵头，B、C配合" → A lead, B and C cooperating; "A（牵头）、B、C" and
+      "由A负责，B、C配合" too;
     - "牵头单位：A　配合单位：B、C" (two labels on one line) as with "；".
     """
     body = _EMBEDDED_LABEL.sub("；", _strip_wrapper(text))
@@ -227,7 +231,7 @@ def parse_unit_clause(text: str, default_first_is_lead: bool = True) -> list[Uni
         if labelled and is_unit_label(labelled.group(1)):
             role = _role_of_label(labelled.group(1))
             part = labelled.group(2)
-        elif re.search(r"牵头|配合", part) and not _has_name_roles(part):
+        if role is None and re.search(r"牵头|配合", part) and not _has_name_roles(part):
             refs.extend(_inline_roles(part))
             continue
         names = split_units(part)
@@ -266,7 +270,7 @@ def _inline_roles(text: str) -> list[UnitRef]:
     refs: list[UnitRef] = []
     for chunk in re.split(r"[，,]", text):
         chunk = chunk.strip()
-        role: Role = "lead" if re.search(r"(?:牵头(?:负责)?|^由.*负责)$", chunk) else "cooperating"
+        role: Role = "lead" if _LEADS_CHUNK.search(chunk) else "cooperating"
         chunk = re.sub(r"(?:牵头|配合|参与|协助)(?:负责|实施)?$", "", chunk)
         refs.extend(UnitRef(name, role) for name in split_units(chunk))
     return refs
