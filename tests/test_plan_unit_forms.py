@@ -240,3 +240,18 @@ def test_space_separated_names_in_verb_forms(ending: str, expected: list[tuple[s
     doc = _plan(ending)
     assert _units(doc) == expected
     _assert_clean_task(doc)
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "围绕提升青少年科学素质开展工作。牵头单位：县教体局；配合单位：县科协。",
+        "县教体局牵头，县科协配合。",
+    ],
+)
+def test_units_closing_a_section_intro(intro: str) -> None:
+    doc = parse_plan_text(_HEAD + intro + "\n1．加强学校科学教育。每年1次。\n")
+    section = doc.sections[0]
+    assert [(u.name, u.role) for u in section.units] == [("县教体局", L), ("县科协", C)]
+    assert _units(doc) == [("县教体局", L), ("县科协", C)]
+    assert section.tasks[0].title == "加强学校科学教育"

@@ -322,7 +322,9 @@ class _StructureParser:
             section.tasks.append(_Task(number="", body=section.intro))
             intro = ""
         else:
-            intro = section.intro
+            # units printed once under the heading, as a sentence of its intro
+            intro, refs = take_unit_clause(section.intro, whole=True)
+            section.units.extend(refs)
         self._name(section)
         group = section.target_group
         self._add_passage(Passage(intro, target_group=group))

@@ -84,11 +84,11 @@ def _trailing_sentences(text: str) -> tuple[int, list[UnitRef]]:
     return len(text), []
 
 
-def take_unit_clause(text: str) -> tuple[str, list[UnitRef]]:
+def take_unit_clause(text: str, whole: bool = False) -> tuple[str, list[UnitRef]]:
     """A task's text without the unit clause closing it, and that clause's units.
 
-    Text that is nothing but a clause is left as it is: it is a line of units,
-    read as one by `unit_line`, not a task.
+    Text that is nothing but a clause is left as it is (a task is never
+    emptied into its units) unless `whole`, as for a section's intro.
     """
     split = _split_trailing_bracket(text)
     if split:
@@ -97,8 +97,10 @@ def take_unit_clause(text: str) -> tuple[str, list[UnitRef]]:
             return split[0].rstrip(), refs
     start, refs = _trailing_sentences(text)
     before = text[:start].rstrip()
-    if not refs or not before.strip("，,；;"):
+    if not refs or not (whole or before.strip("，,；;")):
         return text, []
+    if not before:
+        return "", refs
     if before[-1] in "，,；;":
         before = before[:-1] + "。"
     return before, refs
