@@ -16,13 +16,17 @@ from __future__ import annotations
 import re
 
 from desktop.importing.plan_markers import unit_label
-from desktop.importing.units import UnitRef, looks_like_unit_name, parse_unit_clause
+from desktop.importing.units import (
+    UnitRef,
+    has_name_roles,
+    looks_like_unit_name,
+    parse_unit_clause,
+)
 
 _OPENERS = "（(〔[［【"
 _CLOSERS = "）)〕]］】"
 # How a clause without a label ends: "…配合", "…按职责分工负责", "…牵头".
 _CLOSING_WORD = re.compile(r"(?:负责|牵头|配合|参与|协助|协办|落实)(?:实施)?$")
-_NAME_ROLE = re.compile(r"[（(](?:牵头|配合|参与|协办)(?:部门|单位)?[）)]")
 # A unit label inside a sentence, after a comma or semicolon ("…能力，责任单位：A").
 _INNER_LABEL = re.compile(r"(?<=[，,；;\s])[^\s，,；;：:。]{2,8}[：:]")
 
@@ -51,9 +55,7 @@ def clause_units(text: str) -> list[UnitRef]:
     """
     inner = text.strip().rstrip("。.；;").replace("。", "；")
     shaped = (
-        unit_label(inner) is not None
-        or bool(_CLOSING_WORD.search(inner))
-        or bool(_NAME_ROLE.search(inner))
+        unit_label(inner) is not None or bool(_CLOSING_WORD.search(inner)) or has_name_roles(inner)
     )
     if not shaped:
         return []

@@ -231,13 +231,13 @@ def parse_unit_clause(text: str, default_first_is_lead: bool = True) -> list[Uni
         if labelled and is_unit_label(labelled.group(1)):
             role = _role_of_label(labelled.group(1))
             part = labelled.group(2)
-        if role is None and re.search(r"牵头|配合", part) and not _has_name_roles(part):
+        if role is None and re.search(r"牵头|配合", part) and not has_name_roles(part):
             refs.extend(_inline_roles(part))
             continue
         names = split_units(part)
         if not names:
             continue
-        if _has_name_roles(part):
+        if has_name_roles(part):
             refs.extend(_marked_roles(names, role))
             continue
         if role is None and any(r.role == "lead" for r in refs):
@@ -248,7 +248,8 @@ def parse_unit_clause(text: str, default_first_is_lead: bool = True) -> list[Uni
     return _dedupe(refs)
 
 
-def _has_name_roles(text: str) -> bool:
+def has_name_roles(text: str) -> bool:
+    """Whether a list marks a role after a name: "县科协（牵头）、县教育局"."""
     return any(_NAME_ROLE.search(name) for name in split_units(text))
 
 
