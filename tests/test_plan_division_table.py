@@ -227,3 +227,16 @@ def test_text_table_pasted_with_tabs() -> None:
     ]
     plan = parse_plan_text("\n".join([*BEFORE, *rows, *AFTER]))
     assert _outline(plan) == EXPECTED
+
+
+def test_a_column_of_no_known_kind_is_passed_over() -> None:
+    from desktop.importing.plan_document_file import DocumentTable
+
+    rows = (
+        ("序号", "主要任务", "分管领导", "牵头单位"),
+        ("1", "建设科普场馆", "张三", "县科协"),
+    )
+    plan = parse_plan_text("建设科普场馆", [DocumentTable(rows, 0, 0)])
+    assert _outline(plan) == [
+        ("重点任务", "project", [("建设科普场馆", "建设科普场馆", [("县科协", "lead")])])
+    ]

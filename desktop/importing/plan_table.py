@@ -44,7 +44,6 @@ DEADLINE_LABEL = "完成时限"
 _UNTITLED_SECTION = "重点任务"
 _MAX_HEADER_WORD = 10
 _HEADER_ROWS = 3  # a header is among a table's first rows
-_NUMBER_RE = re.compile(r"^\d{1,3}$")
 _NUMBER_CELL_RE = re.compile(r"^[（(]?\d{1,3}[)）.．、]?$")
 # Header words by what their column holds, tried in this order (unit labels before).
 _HEADER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -78,14 +77,16 @@ def _header_word(cell: str) -> str:
 
 
 def _column_kind(word: str) -> str | None:
-    if len(word) > _MAX_HEADER_WORD or not word:
+    """What a header word's column holds; "other" for a word of no known column
+    (责任领导, an empty corner), None for text too long to be a header word."""
+    if len(word) > _MAX_HEADER_WORD:
         return None
     if is_unit_label(word):
         return "units"
     for kind, pattern in _HEADER_WORDS:
         if pattern.search(word):
             return kind
-    return None
+    return "other"
 
 
 def _lead_label(label: str) -> bool:
@@ -100,8 +101,9 @@ def _lead_label(label: str) -> bool:
 def _columns(header: Sequence[str]) -> _Columns | None:
     """The columns of a division table's header row, or None if it is not one.
 
-    A header names a task column and at least one unit column; a second
-    task-like column (工作任务 beside 重点任务) holds the task's measures.
+    A header names a task column and at least one unit column, other
+    columns are passed over; a second task-like column (工作任务 beside
+    重点任务) holds the task's measures.
     """
     words = [_header_word(cell) for cell in header]
     kinds = [_column_kind(word) for word in words]
@@ -227,7 +229,7 @@ def _text_table(lines: Sequence[str], start: int) -> tuple[int, list[list[str]]]
     if "\t" in lines[start]:
         return _tab_table(lines, start)
     end = start
-    while end < len(lines) and _column_kind(_header_word(lines[end])) is not None:
+    while end < len(lines) and _column_kind(_header_word(lines[end])) not in (None, "other"):
         end += 1
     header = [line.strip() for line in lines[start:end]]
     columns = _columns(header)
