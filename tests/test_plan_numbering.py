@@ -220,3 +220,34 @@ def test_tasks_without_a_title_sentence() -> None:
         "围绕城镇化进程的要求，提高进城务工人员的职业技能水平和适应城市生活的能力，"
         "依托企业和职业学校开展培训。"
     )
+
+
+@pytest.mark.parametrize(
+    ("section", "task"),
+    [("（{}）", "{}．"), ("{}．", "（{}）"), ("{}、", "{}）")],
+    ids=["paren-cn-outermost", "digit-outermost", "digit-comma-outermost"],
+)
+def test_sections_when_no_cn_heading_is_printed(section: str, task: str) -> None:
+    """The outermost mark holds the sections when no "一、" is printed at all."""
+    cn = "一二三"
+
+    def heading(n: int, text: str) -> str:
+        return section.format(cn[n - 1] if "（" in section else n) + text + "\n"
+
+    body = (
+        heading(1, YOUTH)
+        + task.format(1)
+        + "加强学校科学教育。完善课程体系。〔责任单位：县教育局〕\n"
+        + task.format(2)
+        + "推进馆校合作。利用科技场馆。〔责任单位：县科协〕\n"
+        + heading(2, "科普基础设施工程")
+        + task.format(1)
+        + "建设县科技馆。到2025年建成县科技馆。〔责任单位：县发改局〕\n"
+        + heading(3, "保障措施")
+        + task.format(1)
+        + "加强组织领导。县领导小组统筹协调。\n"
+    )
+    assert _outline(body) == [
+        (YOUTH, ["加强学校科学教育", "推进馆校合作"]),
+        ("科普基础设施工程", ["建设县科技馆"]),
+    ]
