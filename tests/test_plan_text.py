@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 
-from desktop.importing.plan_document_file import read_plan_document
+from desktop.importing.plan_document_file import read_plan_document, read_plan_source
 from desktop.importing.plan_lines import clean_lines, unwrap
 from desktop.importing.plan_text import parse_plan_draft, parse_plan_text
 from desktop.importing.units import UnitMatcher
 from desktop.plan.document import PlanDocument
 from desktop.templates import load_template
 from tests.paths import DATA, PLAN_TEXTS
+from tests.plan_forms import CORPUS
 
 SEEDS = PLAN_TEXTS
 SEED_IDS = [
@@ -630,3 +631,13 @@ def test_the_lines_the_parser_could_not_place_are_listed_for_the_review():
 @pytest.mark.parametrize("seed", SEED_IDS)
 def test_a_seed_leaves_no_line_unplaced(seed: str):
     assert parse_plan_draft(read_plan_document(SEEDS / f"{seed}.txt")).unplaced == []
+
+
+@pytest.mark.parametrize("form", ["division_table_text", "division_table_docx"])
+def test_a_plan_whose_tasks_are_in_its_division_table_lists_no_prose_line(form: str):
+    """The text around the table has no sections of its own: its headings and
+    保障措施 are not lines the parser failed to place."""
+    for path in sorted((CORPUS / form).glob("*.*")):
+        if path.suffix in (".txt", ".docx"):
+            source = read_plan_source(path)
+            assert parse_plan_draft(source.text, source.tables).unplaced == [], path.name

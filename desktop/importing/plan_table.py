@@ -279,9 +279,9 @@ class DivisionTable:
     prose: str
 
     def structure(self, prose: Structure) -> Structure:
-        """The plan's structure: the table's sections, then the units, passages and
-        unplaced lines of the text around it (its sections, if any, are the
-        table's again)."""
+        """The plan's structure: the table's sections, then the units and passages
+        of the text around it (its sections, if any, are the table's again, so
+        the lines it could not place are no loss: its tasks are in the table)."""
         table = given_structure([(s.title, s.tasks) for s in self.sections])
         for section, doc in zip(self.sections, table.sections, strict=True):
             for deadline, task in zip(section.deadlines, doc.tasks, strict=True):
@@ -290,7 +290,7 @@ class DivisionTable:
         matcher = UnitMatcher((unit.name, unit.aliases) for unit in table.units)
         units = table.units + [unit for unit in prose.units if matcher.match(unit.name) is None]
         passages = prose.passages + table.passages
-        return Structure(table.sections, units, passages, prose.unplaced)
+        return Structure(table.sections, units, passages)
 
 
 def find_division_tables(text: str, tables: Sequence[DocumentTable] = ()) -> DivisionTable | None:
