@@ -641,3 +641,15 @@ def test_a_plan_whose_tasks_are_in_its_division_table_lists_no_prose_line(form: 
         if path.suffix in (".txt", ".docx"):
             source = read_plan_source(path)
             assert parse_plan_draft(source.text, source.tables).unplaced == [], path.name
+
+
+def test_a_unit_naming_line_lost_by_an_odd_outline_is_listed_not_dropped():
+    # No 一、 heading: the （一） item is read as a part heading and would vanish
+    # from the draft; its units name the work someone must do, so it is shown.
+    draft = parse_plan_draft(
+        "某县全民科学素质行动实施方案\n"
+        "（一）加强学校科学教育。责任单位：县教体局、县科协\n"
+        "（二）提升农民科学素质。牵头单位：县农业农村局\n"
+    )
+    assert [s.title for s in draft.document.sections] == ["提升农民科学素质"]
+    assert draft.unplaced == ["（一）加强学校科学教育。责任单位：县教体局、县科协"]

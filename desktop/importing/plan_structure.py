@@ -124,7 +124,7 @@ def _sets_aside(section: _Section, block: Block) -> bool:
     return block.kind == "text" and (bool(section.tasks[last].units) or after_line)
 
 
-def _line(block: Block) -> str:
+def printed_line(block: Block) -> str:
     """A block as the clerk reads it in the document, for the list of lines not placed."""
     if block.kind == "units":
         return f"{block.label}：{block.text}"
@@ -267,7 +267,7 @@ class _StructureParser:
         elif block.kind == "units":
             section.unit_lines.append((block.label, block.text, len(section.tasks) - 1))
             if not unit_line(block.label, block.text, []):
-                self._notes.append(("unplaced", _line(block)))
+                self._notes.append(("unplaced", printed_line(block)))
         elif block.kind in item_kinds and section.task_kind in (None, block.kind):
             number = block.number if block.kind in ("num", "subnum", "paren") else ""
             section.tasks.append(_Task(number=number, body=block.text))
@@ -277,7 +277,7 @@ class _StructureParser:
             if section.tasks:
                 _close_clause(section.tasks[-1])
                 if _sets_aside(section, block):
-                    self._notes.append(("unplaced", _line(block)))
+                    self._notes.append(("unplaced", printed_line(block)))
                 section.tasks[-1].body += text
             else:
                 section.intro += text
@@ -285,13 +285,15 @@ class _StructureParser:
     def _outside(self, block: Block, container: Block | None) -> None:
         """A block outside any section: plan-wide text, its units only listed."""
         if container is not None:
-            self._notes.append(("unplaced" if block.kind == "units" else "pending", _line(block)))
+            self._notes.append(
+                ("unplaced" if block.kind == "units" else "pending", printed_line(block))
+            )
         elif block.kind in ("units", "num", "subnum") or (
             block.kind == "paren" and not _is_section_title(_heading_title(block.text)[0])
         ):
-            self._notes.append(("marked", _line(block)))
+            self._notes.append(("marked", printed_line(block)))
         elif block.kind == "paren":
-            self._notes.append(("unplaced", _line(block)))
+            self._notes.append(("unplaced", printed_line(block)))
         if block.kind == "units":
             self.loose_units.extend(unit_line(block.label, block.text, []))
             return

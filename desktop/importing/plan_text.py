@@ -5,25 +5,23 @@ PDF. This parser reads such text and proposes the plan in the shape of
 resources/templates/SCHEMA.md — metadata, sections, tasks, responsible
 units and quantified indicators — for the user to review before saving.
 
-It keys on the conventions these documents share, not on any one file:
-
-- headings "一、", "（一）"/"(一)", items "1．"/"1."/"1、", "（1）", "——";
-- "措施：" blocks after goal lists (the measures are the tasks);
-- unit lines "牵头部门/牵头单位：…", "配合部门/责任单位：…" after a section,
-  and per-task "〔责任单位：…〕" or "（…按职责分工负责）" (first named leads);
-- unit lists split by "、", "，" or spaces, two labels on one line
-  ("牵头单位：A　配合单位：B"), "A牵头，B配合" and "A（牵头）、B";
-- text hard-wrapped from a PDF, with page numbers such as "－１３－" inside,
-  and titles or headings broken across lines;
-- the notice header: 文号, issue date, and the plan's title with its years.
+It keys on the conventions these documents share, not on any one file (the
+README's "Plans read from their text" lists every form, measured by
+tests/plan_forms): numbering of every published kind, its levels read from the
+document's own outline; unit clauses on a task's line or after it, labelled,
+bracketed or as verbs (A牵头，B配合); task-division tables; text hard-wrapped
+from a PDF with page numbers inside; the notice header (文号, issue date, the
+title with its years).
 
 Nothing here may raise on odd input: an unrecognised document yields a
 draft with whatever was found (possibly no sections at all).
 
 This module only runs the steps in order; each lives in its own module:
-plan_document_file (bytes → text), plan_lines (lines → paragraphs),
-plan_markers (a paragraph's kind), plan_structure (sections, tasks, units),
-plan_meta (the header) and plan_indicators (the quantified targets).
+plan_document_file (bytes → text and Word tables), plan_lines (lines →
+paragraphs), plan_markers and plan_levels (a paragraph's kind and outline
+level), plan_structure with plan_unit_clauses (sections, tasks, units),
+plan_table (task-division tables), plan_meta (the header), plan_indicators
+(the quantified targets) and plan_lost_lines (what must not vanish unseen).
 """
 
 from __future__ import annotations
@@ -34,6 +32,7 @@ from dataclasses import dataclass, field
 from desktop.importing.plan_document_file import DocumentTable
 from desktop.importing.plan_indicators import find_indicators, read_literacy
 from desktop.importing.plan_lines import clean_lines, unwrap
+from desktop.importing.plan_lost_lines import lost_lines
 from desktop.importing.plan_markers import classify
 from desktop.importing.plan_meta import guess_first_year, guess_last_year, plan_id, read_meta
 from desktop.importing.plan_structure import parse_structure
@@ -71,7 +70,8 @@ def parse_plan_draft(text: str, tables: Sequence[DocumentTable] = ()) -> PlanDra
     lines = clean_lines(division.prose if division else text)
     paragraphs = unwrap(lines)
     info, body_start = read_meta(lines, paragraphs)
-    structure = parse_structure([classify(p) for p in paragraphs[body_start:]])
+    blocks = [classify(p) for p in paragraphs[body_start:]]
+    structure = parse_structure(blocks)
     if division:
         structure = division.structure(structure)
     guess_first_year(info, "\n".join(paragraphs))
@@ -87,4 +87,5 @@ def parse_plan_draft(text: str, tables: Sequence[DocumentTable] = ()) -> PlanDra
         sections=structure.sections,
         indicators=find_indicators(structure.passages, literacy),
     )
-    return PlanDraft(document, structure.unplaced)
+    unplaced = structure.unplaced if division else lost_lines(blocks, document, structure.unplaced)
+    return PlanDraft(document, unplaced)
