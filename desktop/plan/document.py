@@ -286,10 +286,6 @@ class PlanDocument:
     def tasks(self) -> list[TaskDoc]:
         return [task for section in self.sections for task in section.tasks]
 
-    def measures(self) -> dict[str, str]:
-        """Indicator code → measure, for checking numerators and denominators."""
-        return {ind.code: ind.measure for ind in self.indicators if ind.code}
-
     def linked_unit_names(self) -> set[str]:
         """The units some section or task names; a draft keeps only these in `units`."""
         return {
