@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = col.add_parser("batches", help="列出导入批次")
     p.set_defaults(func=cmd_batches)
+
+    p = col.add_parser("status", help="报送情况：各单位某一统计期的采集表是否已报送")
+    p.add_argument("--period", required=True, help="统计期：2024、2024Q3 或 202407")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_status)
 
     p = col.add_parser("undo", help="撤销一个导入批次")
     p.add_argument("--batch", required=True, type=int, help="批次编号，见 kepu collection batches")
@@ -156,4 +162,25 @@ def cmd_undo(args: argparse.Namespace) -> int:
     finally:
         svc.close()
     print(f"已撤销批次 {args.batch}：删除活动 {activities} 条，指标数据 {entries} 条。")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    period = parse_period(args.period)
+    svc = open_services(args)
+    try:
+        report = svc.reporting.status(period.code)
+    finally:
+        svc.close()
+    if args.json:
+        print(json.dumps([u.as_json() for u in report.units], ensure_ascii=False, indent=2))
+        return 0
+    print(f"{period.label}报送情况：{report.due_text}；{report.rate_text}")
+    print("单位\t状态\t报送时间\t批次\t联系人")
+    for u in report.units:
+        when = f"{u.received_at:%Y-%m-%d %H:%M}" if u.received_at else ""
+        print(f"{u.unit}\t{u.label}\t{when}\t{u.batch or ''}\t{u.contact}")
+    if report.missing:
+        print()
+        print(report.chase_text())
     return 0

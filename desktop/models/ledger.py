@@ -55,6 +55,8 @@ class ImportBatch(Base):
     file_name: Mapped[str] = mapped_column(String(260))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    # The collection period the file was made for (2024, 2024Q3, 202407): who has reported.
+    period: Mapped[str | None] = mapped_column(String(10), index=True)
     rows: Mapped[int] = mapped_column(Integer, default=0)
     operator: Mapped[str] = mapped_column(String(60), default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())

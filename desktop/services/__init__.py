@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from desktop.services.plans import PlanService
     from desktop.services.progress import ProgressService
     from desktop.services.reference import ReferenceService
+    from desktop.services.reporting import ReportingService
     from desktop.services.reports import ReportService
     from desktop.services.safety import AuditLogService, BackupService
     from desktop.services.settings import SettingsService
@@ -132,6 +133,12 @@ class Services:
         from desktop.services.imports import ImportService
 
         return ImportService(self.db)
+
+    @cached_property
+    def reporting(self) -> ReportingService:
+        from desktop.services.reporting import ReportingService
+
+        return ReportingService(self.db)
 
     @cached_property
     def audit_log(self) -> AuditLogService:

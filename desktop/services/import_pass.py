@@ -283,6 +283,7 @@ def check_file(
         file_name=parsed.name[:260],
         sha256=parsed.sha256,
         unit_id=unit.id,
+        period=period.code,
         operator=audit.current_user(),
     )
     s.add(batch)

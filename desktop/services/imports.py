@@ -142,6 +142,20 @@ class BatchRow:
     entries: int
 
 
+def unit_tasks(
+    session: Session, unit_id: int, all_tasks: list[Task] | None = None
+) -> list[tuple[Task, str]]:
+    """The active plan's tasks a unit is responsible for, in plan order, with its role
+    (lead / cooperating): what its collection workbook lists, and why it is expected to report."""
+    if all_tasks is None:
+        all_tasks = plan_tasks(session, active_plan(session).id)
+    roles = {
+        link.task_id: link.role
+        for link in session.scalars(select(TaskUnit).where(TaskUnit.unit_id == unit_id))
+    }
+    return [(t, roles[t.id]) for t in all_tasks if t.id in roles]
+
+
 def template_spec(session: Session, unit_id: int, period: Period) -> TemplateSpec:
     plan = active_plan(session)
     unit = session.get(Unit, unit_id)
@@ -149,13 +163,10 @@ def template_spec(session: Session, unit_id: int, period: Period) -> TemplateSpe
         raise NotFoundError("单位不存在。")
     check_period_in_plan(plan, period)
     all_tasks = plan_tasks(session, plan.id)
-    roles = {
-        link.task_id: link.role
-        for link in session.scalars(select(TaskUnit).where(TaskUnit.unit_id == unit_id))
-    }
-    own = [t for t in all_tasks if t.id in roles]
+    own_roles = unit_tasks(session, unit_id, all_tasks)
+    own = [t for t, _ in own_roles]
     tasks = [
-        TemplateTask(t.code, t.title, "牵头" if roles[t.id] == "lead" else "配合") for t in own
+        TemplateTask(t.code, t.title, "牵头" if role == "lead" else "配合") for t, role in own_roles
     ]
     options = [task_option(t.code, t.title) for t in (own or all_tasks)]
     indicators = []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.cleaning import clean_line
 from desktop.db import Database
+from desktop.errors import ValidationError
 from desktop.models import Setting
 from desktop.services import audit
 
@@ -18,6 +20,8 @@ DEFAULTS: dict[str, str] = {
     "form_number": "科素表1号",
     "form_authority": "",
     "summary_title": "",
+    "due_days": "10",
+    "due_days_year": "15",
 }
 
 LABELS: dict[str, str] = {
@@ -29,7 +33,29 @@ LABELS: dict[str, str] = {
     "form_number": "表号",
     "form_authority": "制表机关",
     "summary_title": "年度总结标题",
+    "due_days": "报送期限（月、季度结束后天数）",
+    "due_days_year": "报送期限（年度结束后天数）",
 }
+# Settings that count days: a collection period's due date (desktop/services/reporting.py).
+DAY_COUNTS = ("due_days", "due_days_year")
+MAX_DAYS = 366
+
+
+def checked_days(key: str, text: str) -> str:
+    """A day-count setting as stored: a whole number from 0 to MAX_DAYS."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_DAYS:
+        raise ValidationError(f"{LABELS[key]}应是 0—{MAX_DAYS} 之间的整数，而不是“{text}”。", key)
+    return str(int(text))
+
+
+def day_count(session: Session, key: str) -> int:
+    row = session.get(Setting, key)
+    return (
+        int(row.value)
+        if row is not None and row.value.isascii() and row.value.isdigit()
+        else int(DEFAULTS[key])
+    )
 
 
 class SettingsService:
@@ -47,7 +73,7 @@ class SettingsService:
     def update(self, values: dict[str, str]) -> None:
         with self.db.transaction() as s:
             for key, raw in values.items():
-                value = clean_line(raw)
+                value = checked_days(key, raw) if key in DAY_COUNTS else clean_line(raw)
                 row = s.get(Setting, key)
                 old = row.value if row else DEFAULTS.get(key, "")
                 if old == value:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.cleaning import clean_line
 from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.models import Activity, Entry, SectionUnit, TaskUnit, Unit, UnitAlias
 from desktop.services import audit
@@ -63,6 +64,23 @@ class UnitEditing(Editor):
                 unit.aliases.append(UnitAlias(alias=old))
             audit.record(
                 s, "update", "unit", unit.id, f"单位改名 {old} → {new}", {"name": [old, new]}
+            )
+
+    def set_contact(self, unit_id: int, contact: str) -> None:
+        """The person and phone a 催报 reaches (报送情况), free text: “李明 13800000000”."""
+        with self.db.transaction() as s:
+            unit = found(s, Unit, unit_id, "单位")
+            new = clean_line(contact)[:100] or None
+            if new == unit.contact:
+                return
+            old, unit.contact = unit.contact, new
+            audit.record(
+                s,
+                "update",
+                "unit",
+                unit.id,
+                f"单位 {unit.name} 联系人改为 {new or '（空）'}",
+                {"contact": [old, new]},
             )
 
     def add_alias(self, unit_id: int, alias: str) -> None:

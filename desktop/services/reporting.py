@@ -1,0 +1,183 @@
+"""Who has reported (报送情况): each member unit's collection workbook for one period.
+
+A unit is expected to report for a period when its collection workbook has
+something to fill in: a task of the active plan it is responsible for, or an
+indicator it reports (the very lists `template_spec` writes into the
+workbook). It has reported when a workbook of that unit and period was
+imported and the batch not undone; on time when that first happened by the
+due date, a setting counted in days after the period ends. The window, the
+command line and 总览 all read the status from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.db import Database
+from desktop.models import ImportBatch, Unit
+from desktop.services.entry_grid import unit_indicators
+from desktop.services.imports import unit_tasks
+from desktop.services.periods import Period, parse_period
+from desktop.services.plans import active_plan, check_period_in_plan
+from desktop.services.settings import day_count
+
+RECEIVED, LATE, MISSING, NOT_REQUIRED = "received", "late", "missing", "not_required"
+STATUS_LABELS = {
+    RECEIVED: "已报送",
+    LATE: "逾期报送",
+    MISSING: "未报送",
+    NOT_REQUIRED: "无需填报",
+}
+# The setting (desktop/services/settings.py) of the days allowed after a period of each kind.
+DUE_KEYS = {"month": "due_days", "quarter": "due_days", "year": "due_days_year"}
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    unit_id: int
+    unit: str
+    contact: str
+    status: str
+    received_at: datetime | None = None
+    batch: int | None = None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def as_json(self) -> dict[str, str | int]:
+        """`kepu collection status --json`: when and which batch only where it arrived."""
+        out: dict[str, str | int] = {"unit": self.unit, "status": self.status}
+        if self.received_at is not None and self.batch is not None:
+            out["received_at"] = self.received_at.isoformat(timespec="seconds")
+            out["batch"] = self.batch
+        return out
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    period: Period
+    due: date
+    due_days: int
+    units: list[UnitReport]
+
+    @property
+    def expected(self) -> int:
+        return sum(u.status != NOT_REQUIRED for u in self.units)
+
+    @property
+    def reported(self) -> int:
+        return sum(u.status in (RECEIVED, LATE) for u in self.units)
+
+    @property
+    def missing(self) -> list[UnitReport]:
+        return [u for u in self.units if u.status == MISSING]
+
+    def count(self, status: str) -> int:
+        return sum(u.status == status for u in self.units)
+
+    @property
+    def rate_text(self) -> str:
+        """已报/应报, late counted as reported: “报送率 3/4（75.0%）”."""
+        if not self.expected:
+            return "报送率 —（本期没有应报单位）"
+        return (
+            f"报送率 {self.reported}/{self.expected}（{100 * self.reported / self.expected:.1f}%）"
+        )
+
+    @property
+    def due_text(self) -> str:
+        return f"报送截止 {self.due.isoformat()}（期末后 {self.due_days} 天）"
+
+    def chase_text(self) -> str:
+        """The 催报 list as plain text, to paste into a message or a document."""
+        lines = [f"{self.period.label}采集表未报送单位（报送截止 {self.due.isoformat()}）："]
+        for i, u in enumerate(self.missing, start=1):
+            lines.append(f"{i}. {u.unit}\t{u.contact or '（未登记联系人）'}")
+        if not self.missing:
+            lines.append("（无）")
+        return "\n".join(lines)
+
+
+def is_expected(session: Session, unit_id: int) -> bool:
+    """Whether a unit's workbook has anything to fill in: tasks or indicators of the active plan."""
+    return bool(unit_tasks(session, unit_id)) or bool(unit_indicators(session, unit_id))
+
+
+def period_report(session: Session, period: Period) -> PeriodReport:
+    check_period_in_plan(active_plan(session), period)
+    days = day_count(session, DUE_KEYS[period.kind])
+    due = period.end + timedelta(days=days)
+    first: dict[int, ImportBatch] = {}
+    for batch in session.scalars(
+        select(ImportBatch)
+        .where(
+            ImportBatch.period == period.code,
+            ImportBatch.undone_at.is_(None),
+            ImportBatch.unit_id.is_not(None),
+        )
+        .order_by(ImportBatch.imported_at, ImportBatch.id)
+    ):
+        first.setdefault(batch.unit_id, batch)
+    rows = []
+    units = session.scalars(
+        select(Unit).where(Unit.active.is_(True)).order_by(Unit.sort_order, Unit.id)
+    )
+    for unit in units:
+        contact = unit.contact or ""
+        batch = first.get(unit.id)
+        if batch is not None:
+            status = LATE if batch.imported_at.date() > due else RECEIVED
+            rows.append(
+                UnitReport(unit.id, unit.name, contact, status, batch.imported_at, batch.id)
+            )
+        else:
+            status = MISSING if is_expected(session, unit.id) else NOT_REQUIRED
+            rows.append(UnitReport(unit.id, unit.name, contact, status))
+    order = {RECEIVED: 2, LATE: 1, MISSING: 0, NOT_REQUIRED: 3}
+    rows.sort(key=lambda r: order[r.status])
+    return PeriodReport(period, due, days, rows)
+
+
+def last_ended(today: date, kind: str) -> Period:
+    """The latest period of `kind` that has ended by `today`: the one being collected and chased."""
+    if kind == "year":
+        return parse_period(str(today.year - 1))
+    if kind == "month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return parse_period(f"{last.year}{last.month:02d}")
+    quarter = (today.month - 1) // 3
+    return parse_period(f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4")
+
+
+def collected_kind(session: Session) -> str:
+    """How often the office collects: the kind of period of its latest import, else quarterly."""
+    code = session.scalar(
+        select(ImportBatch.period)
+        .where(ImportBatch.period.is_not(None), ImportBatch.undone_at.is_(None))
+        .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+        .limit(1)
+    )
+    return parse_period(code).kind if code else "quarter"
+
+
+class ReportingService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def status(self, period_code: str) -> PeriodReport:
+        with self.db.reading() as s:
+            return period_report(s, parse_period(period_code))
+
+    def current(self, today: date | None = None) -> PeriodReport | None:
+        """The last period ended, of the kind the office collects, if it lies in the active plan."""
+        with self.db.reading() as s:
+            plan = active_plan(s)
+            period = last_ended(today or date.today(), collected_kind(s))
+            if not plan.first_year <= period.year <= plan.last_year:
+                return None
+            return period_report(s, period)
