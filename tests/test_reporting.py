@@ -30,13 +30,15 @@ from tests.test_migrations import _downgrade
 PERIOD = "2024Q2"
 
 
-def _import(svc: Services, tmp_path: Path, unit: str, at: datetime, **kw) -> int:
-    """One unit's filled workbook for 2024Q2, imported as if at `at`; returns its batch id."""
+def import_as_of(
+    svc: Services, tmp_path: Path, unit: str, at: datetime, period: str = PERIOD, **kw
+) -> int:
+    """One unit's filled workbook for `period`, imported as if at `at`; returns its batch id."""
     unit_id = next(u.id for u in svc.reference.units() if u.name == unit)
     blank = write_template(
-        svc.imports.template_spec(unit_id, PERIOD), tmp_path / f"{unit}空表.xlsx"
+        svc.imports.template_spec(unit_id, period), tmp_path / f"{unit}{period}空表.xlsx"
     )
-    filled = fill(blank, tmp_path / f"{unit}.xlsx", kw.get("rows", []), kw.get("values"))
+    filled = fill(blank, tmp_path / f"{unit}{period}.xlsx", kw.get("rows", []), kw.get("values"))
     result = import_workbooks(svc.imports, [filled])
     assert result.written, result.problems
     batch_id = result.files[0].batch_id
@@ -51,13 +53,13 @@ def reported(county: Services, tmp_path: Path) -> tuple[Services, dict[str, int]
     kexie = next(u.id for u in county.reference.units() if u.name == "县科协")
     county.plan_editor.set_contact(kexie, "张敏 13800000001")
     batches = {
-        "县人社局": _import(
+        "县人社局": import_as_of(
             county, tmp_path, "县人社局", datetime(2024, 7, 5, 9, 30), values={"C1": 300}
         ),
-        "县农业农村局": _import(
+        "县农业农村局": import_as_of(
             county, tmp_path, "县农业农村局", datetime(2024, 7, 15, 16, 0), values={"C1": 200}
         ),
-        "县教体局": _import(
+        "县教体局": import_as_of(
             county,
             tmp_path,
             "县教体局",
@@ -122,8 +124,8 @@ def test_the_chase_list_names_missing_units_with_their_contact(reported):
     svc, _ = reported
     assert svc.reporting.status(PERIOD).chase_text() == (
         "2024年第2季度采集表未报送单位（报送截止 2024-07-10）：\n"
-        "1. 县科协\t张敏 13800000001\n"
-        "2. 县教体局\t（未登记联系人）"
+        "1. 县科协（联系人：张敏 13800000001）\n"
+        "2. 县教体局（未登记联系人）"
     )
 
 
@@ -154,7 +156,7 @@ def test_status_command_json(reported, capsys):
     ]
     code, out, err = run(capsys, "--db", str(db), "collection", "status", "--period", PERIOD)
     assert code == 0, err
-    assert "报送率 2/4（50.0%）" in out and "县科协\t张敏 13800000001" in out
+    assert "报送率 2/4（50.0%）" in out and "1. 县科协（联系人：张敏 13800000001）" in out
     code, out, err = run(capsys, "--db", str(db), "collection", "status", "--period", "2030")
     assert code != 0 and "不在实施方案期限" in err
 
@@ -164,6 +166,9 @@ def test_the_current_period_is_the_last_one_ended():
     assert last_ended(datetime(2024, 2, 2).date(), "quarter") == parse_period("2023Q4")
     assert last_ended(datetime(2024, 1, 9).date(), "month") == parse_period("202312")
     assert last_ended(datetime(2024, 1, 9).date(), "year") == parse_period("2023")
+    assert last_ended(datetime(2024, 12, 31).date(), "quarter") == parse_period("2024Q4")
+    assert last_ended(datetime(2024, 12, 30).date(), "quarter") == parse_period("2024Q3")
+    assert last_ended(datetime(2024, 12, 31).date(), "year") == parse_period("2024")
 
 
 def test_upgrade_from_0006_fills_in_each_stored_batch_period(reported):

@@ -81,13 +81,15 @@ class PeriodReport:
         return sum(u.status == status for u in self.units)
 
     @property
+    def rate(self) -> float | None:
+        """已报/应报 in percent, late counted as reported; None when no unit is expected."""
+        return 100 * self.reported / self.expected if self.expected else None
+
+    @property
     def rate_text(self) -> str:
-        """已报/应报, late counted as reported: “报送率 3/4（75.0%）”."""
-        if not self.expected:
+        if self.rate is None:
             return "报送率 —（本期没有应报单位）"
-        return (
-            f"报送率 {self.reported}/{self.expected}（{100 * self.reported / self.expected:.1f}%）"
-        )
+        return f"报送率 {self.reported}/{self.expected}（{self.rate:.1f}%）"
 
     @property
     def due_text(self) -> str:
@@ -97,7 +99,8 @@ class PeriodReport:
         """The 催报 list as plain text, to paste into a message or a document."""
         lines = [f"{self.period.label}采集表未报送单位（报送截止 {self.due.isoformat()}）："]
         for i, u in enumerate(self.missing, start=1):
-            lines.append(f"{i}. {u.unit}\t{u.contact or '（未登记联系人）'}")
+            who = f"联系人：{u.contact}" if u.contact else "未登记联系人"
+            lines.append(f"{i}. {u.unit}（{who}）")
         if not self.missing:
             lines.append("（无）")
         return "\n".join(lines)
@@ -144,14 +147,15 @@ def period_report(session: Session, period: Period) -> PeriodReport:
 
 
 def last_ended(today: date, kind: str) -> Period:
-    """The latest period of `kind` that has ended by `today`: the one being collected and chased."""
+    """The latest period of `kind` ended by the end of `today`: the one being collected and chased."""
+    day = today + timedelta(days=1)  # a period ending today has ended by tonight
     if kind == "year":
-        return parse_period(str(today.year - 1))
+        return parse_period(str(day.year - 1))
     if kind == "month":
-        last = today.replace(day=1) - timedelta(days=1)
+        last = day.replace(day=1) - timedelta(days=1)
         return parse_period(f"{last.year}{last.month:02d}")
-    quarter = (today.month - 1) // 3
-    return parse_period(f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4")
+    quarter = (day.month - 1) // 3
+    return parse_period(f"{day.year}Q{quarter}" if quarter else f"{day.year - 1}Q4")
 
 
 def collected_kind(session: Session) -> str:
@@ -173,11 +177,12 @@ class ReportingService:
         with self.db.reading() as s:
             return period_report(s, parse_period(period_code))
 
-    def current(self, today: date | None = None) -> PeriodReport | None:
-        """The last period ended, of the kind the office collects, if it lies in the active plan."""
+    def current(self, today: date) -> PeriodReport | None:
+        """The last period ended by `today` (or by the plan's end, once it is over), of the
+        kind the office collects; None before the plan's first period has ended."""
         with self.db.reading() as s:
             plan = active_plan(s)
-            period = last_ended(today or date.today(), collected_kind(s))
-            if not plan.first_year <= period.year <= plan.last_year:
+            period = last_ended(min(today, date(plan.last_year, 12, 31)), collected_kind(s))
+            if period.year < plan.first_year:
                 return None
             return period_report(s, period)

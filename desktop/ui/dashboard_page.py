@@ -39,6 +39,7 @@ from desktop.services import Services
 from desktop.services.activities import ActivityFilter, Totals
 from desktop.services.periods import parse_period, year_period
 from desktop.services.progress import STATUS_LABELS, IndicatorProgress, ProgressReport, Rollup
+from desktop.services.reporting import PeriodReport
 from desktop.ui.status_pills import add_status_pills, show_status_counts
 from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.widgets import (
@@ -71,6 +72,7 @@ class DashboardData:
     previous: Totals | None
     report: ProgressReport
     month_counts: list[int]
+    reporting: PeriodReport | None  # who has reported for the last period ended
 
 
 def year_filter(year: int) -> ActivityFilter:
@@ -84,7 +86,14 @@ def load_dashboard(services: Services, year: int, as_of: date) -> DashboardData:
     report = services.progress.report(as_of, year_period(year))
     months = [parse_period(f"{year}{m:02d}") for m in range(1, 13)]
     counts = [services.activities.count(ActivityFilter(start=p.start, end=p.end)) for p in months]
-    return DashboardData(year, totals, previous if previous.activities else None, report, counts)
+    return DashboardData(
+        year,
+        totals,
+        previous if previous.activities else None,
+        report,
+        counts,
+        services.reporting.current(as_of),
+    )
 
 
 def _change(now: float, before: float | None) -> str:
@@ -282,6 +291,7 @@ class DashboardPage(QWidget):
             "volunteers": StatCard("志愿者人次"),
             "hours": StatCard("志愿服务时长（小时）"),
             "funding": StatCard("活动经费（万元）"),
+            "reporting": StatCard("采集表报送率"),
         }
         cards = QHBoxLayout()
         cards.setSpacing(10)
@@ -432,6 +442,7 @@ class DashboardPage(QWidget):
         self.busy_label.clear()
         self.as_of_label.setText(f"截至 {data.report.as_of.isoformat()}")
         self._show_cards(data.totals, data.previous)
+        self._show_reporting(data.reporting)
         self._show_chart(data.report)
         self._show_status(data.report)
         self._show_sections(data.report.sections)
@@ -460,6 +471,17 @@ class DashboardPage(QWidget):
         self.cards["funding"].set(
             f"{t.funding_yuan / 10000:,.2f}", f"{fmt_money(t.funding_yuan)} 元"
         )
+
+    def _show_reporting(self, report: PeriodReport | None) -> None:
+        card = self.cards["reporting"]
+        if report is None:
+            card.set(DASH, "本年没有已结束的统计期")
+            return
+        card.set(
+            DASH if report.rate is None else f"{report.rate:.1f}%",
+            f"{report.period.label} 已报 {report.reported}/应报 {report.expected}",
+        )
+        card.setToolTip(f"{report.period.label}{report.rate_text}；{report.due_text}")
 
     def _show_chart(self, report: ProgressReport) -> None:
         self.chart_view.setChart(completion_chart(report.indicators))

@@ -39,6 +39,7 @@ from desktop.services.periods import Period, parse_period
 from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
 from desktop.ui.events import later
 from desktop.ui.questions import confirm
+from desktop.ui.reporting_dialog import ReportingDialog
 from desktop.ui.widgets import MUTED, fmt_number, page_title
 
 LOCKED_BACKGROUND = QColor("#e0e0e0")
@@ -104,6 +105,7 @@ class EntriesPage(QWidget):
         self.generate = QPushButton("生成采集表…")
         self.import_button = QPushButton("导入采集表…")
         self.batches_button = QPushButton("导入批次…")
+        self.reporting_button = QPushButton("报送情况…")
         top = QHBoxLayout()
         top.addWidget(page_title("数据填报"))
         top.addSpacing(16)
@@ -118,6 +120,7 @@ class EntriesPage(QWidget):
         top.addWidget(self.generate)
         top.addWidget(self.import_button)
         top.addWidget(self.batches_button)
+        top.addWidget(self.reporting_button)
         self.table = QTableWidget()
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -164,9 +167,11 @@ class EntriesPage(QWidget):
         self.generate.clicked.connect(self._templates)
         self.import_button.clicked.connect(self.import_flow.choose_and_check)
         self.batches_button.clicked.connect(self._batches)
+        self.reporting_button.clicked.connect(self._reporting)
         self._populated = False
         self.templates_dialog: TemplatesDialog | None = None
         self.batches_dialog: BatchesDialog | None = None
+        self.reporting_dialog: ReportingDialog | None = None
 
     # --- setup -------------------------------------------------------------
     def _populate(self) -> bool:
@@ -400,3 +405,12 @@ class EntriesPage(QWidget):
         dialog = BatchesDialog(self.services.imports, self, self.refresh)
         dialog.open()
         self.batches_dialog = dialog
+
+    def _reporting(self) -> None:
+        plan = self.services.plans.active()
+        years = range(plan.first_year, plan.last_year + 1)
+        shown = self.services.reporting.current(date.today())
+        current = shown.period if shown else parse_period(str(plan.first_year))
+        dialog = ReportingDialog(self.services, years, current, self)
+        dialog.open()
+        self.reporting_dialog = dialog

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -47,6 +48,15 @@ class UnitsDialog(QDialog):
         self.name_label = QLabel()
         self.name_label.setStyleSheet("font-size: 15px; font-weight: bold;")
         right.addWidget(self.name_label)
+        contact_row = QHBoxLayout()
+        contact_row.addWidget(QLabel("联系人"))
+        self.contact = QLineEdit()
+        self.contact.setPlaceholderText("催报时联系的人和电话，如：李明 13800000000")
+        contact_row.addWidget(self.contact, 1)
+        save_contact = QPushButton("保存联系人")
+        save_contact.clicked.connect(self.save_contact)
+        contact_row.addWidget(save_contact)
+        right.addLayout(contact_row)
         right.addWidget(QLabel("别名（其他文件中的写法，导入时据此识别为同一单位）："))
         self.aliases = QListWidget()
         self.aliases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -95,6 +105,7 @@ class UnitsDialog(QDialog):
         self.aliases.clear()
         unit = next((u for u in getattr(self, "_all", []) if u.id == unit_id), None)
         self.name_label.setText(unit.name if unit else "")
+        self.contact.setText((unit.contact or "") if unit else "")
         if unit is not None:
             aliases = self.services.plan_editor.unit_aliases(unit.id)
             self.aliases.addItems(aliases)
@@ -112,6 +123,12 @@ class UnitsDialog(QDialog):
         name, ok = QInputDialog.getText(self, "新增单位", "单位名称：")
         if ok and name.strip():
             self._run(lambda: self.services.plan_editor.add_unit(name))
+
+    def save_contact(self) -> None:
+        unit_id = self.current_id()
+        if unit_id is not None:
+            contact = self.contact.text()
+            self._run(lambda: self.services.plan_editor.set_contact(unit_id, contact), unit_id)
 
     def rename(self) -> None:
         unit_id = self.current_id()
