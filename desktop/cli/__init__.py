@@ -28,11 +28,11 @@ def command_modules() -> list[ModuleType]:
     collecting = gc.isenabled()
     gc.disable()  # loading the domain makes many objects and no garbage: see desktop/__main__.py
     try:
-        from desktop.cli import collection, core, exports, maintenance, plan
+        from desktop.cli import collection, core, exports, flags, maintenance, plan
     finally:
         if collecting:
             gc.enable()
-    return [core, exports, maintenance, window, collection, plan]
+    return [core, exports, maintenance, window, collection, flags, plan]
 
 
 def build_parser(modules: Sequence[ModuleType] | None = None) -> argparse.ArgumentParser:

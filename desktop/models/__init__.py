@@ -2,6 +2,7 @@
 
 from desktop.models.admin import AuditRecord, PeriodLock, Setting, Submission
 from desktop.models.base import Base
+from desktop.models.flags import FlagConfirmation
 from desktop.models.indicator import Entry, Indicator, IndicatorYearTarget
 from desktop.models.ledger import (
     Activity,
@@ -25,6 +26,7 @@ __all__ = [
     "Base",
     "Entry",
     "Evidence",
+    "FlagConfirmation",
     "ImportBatch",
     "Indicator",
     "IndicatorYearTarget",

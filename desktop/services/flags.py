@@ -1,0 +1,319 @@
+"""What looks wrong (疑似异常): figures far from their own history or from what one activity holds.
+
+A flag never refuses a figure: a county-wide campaign really can be ten
+times a usual quarter. It asks the office to look once, and either correct
+the figure or confirm it with a comment; the confirmation is kept with the
+value it confirmed, so a corrected figure that is still out of range is
+asked about again. The window, the command line and the final-return check
+all read the flags from here.
+
+The rules, each in one place below:
+
+- an entry (填报数据) more than HISTORY_FACTOR times, or under a
+  1/HISTORY_FACTOR of, the median of the same indicator's values for the
+  same unit and place in its earlier periods of the same length (years with
+  years, quarters with quarters), when there are at least HISTORY_MIN of
+  them (fewer say nothing about what is usual);
+- an activity with more participants per session than SESSION_CAPACITY;
+- an activity whose money or volunteer hours exceed RANGE_FACTOR times the
+  median of the same unit's activities in earlier years that recorded any
+  (at least RANGE_MIN of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from statistics import median
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from desktop.cleaning import clean_text
+from desktop.db import Database
+from desktop.errors import ValidationError
+from desktop.models import Activity, Entry, FlagConfirmation, Indicator, Plan, Unit
+from desktop.services import audit
+from desktop.services.periods import Period, parse_period, year_period
+
+HISTORY_FACTOR = 3
+HISTORY_MIN = 3
+# No venue a county uses holds more for one session: its stadium or a 万人广场
+# seats a few thousand. More than this per session is an extra zero typed, or
+# a whole campaign entered as a single session.
+SESSION_CAPACITY = 5000
+RANGE_FACTOR = 3
+RANGE_MIN = 5
+
+ENTRY, PARTICIPANTS, FUNDING, HOURS = "entry", "participants", "funding", "volunteer_hours"
+KIND_LABELS = {
+    ENTRY: "填报数据",
+    PARTICIPANTS: "单场人数",
+    FUNDING: "活动经费",
+    HOURS: "志愿服务时长",
+}
+OPEN, CONFIRMED = "open", "confirmed"
+STATUS_LABELS = {OPEN: "待处理", CONFIRMED: "已确认"}
+
+# The activity columns the range rule reads, their scale to the shown value, and their unit.
+_RANGE_COLUMNS = {FUNDING: ("funding_fen", 100.0, "元"), HOURS: ("volunteer_hours", 1.0, "小时")}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One figure that looks wrong; `key` names it for its confirmation."""
+
+    key: str
+    kind: str
+    code: str
+    name: str
+    unit: str
+    period: str
+    value: float
+    reason: str
+    status: str = OPEN
+    comment: str = ""
+    indicator_id: int | None = None
+    unit_id: int | None = None
+    activity_id: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def as_json(self) -> dict[str, str | float]:
+        """`kepu flags --json`."""
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "unit": self.unit,
+            "period": self.period,
+            "value": self.value,
+            "reason": self.reason,
+            "status": self.status,
+        }
+
+
+def _ratio_reason(value: float, earlier: list[float]) -> str | None:
+    """Why `value` is far from the median of `earlier`, or None when it is not (or cannot be said)."""
+    if len(earlier) < HISTORY_MIN:
+        return None
+    mid = median(earlier)
+    if mid <= 0:
+        return None  # no scale to be a multiple of
+    if value > HISTORY_FACTOR * mid:
+        return (
+            f"是此前{len(earlier)}个同类统计期中位数 {mid:g} 的 {value / mid:.1f} 倍"
+            f"（超过 {HISTORY_FACTOR} 倍）"
+        )
+    if value < mid / HISTORY_FACTOR:
+        return f"不到此前{len(earlier)}个同类统计期中位数 {mid:g} 的三分之一"
+    return None
+
+
+def _entry_flags(session: Session, period: Period | None) -> Iterator[Flag]:
+    """One read of every entry of the active plan, in history order; medians as it goes.
+
+    Entries are one per indicator, period, unit and place (set_entry replaces),
+    a few thousand in a county's five years: the running median is cheap.
+    """
+    rows = session.execute(
+        select(
+            Entry.indicator_id,
+            Indicator.code,
+            Indicator.name,
+            Entry.unit_id,
+            Unit.name.label("unit"),
+            Entry.place_id,
+            Entry.period,
+            Entry.period_start,
+            Entry.value,
+        )
+        .join(Indicator, Indicator.id == Entry.indicator_id)
+        .join(Plan, Plan.id == Indicator.plan_id)
+        .outerjoin(Unit, Unit.id == Entry.unit_id)
+        .where(Plan.is_active.is_(True))
+    ).all()
+
+    def series(r: object) -> tuple:
+        return (r.indicator_id, r.unit_id, r.place_id, parse_period(r.period).kind)
+
+    for _, group in groupby(sorted(rows, key=lambda r: (series(r), r.period_start)), key=series):
+        earlier: list[float] = []
+        for r in group:
+            reason = _ratio_reason(r.value, earlier)
+            if reason and (period is None or r.period == period.code):
+                place = f":{r.place_id}" if r.place_id is not None else ""
+                yield Flag(
+                    key=f"{ENTRY}:{r.indicator_id}:{r.unit_id or ''}{place}:{r.period}",
+                    kind=ENTRY,
+                    code=r.code,
+                    name=r.name,
+                    unit=r.unit or "",
+                    period=r.period,
+                    value=r.value,
+                    reason=reason,
+                    indicator_id=r.indicator_id,
+                    unit_id=r.unit_id,
+                )
+            earlier.append(r.value)
+
+
+def _activity_flag(kind: str, r: object, period_code: str, value: float, reason: str) -> Flag:
+    return Flag(
+        key=f"{kind}:{r.id}",
+        kind=kind,
+        code=str(r.id),
+        name=r.title,
+        unit=r.unit,
+        period=period_code,
+        value=value,
+        reason=reason,
+        unit_id=r.unit_id,
+        activity_id=r.id,
+    )
+
+
+def _capacity_flags(session: Session, start: date, end: date, period_code: str) -> Iterator[Flag]:
+    per_session = Activity.participants / Activity.sessions
+    rows = session.execute(
+        select(
+            Activity.id,
+            Activity.title,
+            Activity.unit_id,
+            Unit.name.label("unit"),
+            Activity.participants,
+            Activity.sessions,
+        )
+        .join(Unit, Unit.id == Activity.unit_id)
+        .where(
+            Activity.start_date.between(start, end),
+            Activity.sessions > 0,
+            Activity.participants > SESSION_CAPACITY * Activity.sessions,
+        )
+        .order_by(per_session.desc(), Activity.id)
+    )
+    for r in rows:
+        each = r.participants / r.sessions
+        reason = (
+            f"每场 {each:,.0f} 人（{r.participants:,} 人 / {r.sessions} 场），"
+            f"超过单场容量上限 {SESSION_CAPACITY:,} 人"
+        )
+        yield _activity_flag(PARTICIPANTS, r, period_code, float(r.participants), reason)
+
+
+# The median of each unit's earlier activities with any of the column, by window
+# functions (SQLite ≥ 3.25 and PostgreSQL alike): one pass over the ledger, not one per unit.
+_RANGE_SQL = """
+WITH earlier AS (
+    SELECT unit_id, {col} AS v,
+           ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY {col}) AS rn,
+           COUNT(*) OVER (PARTITION BY unit_id) AS n
+    FROM activity WHERE start_date < :before AND {col} > 0
+), mid AS (
+    SELECT unit_id, AVG(v) AS median, MAX(n) AS n FROM earlier
+    WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY unit_id HAVING MAX(n) >= :least
+)
+SELECT a.id, a.title, a.unit_id, u.name AS unit, a.{col} AS v, mid.median, mid.n
+FROM activity a JOIN mid ON mid.unit_id = a.unit_id JOIN unit u ON u.id = a.unit_id
+WHERE a.start_date BETWEEN :start AND :end AND a.{col} > :factor * mid.median
+ORDER BY a.start_date, a.id
+"""
+
+
+def _range_flags(session: Session, start: date, end: date, period_code: str) -> Iterator[Flag]:
+    """Activities from start to end (within one year) against their unit's earlier years."""
+    for kind, (col, scale, uom) in _RANGE_COLUMNS.items():
+        rows = session.execute(
+            text(_RANGE_SQL.format(col=col)),
+            {
+                "before": date(start.year, 1, 1),
+                "least": RANGE_MIN,
+                "start": start,
+                "end": end,
+                "factor": RANGE_FACTOR,
+            },
+        )
+        for r in rows:
+            value, mid = r.v / scale, r.median / scale
+            reason = (
+                f"{KIND_LABELS[kind]} {value:,.2f} {uom}，是本单位往年 {r.n} 项活动中位数 "
+                f"{mid:,.2f} {uom}的 {value / mid:.1f} 倍（超过 {RANGE_FACTOR} 倍）"
+            )
+            yield _activity_flag(kind, r, period_code, value, reason)
+
+
+def _activity_windows(session: Session, period: Period | None) -> Iterable[tuple[Period, str]]:
+    """The windows activity rules run over, each within one year, with the period code they report."""
+    if period is not None:
+        return [(period, period.code)]
+    first, last = session.execute(
+        select(func.min(Activity.start_date), func.max(Activity.start_date))
+    ).one()
+    if first is None or last is None:
+        return []
+    return [(year_period(y), str(y)) for y in range(first.year, last.year + 1)]
+
+
+def flags_in(session: Session, period: Period | None = None) -> list[Flag]:
+    """Every flag (of one period, or of all), with its confirmation status."""
+    found = list(_entry_flags(session, period))
+    for window, code in _activity_windows(session, period):
+        found += _capacity_flags(session, window.start, window.end, code)
+        found += _range_flags(session, window.start, window.end, code)
+    confirmed = {
+        c.key: c
+        for c in session.scalars(
+            select(FlagConfirmation).where(FlagConfirmation.key.in_([f.key for f in found]))
+        )
+    }
+    out = []
+    for f in found:
+        c = confirmed.get(f.key)
+        if c is not None and abs(c.value - f.value) < 1e-9:
+            f = Flag(**{**f.__dict__, "status": CONFIRMED, "comment": c.comment})
+        out.append(f)
+    return out
+
+
+class FlagService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def flags(self, period_code: str | None = None) -> list[Flag]:
+        period = parse_period(period_code) if period_code else None
+        with self.db.reading() as s:
+            return flags_in(s, period)
+
+    def open_flags(self, period_code: str | None = None) -> list[Flag]:
+        return [f for f in self.flags(period_code) if f.status == OPEN]
+
+    def confirm(self, flag: Flag, comment: str) -> None:
+        """The office has looked at the figure and says why it stands; audited."""
+        comment = clean_text(comment).strip()
+        if not comment:
+            raise ValidationError("请写明确认的理由（例如：全县集中培训）。", "comment")
+        if len(comment) > 2000:
+            raise ValidationError("说明不能超过 2000 字。", "comment")
+        with self.db.transaction() as s:
+            row = s.scalar(select(FlagConfirmation).where(FlagConfirmation.key == flag.key))
+            if row is None:
+                row = FlagConfirmation(key=flag.key)
+                s.add(row)
+            row.value = flag.value
+            row.comment = comment
+            row.confirmed_by = audit.current_user()
+            audit.record(
+                s,
+                "confirm",
+                "flag",
+                flag.activity_id,
+                f"确认疑似异常 {flag.kind_label} {flag.code} {flag.period}"
+                f"{'（' + flag.unit + '）' if flag.unit else ''}：{flag.value:g}，{comment}",
+            )
