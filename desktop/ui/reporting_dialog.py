@@ -2,12 +2,16 @@
 
 Everything shown comes from ReportingService (desktop/services/reporting.py);
 the dialog lays it out, keeps the due-day setting beside the period, and
-gives the 催报 list as text to copy or paste into a notice.
+gives the 催报 list as text to copy or paste into a notice, or prints it
+through the program's PDF preview (desktop/ui/printing.py).
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
@@ -41,6 +45,9 @@ from desktop.services.reporting import (
 from desktop.services.settings import MAX_DAYS
 from desktop.ui.table_cells import read_only_item
 from desktop.ui.widgets import MUTED, PeriodPicker, section_label
+
+if TYPE_CHECKING:  # the PDF preview (QtPdf) and reportlab load when 打印… is first used
+    from desktop.ui.printing import PdfPreviewDialog
 
 STATUS_COLOURS = {
     RECEIVED: "#2e7d32",
@@ -98,6 +105,9 @@ class ReportingDialog(QDialog):
         self.chase.setReadOnly(True)
         self.chase.setMaximumHeight(150)
         self.copy_button = QPushButton("复制")
+        self.print_button = QPushButton("打印…")
+        self.preview: PdfPreviewDialog | None = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="kepu-chase-")
         self.contact_button = QPushButton("填写联系人…")
         close = QPushButton("关闭")
         hint = QLabel(
@@ -111,6 +121,7 @@ class ReportingDialog(QDialog):
         chase_row.addStretch(1)
         chase_row.addWidget(self.contact_button)
         chase_row.addWidget(self.copy_button)
+        chase_row.addWidget(self.print_button)
         bottom = QHBoxLayout()
         bottom.addWidget(hint, 1)
         bottom.addWidget(close)
@@ -124,6 +135,8 @@ class ReportingDialog(QDialog):
         self.period.changed.connect(self.refresh)
         self.save_due.clicked.connect(self._save_due)
         self.copy_button.clicked.connect(self.copy_chase)
+        self.print_button.clicked.connect(self.print_chase)
+        self.finished.connect(lambda _code: self._tmp.cleanup())
         self.contact_button.clicked.connect(self._edit_contact)
         self.table.itemSelectionChanged.connect(self._selection)
         close.clicked.connect(self.accept)
@@ -161,11 +174,30 @@ class ReportingDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.chase.setPlainText(report.chase_text())
         self.copy_button.setEnabled(bool(report.missing))
+        self.print_button.setEnabled(bool(report.missing))
         self._selection()
 
     def copy_chase(self) -> None:
         QGuiApplication.clipboard().setText(self.chase.toPlainText())
         self.copy_button.setText("已复制")
+
+    def print_chase(self) -> None:
+        """The list as a one-page PDF in the program's own print preview."""
+        from desktop.exporting.chase_pdf import chase_title, write_chase_pdf
+        from desktop.exporting.return_workbook import office_name
+        from desktop.ui.printing import preview
+
+        if self.report is None:
+            return
+        office = office_name(self.services, self.services.plans.active().region)
+        pdf = Path(self._tmp.name) / f"chase-{self.report.period.code}.pdf"
+        try:
+            write_chase_pdf(self.report, office, pdf)
+        except (OSError, RuntimeError) as exc:
+            QMessageBox.warning(self, "打印催报名单", str(exc))
+            return
+        self.preview = preview(pdf, chase_title(self.report), self)
+        self.preview.open()
 
     def _selection(self) -> None:
         self.contact_button.setEnabled(self._selected() is not None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pypdf import PdfReader
 from PySide6.QtWidgets import QApplication
 
 from desktop.services.periods import parse_period
@@ -114,3 +115,22 @@ def test_the_overview_shows_the_rate_of_the_last_period_ended(
     assert card.toolTip() == (
         "2024年第4季度报送率 1/4（25.0%）；报送截止 2025-01-10（期末后 10 天）"
     )
+
+
+def test_the_chase_list_prints_through_the_pdf_preview(qtbot, reported):  # noqa: F811
+    svc, _ = reported
+    dialog = _dialog(qtbot, svc)
+    dialog.print_button.click()
+    assert dialog.preview is not None and dialog.preview.isVisible()
+    assert dialog.preview.windowTitle() == "打印预览 — 2024年第2季度采集表催报名单"
+    text = "".join(page.extract_text() for page in PdfReader(dialog.preview.pdf).pages)
+    for fragment in (
+        "2024年第2季度采集表催报名单",
+        "报送率 2/4",
+        "县科协",
+        "张敏 13800000001",
+        "县教体局",
+    ):
+        assert fragment in text
+    assert "县人社局" not in text and "县气象局" not in text
+    dialog.preview.reject()
