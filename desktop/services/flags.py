@@ -22,7 +22,7 @@ The rules, each in one place below:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -77,6 +77,7 @@ class Flag:
     comment: str = ""
     indicator_id: int | None = None
     unit_id: int | None = None
+    place_id: int | None = None
     activity_id: int | None = None
 
     @property
@@ -133,6 +134,7 @@ def _entry_flags(session: Session, period: Period | None) -> Iterator[Flag]:
             Entry.place_id,
             Entry.period,
             Entry.period_start,
+            Entry.period_end,
             Entry.value,
         )
         .join(Indicator, Indicator.id == Entry.indicator_id)
@@ -148,7 +150,8 @@ def _entry_flags(session: Session, period: Period | None) -> Iterator[Flag]:
         earlier: list[float] = []
         for r in group:
             reason = _ratio_reason(r.value, earlier)
-            if reason and (period is None or r.period == period.code):
+            within = period is None or period.start <= r.period_start <= r.period_end <= period.end
+            if reason and within:
                 place = f":{r.place_id}" if r.place_id is not None else ""
                 yield Flag(
                     key=f"{ENTRY}:{r.indicator_id}:{r.unit_id or ''}{place}:{r.period}",
@@ -161,6 +164,7 @@ def _entry_flags(session: Session, period: Period | None) -> Iterator[Flag]:
                     reason=reason,
                     indicator_id=r.indicator_id,
                     unit_id=r.unit_id,
+                    place_id=r.place_id,
                 )
             earlier.append(r.value)
 
@@ -262,7 +266,11 @@ def _activity_windows(session: Session, period: Period | None) -> Iterable[tuple
 
 
 def flags_in(session: Session, period: Period | None = None) -> list[Flag]:
-    """Every flag (of one period, or of all), with its confirmation status."""
+    """Every flag, with its confirmation status.
+
+    Given a period, the entries within it (a year's return asks about its
+    quarters too) and the activities that started in it.
+    """
     found = list(_entry_flags(session, period))
     for window, code in _activity_windows(session, period):
         found += _capacity_flags(session, window.start, window.end, code)
@@ -317,3 +325,14 @@ class FlagService:
                 f"确认疑似异常 {flag.kind_label} {flag.code} {flag.period}"
                 f"{'（' + flag.unit + '）' if flag.unit else ''}：{flag.value:g}，{comment}",
             )
+
+
+def named(flags: Sequence[Flag], shown: int = 10) -> str:
+    """The flags as lines a user reads before going on: the first `shown`, then how many more."""
+    lines = [
+        f"· {f.kind_label} {f.name}（{f.unit + ' ' if f.unit else ''}{f.period}）：{f.value:g}，{f.reason}"
+        for f in flags[:shown]
+    ]
+    if len(flags) > shown:
+        lines.append(f"……另有 {len(flags) - shown} 条")
+    return "\n".join(lines)

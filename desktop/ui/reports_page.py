@@ -39,10 +39,13 @@ from desktop.exporting.return_pdf import export_return_pdf
 from desktop.exporting.return_workbook import ExportCancelled, export_return
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
+from desktop.services.flags import FlagService, named
 from desktop.services.periods import Period
 from desktop.services.settings import LABELS
 from desktop.services.submissions import SubmissionRow
+from desktop.ui.flags_dialog import FlagsDialog
 from desktop.ui.printing import PdfPreviewDialog, preview
+from desktop.ui.questions import ask
 from desktop.ui.widgets import PeriodPicker, page_title, section_label
 from desktop.ui.workers import Task, run_with_progress
 
@@ -71,6 +74,8 @@ class ReportsPage(QWidget):
         self.final = QCheckBox("最终报送（导出后可锁定该统计期）")
         self.export_return_button = QPushButton("导出 Excel 报表…")
         self.print_return_button = QPushButton("打印进展统计表…")
+        self.flags_button = QPushButton("疑似异常…")
+        self.flags_button.setToolTip("偏离历史或超出活动容量的数据：逐条确认或修改")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setSuffix(" 年")
@@ -110,6 +115,7 @@ class ReportsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_return_button)
         buttons.addWidget(self.print_return_button)
+        buttons.addWidget(self.flags_button)
         buttons.addStretch(1)
         grid.addLayout(buttons, 2, 0, 1, 3)
         grid.setColumnStretch(2, 1)
@@ -156,6 +162,7 @@ class ReportsPage(QWidget):
 
         self.export_return_button.clicked.connect(self._ask_return)
         self.print_return_button.clicked.connect(self.print_return)
+        self.flags_button.clicked.connect(self.show_flags)
         self.export_summary_button.clicked.connect(self._ask_summary)
         self.print_summary_button.clicked.connect(self.print_summary)
         self.save_settings_button.clicked.connect(self.save_settings)
@@ -301,11 +308,47 @@ class ReportsPage(QWidget):
         if out.suffix.lower() != ".xlsx":
             out = out.with_suffix(".xlsx")
         final = self.final.isChecked()
+        if final and not self.go_on_despite_flags(period):
+            return
         self._start(
             "正在导出报表",
             lambda report: export_return(self.services, period, out, report, final),
             lambda path: self._return_done(path, period, final),
         )
+
+    def go_on_despite_flags(self, period: Period) -> bool:
+        """Before a final return: name the period's unresolved 疑似异常 and let the user choose."""
+        unresolved = FlagService(self.services.db).open_flags(period.code)
+        if not unresolved:
+            return True
+        go = ask(
+            self,
+            QMessageBox.Icon.Warning,
+            "疑似异常未处理",
+            f"{period.label}还有 {len(unresolved)} 条疑似异常未确认或修改：\n\n"
+            f"{named(unresolved)}\n\n仍然正式报送吗？",
+            "仍然报送",
+            "返回处理",
+        )
+        if not go:
+            self.status.setText(
+                f"{period.label}有疑似异常未处理，未导出。可点“疑似异常…”逐条处理。"
+            )
+        return go
+
+    def flags_dialog(self) -> FlagsDialog:
+        period = self.period.period()
+        plan = self.services.plans.active()
+        return FlagsDialog(
+            self.services,
+            range(plan.first_year, plan.last_year + 1),
+            period.code if period else None,
+            self,
+        )
+
+    def show_flags(self) -> None:
+        if self.services.plans.has_active():
+            self.flags_dialog().exec()
 
     def export_summary_to(self, out: Path) -> None:
         year = self.year.value()

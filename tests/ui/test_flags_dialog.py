@@ -1,0 +1,95 @@
+"""疑似异常 in the window: the list, confirming with a comment, correcting, the final-return question.
+
+The figures are tests/test_flags.py's: 县科协's C1 for 2021–2023 is 100, 120,
+110 (median 110), so 400 in 2024 is flagged and 300 is not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop.services import Services
+from desktop.services.flags import CONFIRMED, FlagService
+from desktop.ui.flags_dialog import FlagsDialog
+from desktop.ui.reports_page import ReportsPage
+from tests.test_flags import _activity, _c1
+
+
+def flagged(svc: Services) -> None:
+    _c1(svc, {"2021": 100, "2022": 120, "2023": 110, "2024": 400})
+    _activity(svc, date(2024, 5, 1), participants=20_000, sessions=2, title="科普日")
+
+
+def make_dialog(qtbot: QtBot, svc: Services, period: str | None = "2024") -> FlagsDialog:
+    dialog = FlagsDialog(svc, range(2021, 2026), period)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_the_list_confirms_with_a_comment(qtbot: QtBot, plan_services: Services, answer) -> None:
+    flagged(plan_services)
+    dialog = make_dialog(qtbot, plan_services)
+    assert dialog.table.rowCount() == 2
+    assert dialog.summary.text() == "共 2 条疑似异常，待处理 2 条。"
+    row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
+    assert row[:7] == ["待处理", "填报数据", "C1", "农民培训人次", "县科协", "2024", "400"]
+    assert not dialog.confirm_button.isEnabled()
+    dialog.select(0)
+    answer.next("确定")
+    dialog.confirm_selected()  # no comment: refused, said why
+    assert "理由" in answer.texts[0]
+    dialog.comment.setText("说明：全县集中培训")
+    dialog.confirm_selected()
+    assert dialog.table.item(0, 0).text() == "已确认"
+    assert dialog.table.item(0, 8).text() == "说明：全县集中培训"
+    assert FlagService(plan_services.db).flags("2024")[0].status == CONFIRMED
+    dialog.open_only.setChecked(True)
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "单场人数"
+
+
+def test_correcting_an_entry_clears_its_flag(qtbot: QtBot, plan_services: Services, modals) -> None:
+    flagged(plan_services)
+    dialog = make_dialog(qtbot, plan_services, None)
+    dialog.select(0)
+    modals.reply((300.0, True))
+    dialog.correct_selected()
+    assert [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())] == ["单场人数"]
+
+
+def test_a_final_return_names_the_open_flags_first(
+    qtbot: QtBot, plan_services: Services, tmp_path: Path, answer
+) -> None:
+    flagged(plan_services)
+    page = ReportsPage(plan_services)
+    qtbot.addWidget(page)
+    page.show()
+    page.period.set_period("2024")
+    page.final.setChecked(True)
+    answer.next("返回处理")
+    page.export_return_to(tmp_path / "r.xlsx")
+    text = answer.texts[0]
+    assert "还有 2 条疑似异常" in text
+    assert "农民培训人次（县科协 2024）：400" in text and "每场 10,000 人" in text
+    assert not (tmp_path / "r.xlsx").exists()
+    assert "未导出" in page.status.text()
+
+    answer.next("仍然报送")
+    answer.next("否(&N)")
+    page.export_return_to(tmp_path / "r.xlsx")
+    qtbot.waitUntil(lambda: (tmp_path / "r.xlsx").exists(), timeout=60_000)
+    qtbot.waitUntil(lambda: page.export_return_button.isEnabled(), timeout=60_000)
+    assert plan_services.submissions.list()[0].final
+
+
+def test_the_dialog_opens_from_the_reports_page(qtbot: QtBot, plan_services: Services) -> None:
+    flagged(plan_services)
+    page = ReportsPage(plan_services)
+    qtbot.addWidget(page)
+    page.period.set_period("2024Q2")
+    dialog = page.flags_dialog()
+    qtbot.addWidget(dialog)
+    assert [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())] == ["单场人数"]
