@@ -110,11 +110,11 @@ def _ratio_reason(value: float, earlier: list[float]) -> str | None:
         return None  # no scale to be a multiple of
     if value > HISTORY_FACTOR * mid:
         return (
-            f"是此前{len(earlier)}个同类统计期中位数 {mid:g} 的 {value / mid:.1f} 倍"
+            f"是此前 {len(earlier)} 个同类统计期中位数 {mid:g} 的 {value / mid:.1f} 倍"
             f"（超过 {HISTORY_FACTOR} 倍）"
         )
     if value < mid / HISTORY_FACTOR:
-        return f"不到此前{len(earlier)}个同类统计期中位数 {mid:g} 的三分之一"
+        return f"不到此前 {len(earlier)} 个同类统计期中位数 {mid:g} 的三分之一"
     return None
 
 

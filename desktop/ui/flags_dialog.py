@@ -66,7 +66,6 @@ class FlagsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
@@ -142,7 +141,6 @@ class FlagsDialog(QDialog):
                     item.setToolTip(text)
                 self.table.setItem(row, col, item)
         self.table.setColumnWidth(3, 180)
-        self.table.resizeRowsToContents()
         self._selection()
 
     def selected(self) -> Flag | None:
