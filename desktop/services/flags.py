@@ -28,7 +28,7 @@ from datetime import date
 from itertools import groupby
 from statistics import median
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text, true
 from sqlalchemy.orm import Session
 
 from desktop.cleaning import clean_text
@@ -184,7 +184,9 @@ def _activity_flag(kind: str, r: object, period_code: str, value: float, reason:
     )
 
 
-def _capacity_flags(session: Session, start: date, end: date, period_code: str) -> Iterator[Flag]:
+def _capacity_flags(
+    session: Session, start: date, end: date, period_code: str, ids: Sequence[int] | None
+) -> Iterator[Flag]:
     per_session = Activity.participants / Activity.sessions
     rows = session.execute(
         select(
@@ -200,6 +202,7 @@ def _capacity_flags(session: Session, start: date, end: date, period_code: str) 
             Activity.start_date.between(start, end),
             Activity.sessions > 0,
             Activity.participants > SESSION_CAPACITY * Activity.sessions,
+            Activity.id.in_(ids) if ids is not None else true(),
         )
         .order_by(per_session.desc(), Activity.id)
     )
@@ -226,16 +229,22 @@ WITH earlier AS (
 )
 SELECT a.id, a.title, a.unit_id, u.name AS unit, a.{col} AS v, mid.median, mid.n
 FROM activity a JOIN mid ON mid.unit_id = a.unit_id JOIN unit u ON u.id = a.unit_id
-WHERE a.start_date BETWEEN :start AND :end AND a.{col} > :factor * mid.median
+WHERE a.start_date BETWEEN :start AND :end AND a.{col} > :factor * mid.median{only}
 ORDER BY a.start_date, a.id
 """
 
 
-def _range_flags(session: Session, start: date, end: date, period_code: str) -> Iterator[Flag]:
+def _range_flags(
+    session: Session, start: date, end: date, period_code: str, ids: Sequence[int] | None
+) -> Iterator[Flag]:
     """Activities from start to end (within one year) against their unit's earlier years."""
     for kind, (col, scale, uom) in _RANGE_COLUMNS.items():
+        only = "" if ids is None else " AND a.id IN :ids"
+        query = text(_RANGE_SQL.format(col=col, only=only))
+        if ids is not None:
+            query = query.bindparams(bindparam("ids", list(ids), expanding=True))
         rows = session.execute(
-            text(_RANGE_SQL.format(col=col)),
+            query,
             {
                 "before": date(start.year, 1, 1),
                 "least": RANGE_MIN,
@@ -273,8 +282,24 @@ def flags_in(session: Session, period: Period | None = None) -> list[Flag]:
     """
     found = list(_entry_flags(session, period))
     for window, code in _activity_windows(session, period):
-        found += _capacity_flags(session, window.start, window.end, code)
-        found += _range_flags(session, window.start, window.end, code)
+        found += _capacity_flags(session, window.start, window.end, code, None)
+        found += _range_flags(session, window.start, window.end, code, None)
+    return _with_status(session, found)
+
+
+def activity_flags(session: Session, ids: Sequence[int]) -> list[Flag]:
+    """The flags of these activities alone (a page of the ledger), each year's rule once."""
+    days = session.scalars(select(Activity.start_date).where(Activity.id.in_(ids))).all()
+    found: list[Flag] = []
+    for year in sorted({d.year for d in days}):
+        window = year_period(year)
+        found += _capacity_flags(session, window.start, window.end, window.code, ids)
+        found += _range_flags(session, window.start, window.end, window.code, ids)
+    return _with_status(session, found)
+
+
+def _with_status(session: Session, found: list[Flag]) -> list[Flag]:
+    """The flags, each confirmed where the office confirmed this very value."""
     confirmed = {
         c.key: c
         for c in session.scalars(
@@ -301,6 +326,18 @@ class FlagService:
 
     def open_flags(self, period_code: str | None = None) -> list[Flag]:
         return [f for f in self.flags(period_code) if f.status == OPEN]
+
+    def activity_marks(self, ids: Sequence[int]) -> dict[int, str]:
+        """Activity id → why it looks wrong, for the open flags among these activities."""
+        if not ids:
+            return {}
+        with self.db.reading() as s:
+            flags = activity_flags(s, ids)
+        marks: dict[int, list[str]] = {}
+        for f in flags:
+            if f.status == OPEN and f.activity_id is not None:
+                marks.setdefault(f.activity_id, []).append(f.reason)
+        return {k: "；".join(v) for k, v in marks.items()}
 
     def confirm(self, flag: Flag, comment: str) -> None:
         """The office has looked at the figure and says why it stands; audited."""

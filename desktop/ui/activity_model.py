@@ -14,6 +14,7 @@ Sorting is done by SQL (the service's sort keys), never here.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import (
@@ -36,6 +37,8 @@ ROOT = QModelIndex()  # "no parent": these are flat tables
 PLACEHOLDER = "正在读取…"
 WANTED = 8  # requests remembered; older ones were scrolled past
 PLACEHOLDER_COLOR = QColor("#9aa5ad")
+FLAG_COLOR = QColor("#fde2c8")  # 疑似异常: the title cell of an activity with an open flag
+Marks = Callable[[Sequence[int]], dict[int, str]]
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,11 @@ class ActivityTableModel(QAbstractTableModel):
         page_size: int = PAGE,
         parent: QObject | None = None,
         cache_pages: int = CACHE_PAGES,
+        marks: Marks | None = None,
     ) -> None:
         super().__init__(parent)
+        self._marks_of = marks  # activity id → why it looks wrong (FlagService.activity_marks)
+        self._marks: dict[int, str] = {}
         self.loader = Loader(self)  # count and the pages that come with it
         self.pager = Loader(self)  # one page at a time, as the view asks for them
         self._service = activities
@@ -196,7 +202,7 @@ class ActivityTableModel(QAbstractTableModel):
             self._page,
         )
 
-        def job() -> tuple[int, dict[int, list[ActivityRow]]]:
+        def job() -> tuple[int, dict[int, list[ActivityRow]], dict[int, str]]:
             count = self._service.count(flt)
             read: dict[int, list[ActivityRow]] = {}
             for page in pages:
@@ -205,7 +211,7 @@ class ActivityTableModel(QAbstractTableModel):
                     read[page] = self._service.rows(
                         flt, where.offset, where.limit, key, descending, where.from_end
                     )
-            return count, read
+            return count, read, self._marks_for([r for rows in read.values() for r in rows])
 
         self.loader.run(job, self._apply, self._reload_failed)
 
@@ -215,9 +221,16 @@ class ActivityTableModel(QAbstractTableModel):
             return list(range(first // self._page, last // self._page + 1))
         return list(self._pages)[-2:] or [0]
 
-    def _apply(self, result: tuple[int, dict[int, list[ActivityRow]]]) -> None:
+    def _marks_for(self, rows: list[ActivityRow]) -> dict[int, str]:
+        """Off the GUI thread, with the page it marks."""
+        return self._marks_of([r.id for r in rows]) if self._marks_of and rows else {}
+
+    def mark(self, activity_id: int) -> str | None:
+        return self._marks.get(activity_id)
+
+    def _apply(self, result: tuple[int, dict[int, list[ActivityRow]], dict[int, str]]) -> None:
         self.beginResetModel()
-        self._count, read = result
+        self._count, read, self._marks = result
         self._pages = OrderedDict(sorted(read.items()))
         self._broken.clear()
         self._wanted.clear()
@@ -309,17 +322,25 @@ class ActivityTableModel(QAbstractTableModel):
         epoch = self._epoch
         flt, key, descending = replace(self._filter), self._sort_key, self._descending
         self._reading = page
-        self.pager.run(
-            lambda: self._service.rows(
+
+        def job() -> tuple[list[ActivityRow], dict[int, str]]:
+            rows = self._service.rows(
                 flt, where.offset, where.limit, key, descending, where.from_end
-            ),
-            lambda rows: self._arrived(epoch, page, rows),
+            )
+            return rows, self._marks_for(rows)
+
+        self.pager.run(
+            job,
+            lambda read: self._arrived(epoch, page, *read),
             lambda exc: self._page_failed(epoch, page, exc),
         )
 
-    def _arrived(self, epoch: int, page: int, rows: list[ActivityRow]) -> None:
+    def _arrived(
+        self, epoch: int, page: int, rows: list[ActivityRow], marks: dict[int, str]
+    ) -> None:
         if epoch != self._epoch:
             return
+        self._marks.update(marks)
         self._reading = None
         self._pages[page] = rows
         self._forget()
@@ -383,8 +404,13 @@ class ActivityTableModel(QAbstractTableModel):
         row = rows[i]
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(row, column)
+        mark = self._marks.get(row.id) if column == 1 else None
         if role == Qt.ItemDataRole.ToolTipRole and column in (1, 3):
+            if mark:
+                return f"{row.title}\n疑似异常：{mark}"
             return row.title if column == 1 else row.unit_name
+        if role == Qt.ItemDataRole.BackgroundRole and mark:
+            return FLAG_COLOR
         return None
 
     def _placeholder(self, page: int, column: int, role: int) -> object:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import ServiceError
 from desktop.services import Services
 from desktop.services.activities import ActivityFilter, ActivityRow, DeletedActivity, Totals
+from desktop.services.flags import FlagService
 from desktop.ui.activity_dialog import ActivityDialog, month_locked
 from desktop.ui.activity_model import ActivityTableModel
 from desktop.ui.questions import ask
@@ -107,7 +108,11 @@ class LedgerPage(QWidget):
         self.loader = Loader(self)
         self.totals: Totals | None = None
         self.model = ActivityTableModel(
-            services.activities, page_size, parent=self, cache_pages=cache_pages
+            services.activities,
+            page_size,
+            parent=self,
+            cache_pages=cache_pages,
+            marks=FlagService(services.db).activity_marks,
         )
         self._pending: set[str] = set()
         self._select_after_load: int | None = None

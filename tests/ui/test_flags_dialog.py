@@ -93,3 +93,32 @@ def test_the_dialog_opens_from_the_reports_page(qtbot: QtBot, plan_services: Ser
     dialog = page.flags_dialog()
     qtbot.addWidget(dialog)
     assert [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())] == ["单场人数"]
+
+
+def test_the_ledger_marks_a_flagged_activity(
+    qtbot: QtBot, plan_services: Services, settled
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.ui.activity_model import FLAG_COLOR
+    from desktop.ui.ledger_page import LedgerPage
+
+    big = _activity(
+        plan_services, date(2024, 5, 1), participants=20_000, sessions=2, title="科普日"
+    )
+    usual = _activity(plan_services, date(2024, 5, 2), participants=80)
+    page = LedgerPage(plan_services)
+    qtbot.addWidget(page)
+    page.show()
+    page.model.reload()
+    settled(page)
+    model = page.model
+    rows = {model.activity_id(r): r for r in range(model.rowCount())}
+    title = model.index(rows[big], 1)
+    assert model.data(title, Qt.ItemDataRole.BackgroundRole) == FLAG_COLOR
+    assert "每场 10,000 人" in model.data(title, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(rows[usual], 1), Qt.ItemDataRole.BackgroundRole) is None
+    FlagService(plan_services.db).confirm(FlagService(plan_services.db).flags()[0], "全县科普日")
+    model.reload()
+    settled(page)
+    assert model.data(model.index(rows[big], 1), Qt.ItemDataRole.BackgroundRole) is None
