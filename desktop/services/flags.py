@@ -327,6 +327,26 @@ class FlagService:
     def open_flags(self, period_code: str | None = None) -> list[Flag]:
         return [f for f in self.flags(period_code) if f.status == OPEN]
 
+    def imported(self, batch_ids: Sequence[int]) -> list[Flag]:
+        """The open flags on what these import batches wrote: asked about as the import ends."""
+        if not batch_ids:
+            return []
+        with self.db.reading() as s:
+            written = s.execute(
+                select(Entry.indicator_id, Entry.unit_id, Entry.place_id, Entry.period).where(
+                    Entry.batch_id.in_(batch_ids)
+                )
+            ).all()
+            keys = {(e.indicator_id, e.unit_id, e.place_id, e.period) for e in written}
+            entries = [
+                f
+                for f in flags_in(s, None)
+                if f.kind == ENTRY and (f.indicator_id, f.unit_id, f.place_id, f.period) in keys
+            ]
+            ids = s.scalars(select(Activity.id).where(Activity.batch_id.in_(batch_ids))).all()
+            found = entries + (activity_flags(s, ids) if ids else [])
+        return [f for f in found if f.status == OPEN]
+
     def activity_marks(self, ids: Sequence[int]) -> dict[int, str]:
         """Activity id → why it looks wrong, for the open flags among these activities."""
         if not ids:

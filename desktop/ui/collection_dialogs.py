@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import ServiceError
 from desktop.models import Unit
+from desktop.services.flags import FlagService, named
 from desktop.services.imports import ImportResult, ImportService
 from desktop.services.periods import Period
 from desktop.ui.questions import confirm
@@ -296,11 +297,23 @@ class ImportFlow:
             text = f"已导入活动 {result.activities} 条、指标数据 {result.entries} 条。"
             if result.backup is not None:
                 text += f"\n导入前已备份数据库：{result.backup.name}"
+            text += self._flag_note(result)
         else:
             text = "没有导入任何数据。"
         QMessageBox.information(self.parent, "导入采集表", text)
         if self.on_imported is not None:
             self.on_imported(result)
+
+    def _flag_note(self, result: ImportResult) -> str:
+        """疑似异常 among what was just written, named so the clerk can ask the unit now."""
+        batches = [f.batch_id for f in result.files if f.batch_id is not None]
+        flags = FlagService(self.imports.db).imported(batches)
+        if not flags:
+            return ""
+        return (
+            f"\n\n其中 {len(flags)} 条疑似异常（不影响导入，可在“报表 → 疑似异常…”确认或修改）：\n"
+            + named(flags)
+        )
 
     def _failed(self, exc: BaseException) -> None:
         QMessageBox.warning(self.parent, "导入采集表", str(exc))

@@ -122,3 +122,34 @@ def test_the_ledger_marks_a_flagged_activity(
     model.reload()
     settled(page)
     assert model.data(model.index(rows[big], 1), Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_an_import_names_the_flags_it_brought(
+    qtbot: QtBot, county: Services, tmp_path: Path, answer
+) -> None:
+    """县人社局's quarters 100, 120, 110 (median 110): its 2024Q2 workbook's 400 is flagged."""
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.services.import_pass import FileOutcome
+    from desktop.services.imports import ImportResult
+    from desktop.ui.collection_dialogs import ImportFlow
+    from tests.test_reporting import import_as_of
+
+    _c1(county, {"2023Q3": 100, "2023Q4": 120, "2024Q1": 110}, unit="县人社局")
+    batch = import_as_of(county, tmp_path, "县人社局", datetime(2024, 7, 5), values={"C1": 400})
+    (flag,) = FlagService(county.db).imported([batch])
+    assert (flag.code, flag.unit, flag.period, flag.value) == ("C1", "县人社局", "2024Q2", 400)
+    assert FlagService(county.db).imported([]) == []
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    flow = ImportFlow(county.imports, parent)
+    result = ImportResult([FileOutcome("人社局.xlsx", entries=1, batch_id=batch)], written=True)
+    answer.next("确定")
+    flow._imported(result)
+    assert (
+        "1 条疑似异常" in answer.texts[0]
+        and "农民培训人次（县人社局 2024Q2）：400" in answer.texts[0]
+    )
