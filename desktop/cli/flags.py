@@ -7,7 +7,7 @@ import json
 
 from desktop.cli.common import open_services
 from desktop.errors import NotFoundError, ValidationError
-from desktop.services.flags import OPEN, Flag, FlagService
+from desktop.services.flags import KIND_LABELS, OPEN, Flag, FlagService
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,9 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--period", help="统计期：2024、2024Q3 或 202407（默认：全部）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--confirm", metavar="CODE", help="确认一条：指标编号或活动编号")
-    p.add_argument(
-        "--kind", help="与 --confirm 一起用：entry、participants、funding 或 volunteer_hours"
-    )
+    p.add_argument("--kind", choices=list(KIND_LABELS), help="与 --confirm 一起用：数据类别")
     p.add_argument("--unit", help="与 --confirm 一起用：单位名称")
     p.add_argument("--comment", help="与 --confirm 一起用：确认说明（例如：全县集中培训）")
     p.set_defaults(func=cmd_flags)

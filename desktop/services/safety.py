@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "activate": "启用",
     "export": "导出",
     "reorder": "调整顺序",
+    "confirm": "确认",
 }
 ENTITY_LABELS = {
     "activity": "活动",
@@ -51,6 +52,7 @@ ENTITY_LABELS = {
     "section_unit": "行动/工程责任单位",
     "submission": "报送记录",
     "database": "数据库",
+    "flag": "疑似异常",
 }
 
 # Field names in audit records, as the user knows them.
