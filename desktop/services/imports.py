@@ -62,7 +62,7 @@ from desktop.services.import_pass import (
     write_accepted,
 )
 from desktop.services.periods import Period, parse_period
-from desktop.services.plans import active_plan, check_period_in_plan, plan_tasks
+from desktop.services.plans import active_plan, check_period_in_plan, plan_tasks, unit_tasks
 
 TARGET_LABELS = {
     "period": "方案期目标",
@@ -140,20 +140,6 @@ class BatchRow:
     undone_at: datetime | None
     activities: int
     entries: int
-
-
-def unit_tasks(
-    session: Session, unit_id: int, all_tasks: list[Task] | None = None
-) -> list[tuple[Task, str]]:
-    """The active plan's tasks a unit is responsible for, in plan order, with its role
-    (lead / cooperating): what its collection workbook lists, and why it is expected to report."""
-    if all_tasks is None:
-        all_tasks = plan_tasks(session, active_plan(session).id)
-    roles = {
-        link.task_id: link.role
-        for link in session.scalars(select(TaskUnit).where(TaskUnit.unit_id == unit_id))
-    }
-    return [(t, roles[t.id]) for t in all_tasks if t.id in roles]
 
 
 def template_spec(session: Session, unit_id: int, period: Period) -> TemplateSpec:

@@ -37,6 +37,20 @@ from desktop.services.plan_store import (
 )
 
 
+def unit_tasks(
+    session: Session, unit_id: int, all_tasks: list[Task] | None = None
+) -> list[tuple[Task, str]]:
+    """The active plan's tasks a unit is responsible for, in plan order, with its role
+    (lead / cooperating): what its collection workbook lists, and why it is expected to report."""
+    if all_tasks is None:
+        all_tasks = plan_tasks(session, active_plan(session).id)
+    roles = {
+        link.task_id: link.role
+        for link in session.scalars(select(TaskUnit).where(TaskUnit.unit_id == unit_id))
+    }
+    return [(t, roles[t.id]) for t in all_tasks if t.id in roles]
+
+
 def check_period_in_plan(plan: Plan, period: Period) -> None:
     """A period outside the plan's years has no targets: nothing may be recorded,
     locked or reported for it."""

@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 from desktop.db import Database
 from desktop.models import ImportBatch, Unit
 from desktop.services.entry_grid import unit_indicators
-from desktop.services.imports import unit_tasks
 from desktop.services.periods import Period, parse_period
-from desktop.services.plans import active_plan, check_period_in_plan
+from desktop.services.plans import active_plan, check_period_in_plan, unit_tasks
 from desktop.services.settings import day_count
 
 RECEIVED, LATE, MISSING, NOT_REQUIRED = "received", "late", "missing", "not_required"
