@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,25 @@ def test_upgrade_from_0006_fills_in_each_stored_batch_period(reported):
         assert [b.entries for b in upgraded.imports.batches() if b.id == batches["县人社局"]] == [1]
     finally:
         upgraded.close()
+
+
+def test_arrival_is_stamped_with_the_office_clock(county, tmp_path, monkeypatch):
+    """The arrival time is the office's local time (北京时间 here), not the database's UTC:
+    a workbook imported at 07:00 on the 11th arrived on the 11th, past a due date of the 10th."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        unit_id = next(u.id for u in county.reference.units() if u.name == "县人社局")
+        blank = write_template(
+            county.imports.template_spec(unit_id, PERIOD), tmp_path / "空表.xlsx"
+        )
+        result = import_workbooks(
+            county.imports, [fill(blank, tmp_path / "人社局.xlsx", [], {"C1": 5})]
+        )
+        unit = {u.unit: u for u in county.reporting.status(PERIOD).units}["县人社局"]
+        assert unit.batch == result.files[0].batch_id
+        assert unit.received_at is not None
+        assert abs(unit.received_at - datetime.now()) < timedelta(minutes=5)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

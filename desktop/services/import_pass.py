@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -284,6 +285,7 @@ def check_file(
         sha256=parsed.sha256,
         unit_id=unit.id,
         period=period.code,
+        imported_at=datetime.now(),  # the office's own clock: its date decides 逾期报送
         operator=audit.current_user(),
     )
     s.add(batch)
