@@ -9,19 +9,29 @@ PY="${PYTHON:-python3}"
 need_apt=()
 want_pkg() { dpkg -s "$1" >/dev/null 2>&1 || need_apt+=("$1"); }
 
-# Chinese font for Qt and the PDF; Qt's xcb/offscreen runtime libraries.
+# Chinese font for Qt and the PDF.
 want_pkg fonts-wqy-zenhei
-want_pkg libegl1
-want_pkg libgl1
-want_pkg libxkbcommon0
-want_pkg libfontconfig1
-want_pkg libdbus-1-3
+# What Qt's xcb platform plugin (PySide6/Qt/plugins/platforms/libqxcb.so and the
+# libQt6XcbQpa it loads) links against, beyond what PySide6 carries: its ELF NEEDED
+# entries resolved with dpkg -S. Without them the window aborts on a real desktop
+# ("xcb-cursor0 or libxcb-cursor0 is needed"); tests/test_platform_libs.py checks
+# with ldd that nothing is missing.
+for pkg in libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0 \
+  libx11-6 libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0 libxcb1 libxcb-cursor0 \
+  libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 \
+  libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 \
+  libxcb-xfixes0 libxcb-xkb1; do
+  want_pkg "$pkg"
+done
 if [[ "${KEPU_TEST_TOOLS:-0}" == "1" ]]; then
   # Tests render PDFs to text and pictures and workbooks through LibreOffice.
   want_pkg poppler-utils
   want_pkg libreoffice-calc-nogui
   # A throwaway PostgreSQL cluster proves the same code runs there.
   want_pkg postgresql
+  # ./test runs `kepu smoke` once under a real X server (xvfb-run needs xauth).
+  want_pkg xvfb
+  want_pkg xauth
 fi
 if ((${#need_apt[@]})); then
   if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
