@@ -49,17 +49,10 @@ from desktop.collection_layout import (
 from desktop.collection_rows import CollectionFile, Problem, RowRecord
 from desktop.errors import ServiceError, ValidationError
 from desktop.importing.cell_text import cell_text
+from desktop.importing.file_kind import FileKind
 from desktop.importing.numbers import parse_number
-from desktop.importing.workbook_file import (
-    Cells,
-    FileRefused,
-    beyond_limits,
-    check_file,
-    column_letter,
-    needs_walk,
-    sheet_parts,
-    walk,
-)
+from desktop.importing.sheet_facts import SheetFacts
+from desktop.importing.workbook_file import FileRefused, check_file, column_letter
 from desktop.limits import FILE_LIMITS, checked
 
 if TYPE_CHECKING:
@@ -174,40 +167,32 @@ def _blank(value: Any) -> bool:
 
 
 class _Sheet:
-    """One worksheet as calamine reads it, with what only its XML tells.
+    """One worksheet as calamine reads it, with what only the file itself tells (sheet_facts.py).
 
     `rows` are lists of values from column A, row 1 first; `formulas` are
     the formula cells by (row, column), as "=…".
     """
 
-    def __init__(
-        self, path: Path, book: Any, parts: dict[str, str], name: str, nrows: int | None = None
-    ) -> None:
-        self.path, self.name = path, name
-        part = parts.get(name)
-        if part is None:  # the reader found a sheet its own relationships do not name
-            raise _fail(path, f"文件内容已损坏，找不到工作表“{name}”的数据。", name)
-        self.part = part
-        cells = Cells()
-        if needs_walk(path, part):
-            cells = walk(path, part)
-            reason = beyond_limits(cells)
-            if reason is not None:
-                raise _fail(path, f"工作表“{name}”{reason}", name)
+    def __init__(self, book: Any, facts: SheetFacts, name: str, nrows: int | None = None) -> None:
+        self.name, self.facts = name, facts
+        cells = facts.cells(name)
         self.formulas = cells.formulas
         self._huge: dict[tuple[int, int], str] | None = None
         sheet = book.get_sheet_by_name(name)
         self.rows: list[list[Any]] = sheet.to_python(skip_empty_area=False, nrows=nrows)
-        self.merges = [
-            (
-                r1 + 1,
-                r2 + 1,
-                c1 + 1,
-                c2 + 1,
-                f"{column_letter(c1 + 1)}{r1 + 1}:{column_letter(c2 + 1)}{r2 + 1}",
-            )
-            for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []
-        ]
+        if cells.merges is not None:
+            self.merges = cells.merges
+        else:
+            self.merges = [
+                (
+                    r1 + 1,
+                    r2 + 1,
+                    c1 + 1,
+                    c2 + 1,
+                    f"{column_letter(c1 + 1)}{r1 + 1}:{column_letter(c2 + 1)}{r2 + 1}",
+                )
+                for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []
+            ]
 
     def number(self, row: int, column: int, value: Any) -> Any:
         """A number cell's value; one too large for a float comes back as the exact integer written.
@@ -218,7 +203,7 @@ class _Sheet:
         if not (isinstance(value, float) and math.isinf(value)):
             return value
         if self._huge is None:
-            self._huge = walk(self.path, self.part, huge=True).numbers
+            self._huge = self.facts.huge_numbers(self.name)
         digits = self._huge.get((row, column), "")
         if digits.isdigit():
             try:
@@ -245,14 +230,14 @@ def _formula_problem(path: Path, sheet: str, row: int, column: str, formula: str
     )
 
 
-def _read_marker(path: Path, book: Any, parts: dict[str, str]) -> dict[str, str]:
+def _read_marker(path: Path, book: Any, facts: SheetFacts) -> dict[str, str]:
     if MARKER_SHEET not in book.sheet_names:
         raise _fail(
             path,
             "这不是本程序生成的采集表（缺少模板标记）。请用“生成采集表”得到的文件填写后再导入。",
         )
     marker: dict[str, str] = {}
-    for row in _Sheet(path, book, parts, MARKER_SHEET, nrows=MARKER_ROWS).rows:
+    for row in _Sheet(book, facts, MARKER_SHEET, nrows=MARKER_ROWS).rows:
         if row and not _blank(row[0]):
             marker[cell_text(row[0])] = (
                 cell_text(row[1]) if len(row) > 1 and not _blank(row[1]) else ""
@@ -272,10 +257,10 @@ def _read_marker(path: Path, book: Any, parts: dict[str, str]) -> dict[str, str]
     return marker
 
 
-def _read_activities(path: Path, book: Any, parts: dict[str, str]) -> list[RowRecord]:
+def _read_activities(path: Path, book: Any, facts: SheetFacts) -> list[RowRecord]:
     if ACTIVITY_SHEET not in book.sheet_names:
         raise _fail(path, f"缺少工作表“{ACTIVITY_SHEET}”。")
-    sheet = _Sheet(path, book, parts, ACTIVITY_SHEET)
+    sheet = _Sheet(book, facts, ACTIVITY_SHEET)
     index = _find_header(sheet.rows[:HEADER_SEARCH_ROWS], "活动名称")
     if index is None:
         raise _fail(path, "找不到表头行（应有“活动名称”等列）。", ACTIVITY_SHEET)
@@ -349,10 +334,10 @@ def _read_activities(path: Path, book: Any, parts: dict[str, str]) -> list[RowRe
     return records
 
 
-def _read_indicators(path: Path, book: Any, parts: dict[str, str]) -> list[RowRecord]:
+def _read_indicators(path: Path, book: Any, facts: SheetFacts) -> list[RowRecord]:
     if INDICATOR_SHEET not in book.sheet_names:
         raise _fail(path, f"缺少工作表“{INDICATOR_SHEET}”。")
-    sheet = _Sheet(path, book, parts, INDICATOR_SHEET)
+    sheet = _Sheet(book, facts, INDICATOR_SHEET)
     if len(sheet.rows) > MAX_INDICATOR_ROWS:
         raise _fail(
             path, f"指标行数超过 {MAX_INDICATOR_ROWS} 行，文件可能被改动过。", INDICATOR_SHEET
@@ -400,21 +385,31 @@ def _read_indicators(path: Path, book: Any, parts: dict[str, str]) -> list[RowRe
     return records
 
 
-def read_collection(path: Path | str) -> CollectionFile:
-    """Read one collection workbook; raise CollectionFileError when the file itself is unusable."""
-    path = Path(path)
-    try:
-        sha256 = check_file(path)
-    except FileRefused as exc:
-        raise _fail(path, exc.message, exc.sheet) from exc
+def _open(path: Path, kind: FileKind) -> Any:
+    """The cell reader on the file: by its path where the suffix names its kind (the reader
+    picks its format by the suffix), else from its bytes (an .xls named .xlsx, or an .et)."""
     from python_calamine import CalamineWorkbook
 
+    if path.suffix.lower() in kind.suffixes and path.suffix.lower() != ".et":
+        return CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as fh:
+        return CalamineWorkbook.from_filelike(fh)
+
+
+def read_collection(path: Path | str) -> CollectionFile:
+    """Read one collection workbook (.xlsx, .xls, .et holding an .xls, or .ods);
+    raise CollectionFileError when the file itself is unusable."""
+    path = Path(path)
     try:
-        parts = sheet_parts(path)
-        with CalamineWorkbook.from_path(str(path)) as book:
-            marker = _read_marker(path, book, parts)
-            activities = _read_activities(path, book, parts)
-            indicators = _read_indicators(path, book, parts)
+        checked_file = check_file(path)
+        kind = checked_file.kind
+        facts = SheetFacts(path, kind)
+        with _open(path, kind) as book:
+            marker = _read_marker(path, book, facts)
+            activities = _read_activities(path, book, facts)
+            indicators = _read_indicators(path, book, facts)
+    except FileRefused as exc:
+        raise _fail(path, exc.message, exc.sheet) from exc
     except CollectionFileError:
         raise
     except Exception as exc:  # the reader and the XML parsers raise many kinds on a malformed part
@@ -424,7 +419,7 @@ def read_collection(path: Path | str) -> CollectionFile:
         raise _fail(path, f"文件内容已损坏，无法读取（{name}）。") from exc
     return CollectionFile(
         path,
-        sha256,
+        checked_file.sha256,
         marker["unit"],
         marker["period"],
         marker.get("plan", ""),

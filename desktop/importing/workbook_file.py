@@ -1,22 +1,25 @@
 """A workbook file as bytes: what it really is, whether it is safe to open, and what a reader misses.
 
 Everything here runs before, or beside, the fast cell reader (python-calamine,
-see collection_workbook.py), on the zip and its XML directly:
+see collection_workbook.py), on the file's bytes, the zip and its XML directly:
 
-- the first bytes decide what the file really is (zip, OLE2 .xls, text);
-- the zip's central directory is checked for entry count, total
+- the bytes decide what the file really is (desktop/importing/file_kind.py):
+  an .xlsx, .xls (or WPS .et holding one) or .ods goes on; anything else
+  is refused with a message that names what it is instead;
+- an .xlsx's or .ods's zip central directory is checked for entry count, total
   uncompressed size and compression ratio before anything is inflated;
 - every XML part is scanned for a DTD (no workbook needs one; entity bombs
   do; calamine's parser expands none, and the little XML parsed here goes
   through defusedxml);
-- a worksheet is streamed once for what would make the reader allocate a
+- an .xlsx worksheet is streamed once for what would make the reader allocate a
   huge grid (it holds a sheet as a dense table from A1 to its farthest
   value, so one value at XFD1048576 would ask for seventeen billion cells)
   and for formulas, which the reader shows only as their cached results;
 - where either is there, the sheet is parsed cell by cell to locate them
   exactly, and the same walk returns the literal text of a number the
   reader could only turn into infinity (four hundred nines are too large,
-  not "not a number").
+  not "not a number"). The same facts of an .xls or .ods come from
+  desktop/importing/xls_cells.py and ods_cells.py (sheet_facts.py picks).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.importing.file_kind import FileKind, detect, kind_of_suffix
 from desktop.limits import FILE_LIMITS
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -39,8 +43,6 @@ DTD_SCAN_BYTES = 64 * 1024
 SHEET_ROWS = FILE_LIMITS["sheet_rows"]
 SHEET_COLUMNS = FILE_LIMITS["sheet_columns"]
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # Streaming gates: each match is confirmed by the exact walk before anything is refused.
 # A cell past column Z, or a row number from 250000 on.
@@ -79,31 +81,55 @@ def column_number(letters: str) -> int:
     return number
 
 
-def _sniff(head: bytes) -> None:
-    """Refuse what is not a zip, saying what it looks like instead."""
-    if head.startswith(_ZIP):
+def _refuse_kind(path: Path, kind: FileKind) -> None:
+    """Refuse what is not a workbook the reader opens, saying what it is instead."""
+    if path.suffix.lower() == ".et" and kind is not FileKind.XLS:
+        raise FileRefused(
+            "这个 WPS 表格（.et）文件不是 Excel 97–2003 格式，本程序无法读取。"
+            "请在 WPS 中打开，“另存为” Excel 工作簿（*.xlsx）后再导入。"
+        )
+    if kind.workbook:
         return
-    if head.startswith(_OLE2):
+    if kind is FileKind.ENCRYPTED:
         raise FileRefused(
-            "这是旧版 Excel（.xls）文件或设置了打开密码的工作簿，不是 .xlsx。"
-            "请在 Excel 中取消密码，并“另存为” Excel 工作簿（*.xlsx）后再导入。"
+            "这个工作簿设置了打开密码，无法读取。"
+            "请在 Excel / WPS 中取消密码，并“另存为” Excel 工作簿（*.xlsx）后再导入。"
         )
-    text = None
-    for encoding in ("utf-8-sig", "gbk"):
-        try:
-            text = head.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is not None and text.strip() and ("," in text or "\t" in text or "\n" in text):
+    if kind is FileKind.OLE:
         raise FileRefused(
-            "这是 CSV 或文本文件（只是扩展名改成了 .xlsx），不是采集表。"
-            "请使用本程序生成的采集表填写后发回。"
+            "这是旧版 Excel（.xls）等 Office 97–2003 格式的文件，但其中没有能读取的工作簿"
+            "（可能已损坏或设置了打开密码）。请在 Excel / WPS 中打开，"
+            "取消密码后“另存为” Excel 工作簿（*.xlsx）再导入。"
         )
-    raise FileRefused("不是 Excel 工作簿（.xlsx），无法读取。")
+    if kind is FileKind.TEXT:
+        renamed = kind_of_suffix(path.suffix)
+        note = f"（只是扩展名改成了 {path.suffix}）" if renamed and renamed.workbook else ""
+        raise FileRefused(
+            f"这是 CSV 或文本文件{note}，不是采集表。请使用本程序生成的采集表填写后发回。"
+        )
+    if kind is FileKind.ZIP:
+        raise FileRefused(
+            "这是一个压缩包，其中没有 Excel 工作簿或 OpenDocument 电子表格；"
+            "请解压后导入其中的采集表。"
+        )
+    if kind is FileKind.UNKNOWN:
+        raise FileRefused(
+            "不是 Excel 工作簿（.xlsx、.xls）或 OpenDocument 电子表格（.ods），无法读取。"
+        )
+    raise FileRefused(
+        f"这是{kind.label}，不是采集表。请使用本程序生成的采集表填写后发回"
+        "（可用 Excel、WPS 或 LibreOffice 保存为 .xlsx、.xls 或 .ods）。"
+    )
 
 
-def _check_zip(path: Path) -> None:
+# What each zip-based workbook must hold.
+_REQUIRED_PARTS = {
+    FileKind.XLSX: ("xl/workbook.xml", "[Content_Types].xml"),
+    FileKind.ODS: ("content.xml",),
+}
+
+
+def _check_zip(path: Path, kind: FileKind) -> None:
     """Check the central directory before anything is inflated; then scan XML for a DTD."""
     try:
         with zipfile.ZipFile(path) as zf:
@@ -126,12 +152,14 @@ def _check_zip(path: Path) -> None:
                     f"文件解压后共 {total // (1024 * 1024)} MB，超过上限，疑似“压缩炸弹”，已拒绝读取。"
                 )
             names = {i.filename for i in infos}
-            if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+            missing = [part for part in _REQUIRED_PARTS[kind] if part not in names]
+            if missing:
                 raise FileRefused(
-                    "压缩包中没有 Excel 工作簿内容（可能是 Word 文档或其他压缩文件）。"
+                    f"{kind.label}文件不完整（缺少 {'、'.join(missing)}），可能已损坏；"
+                    "请在原来的软件中打开后重新保存。"
                 )
             for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
+                if info.filename.endswith((".xml", ".rels", ".vml", ".rdf")):
                     with zf.open(info) as part:
                         if _DTD.search(part.read(DTD_SCAN_BYTES)):
                             raise FileRefused(
@@ -139,21 +167,32 @@ def _check_zip(path: Path) -> None:
                                 "正常工作簿不会有，疑似“XML 炸弹”，已拒绝读取。"
                             )
     except zipfile.BadZipFile as exc:
-        raise FileRefused("文件已损坏或不完整（可能下载或复制未完成），无法打开。") from exc
+        raise FileRefused(
+            f"{kind.label}文件已损坏或不完整（可能下载或复制未完成），无法打开。"
+        ) from exc
     except zipfile.LargeZipFile as exc:
         raise FileRefused("文件过大，无法读取。") from exc
     # RuntimeError: zipfile's refusals of what it cannot read (an encrypted
     # part, an unknown compression method), as well as damage.
     except (OSError, EOFError, RuntimeError, ValueError) as exc:
-        raise FileRefused(f"文件已损坏，无法读取（{exc.__class__.__name__}）。") from exc
+        raise FileRefused(
+            f"{kind.label}文件已损坏，无法读取（{exc.__class__.__name__}）。"
+        ) from exc
 
 
-def check_file(path: Path) -> str:
-    """Every check on the file as a whole; returns its SHA-256."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed every check as a whole: its SHA-256 and its real kind."""
+
+    sha256: str
+    kind: FileKind
+
+
+def check_file(path: Path) -> CheckedFile:
+    """Every check on the file as a whole, before any cell is read."""
     try:
         size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(4096)
+        kind = detect(path) if size <= MAX_FILE_BYTES else FileKind.UNKNOWN
     except OSError as exc:
         raise FileRefused(f"无法打开文件：{exc.strerror or exc}") from exc
     if size == 0:
@@ -162,13 +201,14 @@ def check_file(path: Path) -> str:
         raise FileRefused(
             f"文件有 {size // (1024 * 1024)} MB，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。"
         )
-    _sniff(head)
-    _check_zip(path)
+    _refuse_kind(path, kind)
+    if kind in _REQUIRED_PARTS:
+        _check_zip(path, kind)
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+    return CheckedFile(digest.hexdigest(), kind)
 
 
 def sheet_parts(path: Path) -> dict[str, str]:
@@ -201,6 +241,9 @@ class Cells:
     numbers: dict[tuple[int, int], str] = field(default_factory=dict)
     last_row: int = 0
     last_column: int = 0
+    # Merged ranges (first row, last row, first column, last column, "A1:B2") where the
+    # reader does not tell them (.ods); None where it does.
+    merges: list[tuple[int, int, int, int, str]] | None = None
 
 
 def needs_walk(path: Path, part: str) -> bool:
