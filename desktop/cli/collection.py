@@ -29,8 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out-dir", help="输出文件夹（与 --all 一起用）")
     p.set_defaults(func=cmd_template)
 
-    p = col.add_parser("import", help="导入填好的采集表")
-    p.add_argument("files", nargs="+", metavar="FILE.xlsx")
+    p = col.add_parser(
+        "import", help="导入填好的采集表（.xlsx、.xls、.ods，或内含 .xls 的 WPS .et）"
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument(
         "--valid-only",

@@ -253,7 +253,10 @@ class ImportFlow:
 
     def choose_and_check(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self.parent, "选择填好的采集表", "", "Excel 工作簿 (*.xlsx);;所有文件 (*)"
+            self.parent,
+            "选择填好的采集表",
+            "",
+            "采集表 (*.xlsx *.xls *.ods *.et);;所有文件 (*)",
         )
         if files:
             self.check([Path(f) for f in files])
