@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.errors import ServiceError
-from desktop.paths import default_db_path
+from desktop.paths import default_db_path, resource_dir
 from desktop.ui import gc_guard, import_check, workers
 from desktop.ui.events import later
 from desktop.ui.main_window import PAGES, MainWindow
@@ -75,6 +76,10 @@ def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("科普台账")
     app.setOrganizationName("KepuLedger")
+    # The icon the .deb installs in the hicolor theme; the desktop entry's name ties
+    # the window to that entry in the task bar (packaging/kepu-ledger.desktop).
+    app.setWindowIcon(QIcon(str(resource_dir() / "icons" / "kepu-ledger.svg")))
+    app.setDesktopFileName("kepu-ledger")
     apply_theme(app)
     gc_guard.install(app)
     workers.install(app)
