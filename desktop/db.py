@@ -36,7 +36,17 @@ AUTO_BACKUP_HOURS = 24
 # of alembic_version and no Alembic at all (reading the scripts costs half a
 # second of every start). tests/test_startup.py holds it to the scripts, and
 # `migrate` refuses to run while the two disagree.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+)
 
 
 def _migrations_dir() -> Path:

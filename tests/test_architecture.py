@@ -45,6 +45,7 @@ FOUNDATION = (
     "desktop.font_files",
     "desktop.collection_layout",
     "desktop.collection_rows",
+    "desktop.return_layout",
 )
 # (layer, name, module prefixes) bottom to top.
 LAYERS: list[tuple[int, str, tuple[str, ...]]] = [

@@ -11,14 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop.cli import main as kepu
-from desktop.exporting.return_workbook import (
-    DATA_HEADERS,
-    FORMAT_VERSION,
-    PROGRESS_HEADERS,
-    ExportCancelled,
-    export_return,
-)
+from desktop.exporting.return_workbook import ExportCancelled, export_return
 from desktop.plan.document import PlanDocument
+from desktop.return_layout import DATA_HEADERS, FORMAT_VERSION, PROGRESS_HEADERS
 from desktop.services import Services
 from desktop.services.periods import parse_period
 from desktop.services.submissions import file_sha256

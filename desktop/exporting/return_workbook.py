@@ -1,6 +1,7 @@
 """The Excel return (报表) for a period: what the city receives and files.
 
-Sheets: 进展统计表 (the form itself), 活动明细 (the ledger of the period),
+Sheets: 进展统计表 (the form itself), 分地区 (only where lower regions report:
+return_regions), 活动明细 (the ledger of the period),
 分单位统计, 科普统计 (by activity type), 志愿者, and a hidden `_data` sheet
 with stable codes and unrounded values, so the city's copy of the program
 can import the return without retyping. Every figure of the form comes
@@ -30,6 +31,7 @@ from desktop.errors import ServiceError
 from desktop.exporting.cells import put_value
 from desktop.exporting.files import written_in_place
 from desktop.exporting.progress_table import Block, build_blocks
+from desktop.exporting.return_regions import write_region_sheet
 from desktop.exporting.return_sheets import (
     Heading,
     write_ledger_sheet,
@@ -46,54 +48,27 @@ from desktop.exporting.xlsx_style import (
     number_style,
     streamed_sheet,
 )
+from desktop.return_layout import (
+    DATA_HEADERS,
+    DATA_SHEET,
+    FORMAT_VERSION,
+    PROGRESS_HEADER_ROW,
+    PROGRESS_HEADERS,
+    PROGRESS_SHEET,
+    REGIONS_SHEET,
+)
 from desktop.services.activities import ActivityFilter, Totals
 from desktop.services.periods import Period
 from desktop.services.progress import ProgressReport
+from desktop.services.region_figures import RegionTable
 from desktop.services.reports import PlaceVolunteering, TeamStats, TypeStats, UnitStats
 
 if TYPE_CHECKING:
     from desktop.services import Services
 
 Progress = Callable[[int, int], bool]
-FORMAT_VERSION = "kepu-return/1"
-DATA_SHEET = "_data"
-SHEETS = ["进展统计表", "活动明细", "分单位统计", "科普统计", "志愿者", DATA_SHEET]
-PROGRESS_HEADERS = [
-    "序号",
-    "行动/工程",
-    "任务",
-    "指标",
-    "计量单位",
-    "目标值",
-    "本期完成",
-    "累计完成",
-    "完成率",
-    "进度",
-    "牵头单位",
-    "备注",
-]
+SHEETS = [PROGRESS_SHEET, "活动明细", "分单位统计", "科普统计", "志愿者", DATA_SHEET]
 PROGRESS_WIDTHS = [6, 16, 28, 26, 8, 11, 11, 11, 9, 9, 14, 26]
-DATA_HEADERS = [
-    "format_version",
-    "record",
-    "plan_code",
-    "region",
-    "period",
-    "period_start",
-    "period_end",
-    "as_of",
-    "code",
-    "name",
-    "uom",
-    "measure",
-    "target_mode",
-    "target",
-    "period_value",
-    "cumulative",
-    "completion_pct",
-    "expected_pct",
-    "status",
-]
 
 
 class ExportCancelled(ServiceError):
@@ -141,12 +116,14 @@ class _Figures:
     teams: list[TeamStats]
     service: list[PlaceVolunteering]
     totals: Totals
+    regions: RegionTable | None
 
     @classmethod
-    def read(cls, services: Services, period: Period) -> _Figures:
+    def read(cls, services: Services, period: Period, regions: bool) -> _Figures:
         report = services.progress.report(period=period)
         reports = services.reports
         return cls(
+            regions=services.returns.table(period.code) if regions else None,
             report=report,
             blocks=build_blocks(report, services.plans.tasks(), reports.task_stats(period)),
             units=reports.unit_stats(period),
@@ -186,11 +163,15 @@ def export_return(
     wb.properties.title = f"{plan.region}全民科学素质行动实施进展统计表 {period.label}"
     wb.properties.creator = office
     wb.properties.subject = FORMAT_VERSION
+    # An office that consolidates lower regions' returns shows them region by region.
+    regions = services.returns.has_regions()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="return-figures") as pool:
-        reading = pool.submit(_Figures.read, services, period)
+        reading = pool.submit(_Figures.read, services, period, regions)
         try:
-            main, ledger, units, types, volunteers, data = (
-                streamed_sheet(wb, name) for name in SHEETS
+            main = streamed_sheet(wb, PROGRESS_SHEET)
+            by_region = streamed_sheet(wb, REGIONS_SHEET) if regions else None
+            ledger, units, types, volunteers, data = (
+                streamed_sheet(wb, name) for name in SHEETS[1:]
             )
             data.sheet_state = "hidden"
             write_ledger_sheet(ledger, heading, services.reports.ledger_rows(period), steps.advance)
@@ -200,6 +181,8 @@ def export_return(
                 main, plan.region, period, report, figures.blocks, settings, office
             )
             steps.advance()
+            if by_region is not None and figures.regions is not None:
+                write_region_sheet(by_region, heading, figures.regions)
             write_unit_sheet(units, heading, report, figures.units)
             steps.advance()
             write_type_sheet(types, heading, figures.types)
@@ -247,7 +230,7 @@ def write_progress_sheet(
     g.put(3, 1, f"填报单位（盖章）：{office}", "k_info")
     g.merge(3, 9, 3, 12)
     g.put(3, 9, f"数据截至：{report.as_of.isoformat()}", "k_info_right")
-    g.header_row(4, PROGRESS_HEADERS, PROGRESS_WIDTHS)
+    g.header_row(PROGRESS_HEADER_ROW, PROGRESS_HEADERS, PROGRESS_WIDTHS)
 
     row = 5
     for block in blocks:

@@ -16,6 +16,7 @@ from desktop.models.ledger import (
 )
 from desktop.models.plan import Plan, Section, SectionUnit, Task, TaskUnit
 from desktop.models.reference import ActivityType, Place, TargetGroup, Unit, UnitAlias
+from desktop.models.returns import RegionReturn, ReturnFigure, ReturnMapping
 from desktop.models.tally import ActivityTally, TallyStale
 
 __all__ = [
@@ -33,6 +34,9 @@ __all__ = [
     "PeriodLock",
     "Place",
     "Plan",
+    "RegionReturn",
+    "ReturnFigure",
+    "ReturnMapping",
     "Section",
     "SectionUnit",
     "Setting",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from desktop.services.reference import ReferenceService
     from desktop.services.reporting import ReportingService
     from desktop.services.reports import ReportService
+    from desktop.services.returns import ReturnsService
     from desktop.services.safety import AuditLogService, BackupService
     from desktop.services.settings import SettingsService
     from desktop.services.submissions import SubmissionService
@@ -139,6 +140,12 @@ class Services:
         from desktop.services.reporting import ReportingService
 
         return ReportingService(self.db)
+
+    @cached_property
+    def returns(self) -> ReturnsService:
+        from desktop.services.returns import ReturnsService
+
+        return ReturnsService(self.db)
 
     @cached_property
     def audit_log(self) -> AuditLogService:

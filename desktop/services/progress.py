@@ -204,16 +204,18 @@ def _latest_levels(ind_id: int | None, start: date | None, end: date) -> Any:
 
 
 def entries_by_unit(
-    session: Session, ind: Indicator, start: date, end: date
+    session: Session, ind: Indicator, start: date, end: date, latest_from: date | None = None
 ) -> dict[int | None, float]:
     """What each reporting unit contributes to `ind` over the window, by the aggregation rule.
 
     Counts sum within the window; levels take each unit's (and place's)
-    latest value up to the window's end. The indicator's figure is the sum
-    of these, exactly as `measure_indicator` computes it.
+    latest value up to the window's end (from `latest_from` on, when the
+    window is a year), and so does a percent, which is never summed: a unit
+    reports it at one place. The indicator's figure is the sum of these,
+    exactly as `measure_indicator` computes it (percents apart).
     """
-    if ind.measure == "level":
-        ranked = _latest_levels(ind.id, None, end)
+    if ind.measure in ("level", "percent"):
+        ranked = _latest_levels(ind.id, latest_from, end)
         rows = session.execute(
             select(ranked.c.unit_id, func.sum(ranked.c.value))
             .where(ranked.c.rn == 1)
@@ -392,14 +394,39 @@ class _Values:
     ) -> float | None:
         """Aggregate per the measure: counts over [start, end], stocks as of `end`."""
         if ind.source == "derived":
+            # A lower region's return feeds a derived indicator through entries
+            # (desktop/services/returns.py): the office's own ledger plus theirs.
             if ind.measure == "count":
-                return self.derived(ind, start, end)
-            return self.derived(ind, latest_from or date.min, end)
+                parts = (self.derived(ind, start, end), self.entries_count(ind, start, end))
+            else:
+                parts = (
+                    self.derived(ind, latest_from or date.min, end),
+                    self.entries_level(ind.id, latest_from, end),
+                )
+            known = [part for part in parts if part is not None]
+            return sum(known) if known else None
         if ind.measure == "count":
             return self.entries_count(ind, start, end)
         if ind.measure == "level":
             return self.entries_level(ind.id, latest_from, end)
         return self.entries_percent(ind, start, end, latest_from)
+
+
+def clamp_to_plan(plan: Plan, day: date) -> date:
+    """`day`, moved into the plan's years: progress is measured within them."""
+    return min(max(day, date(plan.first_year, 1, 1)), date(plan.last_year, 12, 31))
+
+
+def indicator_window(plan: Plan, ind: Indicator, as_of: date) -> tuple[date, date, date | None]:
+    """The window `ind`'s actual is measured over at `as_of`: start, end, and where stocks start.
+
+    An annual target is measured within the as-of year (a stock's latest
+    value from that year only); every other target over the plan's years.
+    """
+    if ind.target_mode in ("annual", "per_year"):
+        start = date(as_of.year, 1, 1)
+        return start, date(as_of.year, 12, 31), start
+    return date(plan.first_year, 1, 1), date(plan.last_year, 12, 31), None
 
 
 def measure_indicator(
@@ -412,17 +439,10 @@ def measure_indicator(
 ) -> IndicatorProgress:
     """One indicator's progress; a report passes one `values` so windows are read once."""
     values = values or _Values(session, plan)
-    plan_start, plan_end = date(plan.first_year, 1, 1), date(plan.last_year, 12, 31)
-    as_of = min(max(as_of, plan_start), plan_end)
-    year = as_of.year
-    target = ind.target_for(year)
+    as_of = clamp_to_plan(plan, as_of)
+    target = ind.target_for(as_of.year)
     mode = ind.target_mode
-    if mode in ("annual", "per_year"):
-        win_start, win_end = date(year, 1, 1), date(year, 12, 31)
-        latest_from: date | None = win_start
-    else:
-        win_start, win_end = plan_start, plan_end
-        latest_from = None
+    win_start, win_end, latest_from = indicator_window(plan, ind, as_of)
     actual = values.value(ind, win_start, as_of, latest_from)
     p_end = min(period.end, as_of) if period.start <= as_of else period.end
     period_value = values.value(

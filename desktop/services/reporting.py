@@ -31,6 +31,9 @@ STATUS_LABELS = {
     MISSING: "未报送",
     NOT_REQUIRED: "无需填报",
 }
+STATUS_ORDER = {MISSING: 0, LATE: 1, RECEIVED: 2, NOT_REQUIRED: 3}
+# A lower region (a county under a city) is a unit of this kind; its returns are batches of this kind.
+REGION_KIND, RETURN_BATCH = "region", "return"
 # The setting (desktop/services/settings.py) of the days allowed after a period of each kind.
 DUE_KEYS = {"month": "due_days", "quarter": "due_days", "year": "due_days_year"}
 
@@ -43,6 +46,7 @@ class UnitReport:
     status: str
     received_at: datetime | None = None
     batch: int | None = None
+    sha256: str = ""
 
     @property
     def label(self) -> str:
@@ -63,6 +67,9 @@ class PeriodReport:
     due: date
     due_days: int
     units: list[UnitReport]
+    # What is chased, and from whom: 采集表 from 单位 here, 报表 from 地区 one level up.
+    document: str = "采集表"
+    reporter: str = "单位"
 
     @property
     def expected(self) -> int:
@@ -87,7 +94,7 @@ class PeriodReport:
     @property
     def rate_text(self) -> str:
         if self.rate is None:
-            return "报送率 —（本期没有应报单位）"
+            return f"报送率 —（本期没有应报{self.reporter}）"
         return f"报送率 {self.reported}/{self.expected}（{self.rate:.1f}%）"
 
     @property
@@ -96,7 +103,10 @@ class PeriodReport:
 
     def chase_text(self) -> str:
         """The 催报 list as plain text, to paste into a message or a document."""
-        lines = [f"{self.period.label}采集表未报送单位（报送截止 {self.due.isoformat()}）："]
+        lines = [
+            f"{self.period.label}{self.document}未报送{self.reporter}"
+            f"（报送截止 {self.due.isoformat()}）："
+        ]
         for i, u in enumerate(self.missing, start=1):
             who = f"联系人：{u.contact}" if u.contact else "未登记联系人"
             lines.append(f"{i}. {u.unit}（{who}）")
@@ -110,10 +120,16 @@ def is_expected(session: Session, unit_id: int) -> bool:
     return bool(unit_tasks(session, unit_id)) or bool(unit_indicators(session, unit_id))
 
 
-def period_report(session: Session, period: Period) -> PeriodReport:
-    check_period_in_plan(active_plan(session), period)
+def due_date(session: Session, period: Period) -> tuple[date, int]:
+    """When reports for `period` are due, and the setting's days after its end."""
     days = day_count(session, DUE_KEYS[period.kind])
-    due = period.end + timedelta(days=days)
+    return period.end + timedelta(days=days), days
+
+
+def period_report(session: Session, period: Period) -> PeriodReport:
+    """Member units' collection workbooks; lower regions' returns are desktop/services/returns."""
+    check_period_in_plan(active_plan(session), period)
+    due, days = due_date(session, period)
     first: dict[int, ImportBatch] = {}
     for batch in session.scalars(
         select(ImportBatch)
@@ -121,13 +137,16 @@ def period_report(session: Session, period: Period) -> PeriodReport:
             ImportBatch.period == period.code,
             ImportBatch.undone_at.is_(None),
             ImportBatch.unit_id.is_not(None),
+            ImportBatch.kind != RETURN_BATCH,
         )
         .order_by(ImportBatch.imported_at, ImportBatch.id)
     ):
         first.setdefault(batch.unit_id, batch)
     rows = []
     units = session.scalars(
-        select(Unit).where(Unit.active.is_(True)).order_by(Unit.sort_order, Unit.id)
+        select(Unit)
+        .where(Unit.active.is_(True), Unit.kind != REGION_KIND)
+        .order_by(Unit.sort_order, Unit.id)
     )
     for unit in units:
         contact = unit.contact or ""
@@ -140,8 +159,7 @@ def period_report(session: Session, period: Period) -> PeriodReport:
         else:
             status = MISSING if is_expected(session, unit.id) else NOT_REQUIRED
             rows.append(UnitReport(unit.id, unit.name, contact, status))
-    order = {RECEIVED: 2, LATE: 1, MISSING: 0, NOT_REQUIRED: 3}
-    rows.sort(key=lambda r: order[r.status])
+    rows.sort(key=lambda r: STATUS_ORDER[r.status])
     return PeriodReport(period, due, days, rows)
 
 
@@ -161,7 +179,11 @@ def collected_kind(session: Session) -> str:
     """How often the office collects: the kind of period of its latest import, else quarterly."""
     code = session.scalar(
         select(ImportBatch.period)
-        .where(ImportBatch.period.is_not(None), ImportBatch.undone_at.is_(None))
+        .where(
+            ImportBatch.period.is_not(None),
+            ImportBatch.undone_at.is_(None),
+            ImportBatch.kind != RETURN_BATCH,
+        )
         .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
         .limit(1)
     )
