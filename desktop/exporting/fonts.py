@@ -1,14 +1,19 @@
-"""Chinese fonts for reportlab: the office's own Windows fonts, else a free CJK font.
+"""Chinese fonts for reportlab: the office's own 仿宋, 黑体, 楷体, 宋体 and 小标宋, else a free CJK font.
 
-Which files those are, role by role (仿宋, 黑体, 楷体, 宋体), is found by
-desktop/font_files.py; here they are registered with reportlab. All are
-embedded as TrueType subsets, so the text stays selectable and searchable. A
-character the role's font lacks is drawn with the first font that has it
-(`markup`), so no glyph is ever missing.
+Which faces those are, role by role, is found by family name in the
+system's font list (desktop/font_files.py); here they are registered with
+reportlab, the first of each role's candidates that loads, and a face that
+will not load (restricted embedding, a broken file, no Chinese glyphs) is
+skipped with a logged reason. A role no installed face plays is set in a
+stand-in. All are embedded as TrueType subsets, so the text stays selectable
+and searchable. A character the role's font lacks is drawn with the first
+font that has it (`markup`), so no glyph is ever missing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,7 +25,24 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph
 
 from desktop.cleaning import writable
-from desktop.font_files import ROLES, fallback_fonts, windows_font
+from desktop.errors import ServiceError
+from desktop.font_files import (
+    ROLE_LABELS,
+    ROLES,
+    TITLE,
+    embeddable_faces,
+    embedding_refused,
+    fallback_fonts,
+    read_faces,
+    role_faces,
+    system_faces,
+)
+
+log = logging.getLogger(__name__)
+ORDER = (*ROLES, TITLE)
+
+# Characters every Chinese text face has; a face without them is no 仿宋 at all.
+SAMPLE = "科普工作年度总结一二三，。"
 
 # Chinese line-breaking (避头点): reportlab's CJK wrap keeps its listed closing
 # marks off the start of a line by hanging them in the margin, but the list
@@ -33,51 +55,135 @@ textsplit.ALL_CANNOT_START = paragraph.ALL_CANNOT_START = "".join(
 )
 
 
+class NoChineseFont(ServiceError, RuntimeError):
+    """No installed face can set Chinese text in a PDF: the message says what to install."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """The font file that plays a role, for `kepu smoke` to say."""
+
+    role: str
+    path: Path
+    index: int
+    family: str
+    stand_in: bool
+
+
 @dataclass(frozen=True)
 class FontSet:
-    """reportlab font names per role, plus the chain used for missing glyphs."""
+    """reportlab font names per role, plus the chain used for missing glyphs.
+
+    `xiaobiaosong` is None where no 小标宋 is installed; a title then keeps
+    the font it is set in without one.
+    """
 
     fangsong: str
     hei: str
     kai: str
     song: str
+    xiaobiaosong: str | None
     chain: tuple[str, ...]
+    sources: tuple[Source, ...] = ()
 
     @property
     def body(self) -> str:
         return self.fangsong
 
 
-def _register(name: str, path: Path) -> str | None:
-    """Register a TrueType font (first face of a collection); None when it can't load."""
+@cache
+def _load(path: Path, index: int) -> str | None:
+    """Register one face under a name of its own; None, with the reason logged, when it can't."""
+    name = "Kepu-" + hashlib.sha1(f"{path}#{index}".encode()).hexdigest()[:12]
     try:
-        font = TTFont(name, str(path), subfontIndex=0)
-    except Exception:  # CFF-flavoured OpenType and broken files: try the next candidate
+        if refused := embedding_refused(path, index):
+            log.warning("字体 %s（第 %d 个字形）不能嵌入 PDF，已跳过：%s", path, index, refused)
+            return None
+        font = TTFont(name, str(path), subfontIndex=index)
+    # reportlab refuses CFF outlines and restricted embedding with TTFError;
+    # a broken file fails with whatever its reader trips on.
+    except Exception as exc:
+        log.warning("字体 %s（第 %d 个字形）不能嵌入 PDF，已跳过：%s", path, index, exc)
+        return None
+    if not all(ord(ch) in font.face.charToGlyph for ch in SAMPLE):
+        log.warning("字体 %s（第 %d 个字形）缺少常用汉字，已跳过。", path, index)
         return None
     pdfmetrics.registerFont(font)
     return name
 
 
+def _family(path: Path, index: int) -> str:
+    try:
+        return read_faces(path)[index].family
+    except (OSError, ValueError, IndexError):
+        return path.name
+
+
+def _any_chinese_face() -> list[tuple[Path, int, str]]:
+    """The first listed Chinese face that loads, when neither a role's face nor a fallback does."""
+    for face in embeddable_faces():
+        if name := _load(face.path, face.index):
+            return [(face.path, face.index, name)]
+    return []
+
+
 @cache
 def fonts() -> FontSet:
     """Register the fonts once per process and say which name plays each role."""
-    fallbacks: list[str] = []
-    for i, path in enumerate(fallback_fonts()):
-        if path.is_file() and (name := _register(f"KepuFallback{i}", path)):
-            fallbacks.append(name)
     chosen: dict[str, str] = {}
+    sources: list[Source] = []
+    for role in ORDER:
+        for face in role_faces(role):
+            if name := _load(face.path, face.index):
+                chosen[role] = name
+                sources.append(Source(role, face.path, face.index, face.family, False))
+                break
+    fallbacks = [(p, 0, n) for p in fallback_fonts() if p.is_file() and (n := _load(p, 0))]
+    stand_ins = [
+        *fallbacks,
+        *((s.path, s.index, chosen[s.role]) for s in sources if s.role != TITLE),
+    ]
     for role in ROLES:
-        path = windows_font(role)
-        name = _register(f"Kepu-{role}", path) if path else None
-        if name is None:
-            if not fallbacks:
-                raise RuntimeError(
-                    "找不到中文字体：请安装仿宋/黑体（Windows 自带）或文泉驿正黑（fonts-wqy-zenhei）。"
-                )
-            name = fallbacks[0]
-        chosen[role] = name
-    chain = tuple(dict.fromkeys([*chosen.values(), *fallbacks]))
-    return FontSet(chain=chain, **chosen)
+        if role in chosen:
+            continue
+        stand_ins = stand_ins or _any_chinese_face()
+        if not stand_ins:
+            raise NoChineseFont(
+                "找不到中文字体：请安装仿宋/黑体（Windows 自带）或文泉驿正黑（fonts-wqy-zenhei）。"
+            )
+        path, index, chosen[role] = stand_ins[0]
+        sources.append(Source(role, path, index, _family(path, index), True))
+    chain = tuple(dict.fromkeys([*chosen.values(), *(n for _p, _i, n in stand_ins)]))
+    return FontSet(
+        fangsong=chosen["fangsong"],
+        hei=chosen["hei"],
+        kai=chosen["kai"],
+        song=chosen["song"],
+        xiaobiaosong=chosen.get(TITLE),
+        chain=chain,
+        sources=tuple(sorted(sources, key=lambda s: ORDER.index(s.role))),
+    )
+
+
+def refresh() -> None:
+    """Look the fonts up again on the next PDF, as after the office has installed one."""
+    system_faces.cache_clear()
+    fonts.cache_clear()
+    _load.cache_clear()
+
+
+def describe() -> list[str]:
+    """One line per role naming the file that plays it, for `kepu smoke`."""
+    fs = fonts()
+    lines = []
+    for s in fs.sources:
+        label = ROLE_LABELS[s.role]
+        how = f"代用，未找到{label}字体" if s.stand_in else "按字体名称找到"
+        face = f"第 {s.index + 1} 个字形，" if s.index else ""
+        lines.append(f"{label}：{s.path}（{s.family}，{face}{how}）")
+    if fs.xiaobiaosong is None:
+        lines.append("小标宋：未安装，总结标题用宋体。")
+    return lines
 
 
 @cache

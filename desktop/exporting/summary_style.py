@@ -2,8 +2,9 @@
 
 A4 with the standard's margins (top 37 mm, bottom 35 mm, left 28 mm, right
 26 mm), 仿宋 三号 (16 pt) body, 黑体 for 一、 headings, 楷体 for （一）
-headings, page numbers "— N —" below the text block (odd pages right, even
-pages left), no number on the cover. Every section of desktop/exporting/summary_pdf.py
+headings, the cover's title in 小标宋 where the office has one (else 宋体),
+page numbers "— N —" below the text block (odd pages right, even pages
+left), no number on the cover. Every section of desktop/exporting/summary_pdf.py
 and its appendix are set in these styles, so the document reads as one.
 """
 
@@ -86,7 +87,7 @@ def make_styles(fs: FontSet) -> Styles:
         ),
         cover_title=ParagraphStyle(
             "cover_title",
-            fontName=fs.song,
+            fontName=fs.xiaobiaosong or fs.song,
             fontSize=26,
             leading=44,
             alignment=TA_CENTER,

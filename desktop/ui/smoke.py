@@ -170,6 +170,10 @@ def _check_window(
         # The window makes the day's copy once it is on screen; here, after the pages.
         made = window.services.db.daily_backup()
         say("  自动备份正常。" if made else "  自动备份：今天已有备份副本，无需再做。")
+        from desktop.exporting.fonts import describe  # reportlab only after the timed start
+
+        for line in describe():
+            say(f"  PDF 字体 {line}")
         say(f"自检通过：{len(PAGES)} 个页面均已打开，共用时 {seconds_since_start():.2f} 秒。")
         return 0
     finally:
