@@ -365,3 +365,25 @@ def test_upgrade_from_0008_keeps_every_row_and_takes_returns(
         assert _progress(again)["C1"].actual == 2500
     finally:
         again.close()
+
+
+def test_a_region_starting_late_is_told_and_earlier_years_add_up(city: Services, tmp_path: Path):
+    """甲县 2023: 1000, 2024: 1200 → its 2024 return alone gives the city 1200, with a warning;
+    with its 2023 return too, 2200; the city's C1 is then 500 + 2200 = 2700."""
+    root = tmp_path / "late"
+    root.mkdir()
+    svc = Services.open(root / "甲县.sqlite3")
+    try:
+        svc.plans.create(PlanDocument.from_dict(_plan("甲县", "jia-2021")))
+        svc.entries.set(_ind(svc, "C1"), "2023", 1000)
+        svc.entries.set(_ind(svc, "C1"), "2024", 1200)
+        r2023 = export_return(svc, parse_period("2023"), root / "2023.xlsx")
+        r2024 = export_return(svc, parse_period("2024"), root / "2024.xlsx")
+    finally:
+        svc.close()
+    (outcome,) = city.returns.import_returns([read_return(r2024)]).outcomes
+    assert "此前各期的报表" in outcome.message
+    assert _progress(city)["C1"].actual == 500 + 1200
+    (earlier,) = city.returns.import_returns([read_return(r2023)]).outcomes
+    assert earlier.action == IMPORTED and "此前各期" not in earlier.message
+    assert _progress(city)["C1"].actual == 500 + 1000 + 1200

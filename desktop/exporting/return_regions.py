@@ -33,7 +33,7 @@ def write_region_sheet(ws: WriteOnlyWorksheet, heading: Heading, table: RegionTa
     heading.write(g, "全民科学素质行动实施进展分地区统计表", width)
     g.header_row(3, headers, widths)
     row = 4
-    for n, unit in enumerate(table.report.units, start=1):
+    for n, unit in enumerate(table.in_order(), start=1):
         g.put(row, 1, n, "k_center")
         g.put(row, 2, unit.unit, "k_text")
         g.put(row, 3, unit.label, "k_center")

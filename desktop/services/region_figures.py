@@ -140,6 +140,11 @@ class RegionTable:
     as_of: date
     report: PeriodReport
     columns: list[RegionColumn]
+    order: list[int]  # region unit ids in the office's order
+
+    def in_order(self) -> list[UnitReport]:
+        """The regions as the office lists them (the report puts the missing first, to chase)."""
+        return sorted(self.report.units, key=lambda u: self.order.index(u.unit_id))
 
     @property
     def figures(self) -> list[RegionFigure]:
@@ -218,4 +223,4 @@ def region_table(session: Session, period: Period) -> RegionTable:
                 column.values[region] = found[(ind.id, unit_id)]
         if column.values:
             columns.append(column)
-    return RegionTable(period, as_of, report, columns)
+    return RegionTable(period, as_of, report, columns, list(units))

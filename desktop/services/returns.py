@@ -18,7 +18,7 @@ replacement is audited.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select
@@ -164,6 +164,26 @@ def _period(plan: Plan, f: ReturnFile) -> Period:
     return period
 
 
+def _earlier_periods_missing(
+    s: Session, plan: Plan, unit: Unit, period: Period, f: ReturnFile
+) -> bool:
+    """Whether the region counted figures before this period that no return here holds.
+
+    Counts are consolidated from each return's own period, so a city that
+    starts with a county's 2024 return lacks that county's 2021–2023.
+    """
+    if period.start <= date(plan.first_year, 1, 1):
+        return False
+    if any(r.period_end < period.start for r in current_returns(s, unit.id)):
+        return False
+    return any(
+        r.measure == "count"
+        and r.cumulative is not None
+        and (r.cumulative - (r.period_value or 0)) > 1e-9 * max(1.0, abs(r.cumulative))
+        for r in f.indicators
+    )
+
+
 class ReturnsService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -185,7 +205,10 @@ class ReturnsService:
                 plan = active_plan(s)
                 matcher = Matcher(s, plan)
                 seen: dict[tuple[str, str], str] = {}
-                outcomes = [self._one(s, plan, matcher, f, replace, seen) for f in files]
+                # Earlier periods first, so a region's later return knows its earlier ones.
+                outcomes: list[ReturnOutcome] = [ReturnOutcome("")] * len(files)
+                for i in sorted(range(len(files)), key=lambda i: files[i].period_start):
+                    outcomes[i] = self._one(s, plan, matcher, files[i], replace, seen)
                 refused = failed or any(o.action == REFUSED for o in outcomes)
                 if dry_run or refused or all(o.action == UNCHANGED for o in outcomes):
                     raise _NotWritten(outcomes)
@@ -278,6 +301,11 @@ class ReturnsService:
         else:
             outcome.action = IMPORTED
             outcome.message = f"汇总 {len(values)} 项指标。"
+        if _earlier_periods_missing(s, plan, unit, period, f):
+            outcome.message += (
+                f"注意：{f.region}的累计完成含{period.label}以前的数，本级只汇总已导入各期的本期数；"
+                "请一并导入该地区此前各期的报表。"
+            )
         audit.record(s, "import", "import_batch", batch.id, summary, {"sha256": f.sha256})
         return outcome
 
