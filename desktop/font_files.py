@@ -60,17 +60,9 @@ ROLE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         TITLE: (r"小[标標]宋|xiaobiaosong",),
     }.items()
 }
-REGULAR_STYLES = {
-    "regular",
-    "normal",
-    "book",
-    "roman",
-    "standard",
-    "medium",
-    "常规",
-    "標準",
-    "标准",
-}
+REGULAR_STYLES = frozenset(
+    ("regular", "normal", "book", "roman", "standard", "medium", "常规", "標準", "标准")
+)
 
 SYSTEM_FALLBACKS = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -105,6 +97,11 @@ class FontFace:
         if self.fontformat != "TrueType":
             return f"{self.fontformat} 轮廓（PDF 只能嵌入 TrueType 轮廓）"
         return None
+
+
+def where(path: Path, index: int) -> str:
+    """A face as a person finds it: the file, and which face when the file holds several."""
+    return f"{path} 中的第 {index + 1} 款" if index else str(path)
 
 
 def _by_language(named: Iterable[tuple[str, str]]) -> tuple[str, ...]:
@@ -150,10 +147,9 @@ def role_faces(role: str, faces: Iterable[FontFace] | None = None) -> list[FontF
         reason = face.unembeddable()
         if reason:
             log.info(
-                "字体“%s”（%s 第 %d 个字形）不能嵌入 PDF：%s，不用作%s。",
+                "字体“%s”（%s）不能嵌入 PDF：%s，不用作%s。",
                 face.family,
-                face.path,
-                face.index,
+                where(face.path, face.index),
                 reason,
                 ROLE_LABELS[role],
             )
@@ -306,9 +302,28 @@ def read_faces(path: Path) -> list[FontFace]:
             cff = version == b"OTTO" or b"CFF " in tables or b"CFF2" in tables
             fontformat = "CFF" if cff and b"glyf" not in tables else "TrueType"
             outline = b"glyf" in tables or cff
-            if families:
+            if families and _may_be_chinese(f, tables):
                 faces.append(FontFace(path, index, families, styles, fontformat, outline))
     return faces
+
+
+CHINESE_CODE_PAGES = (1 << 18) | (1 << 20)  # OS/2 ulCodePageRange1: cp936 GBK, cp950 Big5
+
+
+def _may_be_chinese(f, tables: dict[bytes, tuple[int, int]]) -> bool:
+    """False for a face whose OS/2 table lists its code pages and no Chinese one (Arial, MS Gothic).
+
+    So a Windows font folder yields what `fc-list :lang=zh` would: the
+    Chinese faces, and those too old to say.
+    """
+    start, length = tables.get(b"OS/2", (0, 0))
+    if length < 82:
+        return True
+    f.seek(start)
+    (version,) = struct.unpack(">H", f.read(2))
+    f.seek(start + 78)
+    (pages,) = struct.unpack(">I", f.read(4))
+    return version < 1 or not pages or bool(pages & CHINESE_CODE_PAGES)
 
 
 def embedding_refused(path: Path, index: int) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -193,11 +194,21 @@ def test_a_missing_role_is_stood_in_for(
     assert lines[-1] == "小标宋：未安装，总结标题用宋体。"
 
 
-def test_windows_name_tables_read_the_same_families(font_dir: Path) -> None:
+def test_windows_name_tables_read_the_same_families(
+    font_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """On Windows the files' own name tables stand for fontconfig; the picks are the same."""
-    faces = font_files.faces_in_files(sorted(font_dir.iterdir()))
+    caplog.set_level(logging.INFO)
+    latin = TTFont(str(font_dir / "zz.ttf"), lazy=True)
+    _rename(latin, [("Latin 黑体", EN)], "LatinHeiti")
+    latin["OS/2"].ulCodePageRange1 = 1  # Latin 1 only, as Arial and the like say
+    latin.save(str(tmp_path / "latin.ttf"))
+    faces = font_files.faces_in_files([*sorted(font_dir.iterdir()), tmp_path / "latin.ttf"])
     by_file = {f.path.name: f for f in faces}
     assert "broken.ttf" not in by_file
+    assert "latin.ttf" not in by_file  # its OS/2 table lists no Chinese code page
+    [broken] = [r.getMessage() for r in caplog.records if "broken.ttf" in r.getMessage()]
+    assert "读不出名称表" in broken
     assert by_file["a1.ttf"].families == ("方正仿宋_GBK", "FZFangSong-Z02S")
     assert by_file["s.otf"].fontformat == "CFF"
     picks = {
@@ -285,3 +296,26 @@ def test_summary_title_is_set_in_xiaobiaosong_and_embedded(
     body = {b.split("+")[-1] for page in reader.pages[1:] for b in _fonts_on(page).values()}
     assert {"FZFangSong-Z02S", "CESI_HT_GB2312", "FZShuSong-Z01S"} <= body
     assert not any("Decoy" in b or "WenQuanYi" in b for b in body)
+
+
+def test_kepu_smoke_says_which_file_plays_each_role(only_these_fonts: Path, tmp_path: Path) -> None:
+    report = tmp_path / "smoke.txt"
+    env = dict(os.environ, KEPU_DATA_DIR=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "smoke", "--report", str(report)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = report.read_text(encoding="utf-8").splitlines()
+    fonts_said = [line.strip() for line in lines if line.strip().startswith("PDF 字体")]
+    assert fonts_said == [
+        f"PDF 字体 仿宋：{only_these_fonts / 'a1.ttf'}（方正仿宋_GBK，按字体名称找到）",
+        f"PDF 字体 黑体：{only_these_fonts / 'zz.ttf'}（CESI黑体-GB2312，按字体名称找到）",
+        f"PDF 字体 楷体：{only_these_fonts / 'k9.ttf'}（华文楷体，按字体名称找到）",
+        f"PDF 字体 宋体：{only_these_fonts / 'm.ttf'}（方正书宋_GBK，按字体名称找到）",
+        f"PDF 字体 小标宋：{only_these_fonts / 't.ttf'}（方正小标宋简体，按字体名称找到）",
+    ]
+    assert "k0.ttf" in done.stderr  # the skipped 楷体's reason reaches the IT person

@@ -36,6 +36,7 @@ from desktop.font_files import (
     read_faces,
     role_faces,
     system_faces,
+    where,
 )
 
 log = logging.getLogger(__name__)
@@ -97,16 +98,16 @@ def _load(path: Path, index: int) -> str | None:
     name = "Kepu-" + hashlib.sha1(f"{path}#{index}".encode()).hexdigest()[:12]
     try:
         if refused := embedding_refused(path, index):
-            log.warning("字体 %s（第 %d 个字形）不能嵌入 PDF，已跳过：%s", path, index, refused)
+            log.warning("字体 %s 不能嵌入 PDF，已跳过：%s", where(path, index), refused)
             return None
         font = TTFont(name, str(path), subfontIndex=index)
     # reportlab refuses CFF outlines and restricted embedding with TTFError;
     # a broken file fails with whatever its reader trips on.
     except Exception as exc:
-        log.warning("字体 %s（第 %d 个字形）不能嵌入 PDF，已跳过：%s", path, index, exc)
+        log.warning("字体 %s 不能嵌入 PDF，已跳过：%s", where(path, index), exc)
         return None
     if not all(ord(ch) in font.face.charToGlyph for ch in SAMPLE):
-        log.warning("字体 %s（第 %d 个字形）缺少常用汉字，已跳过。", path, index)
+        log.warning("字体 %s 缺少常用汉字，已跳过。", where(path, index))
         return None
     pdfmetrics.registerFont(font)
     return name
@@ -179,8 +180,7 @@ def describe() -> list[str]:
     for s in fs.sources:
         label = ROLE_LABELS[s.role]
         how = f"代用，未找到{label}字体" if s.stand_in else "按字体名称找到"
-        face = f"第 {s.index + 1} 个字形，" if s.index else ""
-        lines.append(f"{label}：{s.path}（{s.family}，{face}{how}）")
+        lines.append(f"{label}：{where(s.path, s.index)}（{s.family}，{how}）")
     if fs.xiaobiaosong is None:
         lines.append("小标宋：未安装，总结标题用宋体。")
     return lines
