@@ -23,6 +23,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from desktop import font_files
+from desktop.errors import ServiceError
 from desktop.exporting import fonts as pdf_fonts
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
@@ -190,8 +191,37 @@ def test_a_missing_role_is_stood_in_for(
     assert by_role["fangsong"].path == fewer / "a1.ttf"
     assert fs.xiaobiaosong is None and "xiaobiaosong" not in by_role
     lines = pdf_fonts.describe()
-    assert f"楷体：{WQY}（文泉驿正黑，代用，未找到楷体字体）" in lines
+    assert f"楷体：{WQY}（文泉驿正黑，代用，没有可嵌入的楷体字体）" in lines
     assert lines[-1] == "小标宋：未安装，总结标题用宋体。"
+
+
+def _only(font_dir: Path, names: tuple[str, ...], tmp_path: Path, mp: pytest.MonkeyPatch) -> Path:
+    """fontconfig sees just these files of the renamed folder, and no font stands in by path."""
+    folder = tmp_path / "some"
+    folder.mkdir()
+    for name in names:
+        os.link(font_dir / name, folder / name)
+    mp.setattr(font_files, "SYSTEM_FALLBACKS", ())
+    _use_only(folder, tmp_path, mp)
+    return folder
+
+
+def test_with_no_role_played_any_chinese_face_stands_in(
+    font_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _only(font_dir, ("simfang.ttf", "s.otf"), tmp_path, monkeypatch)
+    fs = pdf_fonts.fonts()
+    assert {(s.role, s.path, s.stand_in) for s in fs.sources} == {
+        (role, folder / "simfang.ttf", True) for role in font_files.ROLES
+    }
+
+
+def test_no_embeddable_chinese_font_is_refused_in_chinese(
+    font_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _only(font_dir, ("k0.ttf", "s.otf"), tmp_path, monkeypatch)
+    with pytest.raises(ServiceError, match="^找不到可嵌入 PDF 的中文字体：请安装 TrueType 格式"):
+        pdf_fonts.fonts()
 
 
 def test_windows_name_tables_read_the_same_families(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import struct
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -114,10 +115,12 @@ def _load(path: Path, index: int) -> str | None:
 
 
 def _family(path: Path, index: int) -> str:
+    """A stand-in's family name as its own name table gives it; the file's name when unreadable."""
     try:
-        return read_faces(path)[index].family
-    except (OSError, ValueError, IndexError):
+        faces = read_faces(path)
+    except (OSError, ValueError, struct.error):
         return path.name
+    return next((f.family for f in faces if f.index == index), path.name)
 
 
 def _any_chinese_face() -> list[tuple[Path, int, str]]:
@@ -150,7 +153,8 @@ def fonts() -> FontSet:
         stand_ins = stand_ins or _any_chinese_face()
         if not stand_ins:
             raise NoChineseFont(
-                "找不到中文字体：请安装仿宋/黑体（Windows 自带）或文泉驿正黑（fonts-wqy-zenhei）。"
+                "找不到可嵌入 PDF 的中文字体：请安装 TrueType 格式（.ttf/.ttc）的仿宋、黑体等字体"
+                "（Windows 自带），或文泉驿正黑（fonts-wqy-zenhei）。"
             )
         path, index, chosen[role] = stand_ins[0]
         sources.append(Source(role, path, index, _family(path, index), True))
@@ -179,7 +183,7 @@ def describe() -> list[str]:
     lines = []
     for s in fs.sources:
         label = ROLE_LABELS[s.role]
-        how = f"代用，未找到{label}字体" if s.stand_in else "按字体名称找到"
+        how = f"代用，没有可嵌入的{label}字体" if s.stand_in else "按字体名称找到"
         lines.append(f"{label}：{where(s.path, s.index)}（{s.family}，{how}）")
     if fs.xiaobiaosong is None:
         lines.append("小标宋：未安装，总结标题用宋体。")
