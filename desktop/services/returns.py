@@ -64,6 +64,7 @@ class ReturnOutcome:
     message: str = ""
     matched: int = 0
     unmatched: list[Unmatched] = field(default_factory=list)
+    replaceable: bool = False  # refused only because an earlier return would be replaced
 
     @property
     def label(self) -> str:
@@ -80,9 +81,18 @@ class ReturnImportResult:
     def refused(self) -> list[ReturnOutcome]:
         return [o for o in self.outcomes if o.action == REFUSED]
 
+    @property
+    def replace_would_do(self) -> bool:
+        """Whether every refusal is a return already received, which --replace would take."""
+        return bool(self.refused) and all(o.replaceable for o in self.refused)
+
 
 class _Refused(ServiceError):
     pass
+
+
+class _AlreadyReceived(_Refused):
+    """A different return for a region and period already received: replaceable when asked."""
 
 
 class _Identical(Exception):
@@ -251,6 +261,7 @@ class ReturnsService:
             return outcome
         except ServiceError as exc:
             outcome.message = str(exc)
+            outcome.replaceable = isinstance(exc, _AlreadyReceived)
             return outcome
         batch = ImportBatch(
             kind=RETURN_BATCH,
@@ -320,7 +331,7 @@ class ReturnsService:
                 if batch.sha256 == f.sha256:
                     raise _Identical()
                 if not replace:
-                    raise _Refused(
+                    raise _AlreadyReceived(
                         f"已导入{f.region}{period.label}的报表（{batch.file_name}，"
                         f"导入于 {batch.imported_at:%Y-%m-%d %H:%M}）。"
                         "如确需用这个文件替换，请选择“替换”（命令行加 --replace）。"

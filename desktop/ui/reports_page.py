@@ -40,12 +40,13 @@ from desktop.exporting.return_workbook import ExportCancelled, export_return
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
 from desktop.services.flags import FlagService, named
-from desktop.services.periods import Period
+from desktop.services.periods import Period, parse_period
 from desktop.services.settings import LABELS
 from desktop.services.submissions import SubmissionRow
 from desktop.ui.flags_dialog import FlagsDialog
 from desktop.ui.printing import PdfPreviewDialog, preview
 from desktop.ui.questions import ask
+from desktop.ui.returns_dialog import ReturnsDialog
 from desktop.ui.widgets import PeriodPicker, page_title, section_label
 from desktop.ui.workers import Task, run_with_progress
 
@@ -76,6 +77,8 @@ class ReportsPage(QWidget):
         self.print_return_button = QPushButton("打印进展统计表…")
         self.flags_button = QPushButton("疑似异常…")
         self.flags_button.setToolTip("偏离历史或超出活动容量的数据：逐条确认或修改")
+        self.regions_button = QPushButton("汇总下级报表…")
+        self.regions_button.setToolTip("导入各下级地区导出的报表，查看报送情况和分地区数值")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setSuffix(" 年")
@@ -116,6 +119,7 @@ class ReportsPage(QWidget):
         buttons.addWidget(self.export_return_button)
         buttons.addWidget(self.print_return_button)
         buttons.addWidget(self.flags_button)
+        buttons.addWidget(self.regions_button)
         buttons.addStretch(1)
         grid.addLayout(buttons, 2, 0, 1, 3)
         grid.setColumnStretch(2, 1)
@@ -163,6 +167,7 @@ class ReportsPage(QWidget):
         self.export_return_button.clicked.connect(self._ask_return)
         self.print_return_button.clicked.connect(self.print_return)
         self.flags_button.clicked.connect(self.show_flags)
+        self.regions_button.clicked.connect(self.show_regions)
         self.export_summary_button.clicked.connect(self._ask_summary)
         self.print_summary_button.clicked.connect(self.print_summary)
         self.save_settings_button.clicked.connect(self.save_settings)
@@ -345,6 +350,17 @@ class ReportsPage(QWidget):
             period.code if period else None,
             self,
         )
+
+    def regions_dialog(self) -> ReturnsDialog:
+        plan = self.services.plans.active()
+        period = self.period.period() or parse_period(str(plan.last_year))
+        return ReturnsDialog(
+            self.services, range(plan.first_year, plan.last_year + 1), period, self
+        )
+
+    def show_regions(self) -> None:
+        if self.services.plans.has_active():
+            self.regions_dialog().exec()
 
     def show_flags(self) -> None:
         if self.services.plans.has_active():
