@@ -25,8 +25,10 @@ from pypdf import PdfReader
 from desktop import font_files
 from desktop.errors import ServiceError
 from desktop.exporting import fonts as pdf_fonts
+from desktop.exporting.return_pdf import export_return_pdf
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
+from desktop.services.periods import parse_period
 from tests.report_dataset import build
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -349,3 +351,19 @@ def test_kepu_smoke_says_which_file_plays_each_role(only_these_fonts: Path, tmp_
         f"PDF 字体 小标宋：{only_these_fonts / 't.ttf'}（方正小标宋简体，按字体名称找到）",
     ]
     assert "k0.ttf" in done.stderr  # the skipped 楷体's reason reaches the IT person
+
+
+def test_the_return_pdf_title_is_set_in_xiaobiaosong_too(
+    only_these_fonts: Path, plan_services: Services, tmp_path: Path
+) -> None:
+    build(plan_services, tmp_path)
+    out = export_return_pdf(plan_services, parse_period("2024"), tmp_path / "return.pdf")
+    drawn: list[tuple[str, str]] = []
+
+    def visit(text, _cm, _tm, font, _size) -> None:
+        if font is not None and text.strip():
+            drawn.append((str(font["/BaseFont"]), text))
+
+    PdfReader(out).pages[0].extract_text(visitor_text=visit)
+    title = "".join(t for base, t in drawn if base.endswith("+FZXiaoBiaoSong-B05S"))
+    assert "进展统计表" in "".join(title.split())

@@ -32,7 +32,9 @@ def write_chase_pdf(report: PeriodReport, office: str, out: Path) -> Path:
     fs = fonts()
     cell = ParagraphStyle("c", fontName=fs.song, fontSize=11, leading=16, wordWrap="CJK")
     head = ParagraphStyle("h", parent=cell, fontName=fs.hei, alignment=TA_CENTER)
-    title = ParagraphStyle("t", fontName=fs.hei, fontSize=18, leading=26, alignment=TA_CENTER)
+    title = ParagraphStyle(
+        "t", fontName=fs.xiaobiaosong or fs.hei, fontSize=18, leading=26, alignment=TA_CENTER
+    )
 
     def p(text: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph(markup(text, style.fontName), style)

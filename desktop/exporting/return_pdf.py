@@ -73,7 +73,12 @@ def export_return_pdf(
     info = ParagraphStyle("i", parent=cell, fontSize=10, leading=14, alignment=TA_LEFT)
     info_right = ParagraphStyle("ir", parent=info, alignment=TA_RIGHT)
     title_style = ParagraphStyle(
-        "t", fontName=fs.hei, fontSize=18, leading=26, alignment=TA_CENTER, wordWrap="CJK"
+        "t",
+        fontName=fs.xiaobiaosong or fs.hei,
+        fontSize=18,
+        leading=26,
+        alignment=TA_CENTER,
+        wordWrap="CJK",
     )
 
     def p(text: str, style: ParagraphStyle) -> Paragraph:
