@@ -194,7 +194,7 @@ def test_a_missing_role_is_stood_in_for(
     assert fs.xiaobiaosong is None and "xiaobiaosong" not in by_role
     lines = pdf_fonts.describe()
     assert f"楷体：{WQY}（文泉驿正黑，代用，没有可嵌入的楷体字体）" in lines
-    assert lines[-1] == "小标宋：未安装，总结标题用宋体。"
+    assert lines[-1] == "小标宋：未安装，标题用宋体（工作总结）或黑体（统计表、催报名单）。"
 
 
 def _only(font_dir: Path, names: tuple[str, ...], tmp_path: Path, mp: pytest.MonkeyPatch) -> Path:

@@ -186,7 +186,7 @@ def describe() -> list[str]:
         how = f"代用，没有可嵌入的{label}字体" if s.stand_in else "按字体名称找到"
         lines.append(f"{label}：{where(s.path, s.index)}（{s.family}，{how}）")
     if fs.xiaobiaosong is None:
-        lines.append("小标宋：未安装，总结标题用宋体。")
+        lines.append("小标宋：未安装，标题用宋体（工作总结）或黑体（统计表、催报名单）。")
     return lines
 
 
