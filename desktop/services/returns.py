@@ -41,7 +41,7 @@ from desktop.services.periods import Period, parse_period
 from desktop.services.plans import active_plan, check_period_in_plan
 from desktop.services.reference import find_unit, normalise_name
 from desktop.services.region_figures import RegionTable, region_table, region_units, returns_report
-from desktop.services.reporting import REGION_KIND, RETURN_BATCH, PeriodReport
+from desktop.services.reporting import REGION_KIND, RETURN_BATCH, PeriodReport, last_ended
 from desktop.services.return_data import ReturnFile, UnreadableReturn
 from desktop.services.return_mapping import (
     LowerIndicator,
@@ -410,6 +410,25 @@ class ReturnsService:
     def table(self, period_code: str) -> RegionTable:
         with self.db.reading() as s:
             return region_table(s, parse_period(period_code))
+
+    def current(self, today: date) -> PeriodReport | None:
+        """Who has reported for the last period ended by `today`, of the kind regions send;
+        None when the office has no lower regions or no such period has ended in its plan."""
+        with self.db.reading() as s:
+            if not region_units(s):
+                return None
+            plan = active_plan(s)
+            code = s.scalar(
+                select(ImportBatch.period)
+                .where(ImportBatch.kind == RETURN_BATCH, ImportBatch.period.is_not(None))
+                .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+                .limit(1)
+            )
+            kind = parse_period(code).kind if code else "year"
+            period = last_ended(min(today, date(plan.last_year, 12, 31)), kind)
+            if period.year < plan.first_year:
+                return None
+            return returns_report(s, period)
 
     def has_regions(self) -> bool:
         with self.db.reading() as s:

@@ -73,6 +73,7 @@ class DashboardData:
     report: ProgressReport
     month_counts: list[int]
     reporting: PeriodReport | None  # who has reported for the last period ended
+    returns: PeriodReport | None  # the lower regions' returns, for an office that has any
 
 
 def year_filter(year: int) -> ActivityFilter:
@@ -93,6 +94,7 @@ def load_dashboard(services: Services, year: int, as_of: date) -> DashboardData:
         report,
         counts,
         services.reporting.current(as_of),
+        services.returns.current(as_of),
     )
 
 
@@ -442,7 +444,7 @@ class DashboardPage(QWidget):
         self.busy_label.clear()
         self.as_of_label.setText(f"截至 {data.report.as_of.isoformat()}")
         self._show_cards(data.totals, data.previous)
-        self._show_reporting(data.reporting)
+        self._show_reporting(data.reporting, data.returns)
         self._show_chart(data.report)
         self._show_status(data.report)
         self._show_sections(data.report.sections)
@@ -472,16 +474,22 @@ class DashboardPage(QWidget):
             f"{t.funding_yuan / 10000:,.2f}", f"{fmt_money(t.funding_yuan)} 元"
         )
 
-    def _show_reporting(self, report: PeriodReport | None) -> None:
+    def _show_reporting(self, report: PeriodReport | None, returns: PeriodReport | None) -> None:
+        """The collection workbooks' rate; an office over lower regions sees their returns' rate,
+        with its member units' workbooks on the line beneath."""
         card = self.cards["reporting"]
-        if report is None:
+        shown = returns or report
+        card.caption.setText("下级报表报送率" if returns is not None else "采集表报送率")
+        if shown is None:
             card.set(DASH, "本年没有已结束的统计期")
             return
-        card.set(
-            DASH if report.rate is None else f"{report.rate:.1f}%",
-            f"{report.period.label} 已报 {report.reported}/应报 {report.expected}",
-        )
-        card.setToolTip(f"{report.period.label}{report.rate_text}；{report.due_text}")
+        note = f"{shown.period.label} 已报 {shown.reported}/应报 {shown.expected}"
+        tip = f"{shown.period.label}{shown.document}{shown.rate_text}；{shown.due_text}"
+        if returns is not None and report is not None and report.expected:
+            note += f"；采集表 {report.reported}/{report.expected}"
+            tip += f"\n{report.period.label}采集表{report.rate_text}"
+        card.set(DASH if shown.rate is None else f"{shown.rate:.1f}%", note)
+        card.setToolTip(tip)
 
     def _show_chart(self, report: ProgressReport) -> None:
         self.chart_view.setChart(completion_chart(report.indicators))

@@ -113,7 +113,7 @@ def test_the_overview_shows_the_rate_of_the_last_period_ended(
     assert card.value.text() == "25.0%"
     assert card.note.text() == "2024年第4季度 已报 1/应报 4"
     assert card.toolTip() == (
-        "2024年第4季度报送率 1/4（25.0%）；报送截止 2025-01-10（期末后 10 天）"
+        "2024年第4季度采集表报送率 1/4（25.0%）；报送截止 2025-01-10（期末后 10 天）"
     )
 
 

@@ -105,3 +105,20 @@ def test_returns_already_imported_offer_nothing_to_do(qtbot, city, returns):  # 
     assert "都已导入过" in review.summary.text()
     assert not review.import_button.isVisible() and not review.replace_button.isVisible()
     assert review.table.item(0, 3).text() == "已导入过，无变化"
+
+
+def test_overview_shows_the_regions_reporting_rate(qtbot, city, returns):  # noqa: F811
+    from desktop.ui.dashboard_page import DashboardPage
+
+    city.returns.add_region("丙县")
+    city.returns.import_returns(read_returns(list(returns))[0])
+    page = DashboardPage(city)
+    qtbot.addWidget(page)
+    page.show()
+    with qtbot.waitSignal(page.loaded, timeout=30_000):
+        page.set_year(2024)
+    card = page.cards["reporting"]
+    assert card.caption.text() == "下级报表报送率"
+    assert card.value.text() == "66.7%"  # 甲县 and 乙县 of three regions
+    assert card.note.text().startswith("2024年 已报 2/应报 3")
+    assert "2024年报表报送率 2/3（66.7%）" in card.toolTip()
