@@ -387,3 +387,27 @@ def test_a_region_starting_late_is_told_and_earlier_years_add_up(city: Services,
     (earlier,) = city.returns.import_returns([read_return(r2023)]).outcomes
     assert earlier.action == IMPORTED and "此前各期" not in earlier.message
     assert _progress(city)["C1"].actual == 500 + 1000 + 1200
+
+
+def test_a_locked_period_refuses_returns_and_undo_takes_one_back(
+    city: Services, returns, data_dir: Path
+):
+    jia, yi = returns
+    city.returns.import_returns([read_return(yi)])
+    city.locks.lock("2024")
+    before = _dump(data_dir / "city.sqlite3")
+    (outcome,) = city.returns.import_returns([read_return(jia)]).outcomes
+    assert outcome.action == REFUSED and "锁定" in outcome.message
+    assert _dump(data_dir / "city.sqlite3") == before
+    city.locks.unlock("2024", "补录甲县报表")
+    city.returns.import_returns([read_return(jia)])
+    assert _progress(city)["C1"].actual == 2500
+    # Undoing 甲县's batch takes its figures out and makes it 未报送 again.
+    batch = next(b for b in city.imports.batches() if b.unit_name == "甲县")
+    city.imports.undo(batch.id)
+    assert _progress(city)["C1"].actual == 500 + 800
+    status = {u.unit: u.status for u in city.returns.status("2024").units}
+    assert status["甲县"] == "missing"
+    # …and the same file can come in again.
+    (again,) = city.returns.import_returns([read_return(jia)]).outcomes
+    assert again.action == IMPORTED
