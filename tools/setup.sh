@@ -32,6 +32,8 @@ if [[ "${KEPU_TEST_TOOLS:-0}" == "1" ]]; then
   # ./test runs `kepu smoke` once under a real X server (xvfb-run needs xauth).
   want_pkg xvfb
   want_pkg xauth
+  # tests/test_packaging.py checks the menu entry the .deb installs.
+  want_pkg desktop-file-utils
 fi
 if ((${#need_apt[@]})); then
   if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
