@@ -189,3 +189,36 @@ def test_upgrade_from_0007_adds_the_confirmations(plan_services: Services, data_
         assert service.flags()[0].status == CONFIRMED
     finally:
         again.close()
+
+
+def test_a_dry_run_names_the_flags_of_what_it_would_write(
+    county: Services, template, tmp_path, qapp
+):
+    """The review before an import shows 疑似异常 of the file's own figures, then writes nothing:
+    30,000 people in one session (capacity 5,000), and C1 at 400 after 100, 120, 110."""
+    from desktop.importing.collection_workbook import import_workbooks
+    from desktop.ui.collection_dialogs import ReviewDialog
+    from tests.test_collection_import import fill
+
+    svc = county
+    _c1(svc, {"2023Q2": 100, "2023Q3": 120, "2023Q4": 110}, unit="县人社局")
+    rows = [
+        {
+            "start_date": date(2024, 5, 18),
+            "title": "全县科普大会",
+            "type": "科普讲座",
+            "participants": 30000,
+            "sessions": 1,
+        }
+    ]
+    path = fill(template, tmp_path / "filled.xlsx", rows, values={"C1": 400})
+    preview = import_workbooks(svc.imports, [path], dry_run=True)
+    assert not preview.written and not preview.problems
+    got = {(f.kind, f.name, f.period) for f in preview.flags}
+    assert got == {("participants", "全县科普大会", "2024"), ("entry", "农民培训人次", "2024Q2")}
+    assert FlagService(svc.db).flags() == []  # nothing was written
+    review = ReviewDialog(preview)
+    assert review.flags.rowCount() == 2
+    reasons = [review.flags.item(r, 5).text() for r in range(2)]
+    assert any("超过单场容量上限 5,000 人" in r for r in reasons)
+    assert any("3.6 倍" in r for r in reasons)

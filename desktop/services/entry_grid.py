@@ -20,6 +20,7 @@ from desktop.db import Database
 from desktop.errors import NotFoundError
 from desktop.models import Entry, Indicator, TaskUnit, Unit
 from desktop.services import locks
+from desktop.services.flags import entry_marks
 from desktop.services.periods import Period, parse_period, year_period
 from desktop.services.plans import active_plan
 from desktop.services.progress import entries_by_unit
@@ -35,6 +36,7 @@ class GridCell:
     editable: bool
     locked: bool
     reason: str = ""
+    flag: str = ""  # why the figure looks wrong (desktop/services/flags.py), while unresolved
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,7 @@ class EntryGridService:
                 plan.first_year, plan.last_year, granularity, year or plan.first_year
             )
             rows: list[GridRow] = []
+            marks = entry_marks(s, unit_id)
             for ind in unit_indicators(s, unit_id):
                 entries = list(
                     s.scalars(
@@ -243,7 +246,10 @@ class EntryGridService:
                         ind.uom,
                         ind.measure,
                         target,
-                        [_cell(s, entries, ind, p) for p in periods],
+                        [
+                            replace(cell, flag=marks.get((ind.id, p.code), ""))
+                            for p, cell in ((p, _cell(s, entries, ind, p)) for p in periods)
+                        ],
                     )
                 )
             return EntryGrid(unit_id, unit_name, periods, rows)

@@ -36,6 +36,7 @@ from desktop.db import Database
 from desktop.errors import ValidationError
 from desktop.models import Activity, Entry, FlagConfirmation, Indicator, Plan, Unit
 from desktop.services import audit
+from desktop.services.activities import ActivityInput
 from desktop.services.periods import Period, parse_period, year_period
 
 HISTORY_FACTOR = 3
@@ -287,6 +288,19 @@ def flags_in(session: Session, period: Period | None = None) -> list[Flag]:
     return _with_status(session, found)
 
 
+def entry_marks(session: Session, unit_id: int | None) -> dict[tuple[int, str], str]:
+    """(indicator id, period) → why the unit's own entry looks wrong, for its open flags."""
+    flags = _with_status(
+        session,
+        [f for f in _entry_flags(session, None) if f.unit_id == unit_id and f.place_id is None],
+    )
+    return {
+        (f.indicator_id, f.period): f"疑似异常：{f.reason}"
+        for f in flags
+        if f.status == OPEN and f.indicator_id is not None
+    }
+
+
 def activity_flags(session: Session, ids: Sequence[int]) -> list[Flag]:
     """The flags of these activities alone (a page of the ledger), each year's rule once."""
     days = session.scalars(select(Activity.start_date).where(Activity.id.in_(ids))).all()
@@ -296,6 +310,91 @@ def activity_flags(session: Session, ids: Sequence[int]) -> list[Flag]:
         found += _capacity_flags(session, window.start, window.end, window.code, ids)
         found += _range_flags(session, window.start, window.end, window.code, ids)
     return _with_status(session, found)
+
+
+def imported_flags(session: Session, batch_ids: Sequence[int]) -> list[Flag]:
+    """The open flags on what these batches wrote, in this session (an import's own, before
+    it commits or, in a dry run, rolls back)."""
+    written = session.execute(
+        select(Entry.indicator_id, Entry.unit_id, Entry.place_id, Entry.period).where(
+            Entry.batch_id.in_(batch_ids)
+        )
+    ).all()
+    keys = {(e.indicator_id, e.unit_id, e.place_id, e.period) for e in written}
+    entries = [
+        f
+        for f in _with_status(session, list(_entry_flags(session, None)))
+        if (f.indicator_id, f.unit_id, f.place_id, f.period) in keys
+    ]
+    ids = session.scalars(select(Activity.id).where(Activity.batch_id.in_(batch_ids))).all()
+    found = entries + (activity_flags(session, ids) if ids else [])
+    return [f for f in found if f.status == OPEN]
+
+
+_MEDIAN_SQL = """
+WITH earlier AS (
+    SELECT unit_id, {col} AS v,
+           ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY {col}) AS rn,
+           COUNT(*) OVER (PARTITION BY unit_id) AS n
+    FROM activity WHERE start_date < :before AND {col} > 0 AND unit_id IN :units
+)
+SELECT unit_id, AVG(v) AS median, MAX(n) AS n FROM earlier
+WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY unit_id HAVING MAX(n) >= :least
+"""
+
+
+def unwritten_activity_flags(session: Session, rows: Sequence[ActivityInput]) -> list[Flag]:
+    """The activity rules on rows not yet written (a dry run's last file), by the same bounds.
+
+    Such a row has no id yet, so its flag has no code and cannot be
+    confirmed until it is imported.
+    """
+    units = {unit_id: name for unit_id, name in session.execute(select(Unit.id, Unit.name))}
+    found: list[Flag] = []
+
+    def flag(kind: str, row: ActivityInput, value: float, reason: str) -> Flag:
+        return Flag(
+            key="",
+            kind=kind,
+            code="",
+            name=row.title,
+            unit=units.get(row.unit_id, ""),
+            period=str(row.start_date.year),
+            value=value,
+            reason=reason,
+            unit_id=row.unit_id,
+        )
+
+    for row in rows:
+        if row.sessions > 0 and row.participants > SESSION_CAPACITY * row.sessions:
+            reason = (
+                f"每场 {row.participants / row.sessions:,.0f} 人（{row.participants:,} 人 / "
+                f"{row.sessions} 场），超过单场容量上限 {SESSION_CAPACITY:,} 人"
+            )
+            found.append(flag(PARTICIPANTS, row, float(row.participants), reason))
+    shown = {FUNDING: lambda r: r.funding_yuan, HOURS: lambda r: r.volunteer_hours}
+    for year in sorted({row.start_date.year for row in rows}):
+        in_year = [row for row in rows if row.start_date.year == year]
+        for kind, (col, scale, uom) in _RANGE_COLUMNS.items():
+            query = text(_MEDIAN_SQL.format(col=col)).bindparams(
+                bindparam("units", sorted({row.unit_id for row in in_year}), expanding=True)
+            )
+            mids = {
+                r.unit_id: (r.median / scale, r.n)
+                for r in session.execute(query, {"before": date(year, 1, 1), "least": RANGE_MIN})
+            }
+            for row in in_year:
+                value = float(shown[kind](row) or 0)
+                if row.unit_id not in mids or not value:
+                    continue
+                mid, n = mids[row.unit_id]
+                if value > RANGE_FACTOR * mid:
+                    reason = (
+                        f"{KIND_LABELS[kind]} {value:,.2f} {uom}，是本单位往年 {n} 项活动中位数 "
+                        f"{mid:,.2f} {uom}的 {value / mid:.1f} 倍（超过 {RANGE_FACTOR} 倍）"
+                    )
+                    found.append(flag(kind, row, value, reason))
+    return found
 
 
 def _with_status(session: Session, found: list[Flag]) -> list[Flag]:
@@ -332,20 +431,7 @@ class FlagService:
         if not batch_ids:
             return []
         with self.db.reading() as s:
-            written = s.execute(
-                select(Entry.indicator_id, Entry.unit_id, Entry.place_id, Entry.period).where(
-                    Entry.batch_id.in_(batch_ids)
-                )
-            ).all()
-            keys = {(e.indicator_id, e.unit_id, e.place_id, e.period) for e in written}
-            entries = [
-                f
-                for f in flags_in(s, None)
-                if f.kind == ENTRY and (f.indicator_id, f.unit_id, f.place_id, f.period) in keys
-            ]
-            ids = s.scalars(select(Activity.id).where(Activity.batch_id.in_(batch_ids))).all()
-            found = entries + (activity_flags(s, ids) if ids else [])
-        return [f for f in found if f.status == OPEN]
+            return imported_flags(s, batch_ids)
 
     def activity_marks(self, ids: Sequence[int]) -> dict[int, str]:
         """Activity id → why it looks wrong, for the open flags among these activities."""

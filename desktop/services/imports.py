@@ -26,7 +26,7 @@ only when the import is going to be kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -52,7 +52,9 @@ from desktop.models import (
     Unit,
 )
 from desktop.services import audit, bulk, locks
+from desktop.services.activities import ActivityInput
 from desktop.services.entry_grid import unit_indicators
+from desktop.services.flags import Flag, imported_flags, unwritten_activity_flags
 from desktop.services.import_check import Lookups
 from desktop.services.import_pass import (
     FileOutcome,
@@ -110,6 +112,7 @@ class ImportResult:
     files: list[FileOutcome]
     written: bool
     backup: Path | None = None
+    flags: list[Flag] = field(default_factory=list)  # a dry run's 疑似异常, for its review
 
     @property
     def problems(self) -> list[Problem]:
@@ -187,9 +190,10 @@ def template_spec(session: Session, unit_id: int, period: Period) -> TemplateSpe
 class _NotWritten(Exception):
     """Rolls the checked import back; carries what the check found."""
 
-    def __init__(self, outcomes: list[FileOutcome]) -> None:
+    def __init__(self, outcomes: list[FileOutcome], flags: list[Flag] | None = None) -> None:
         super().__init__()
         self.outcomes = outcomes
+        self.flags = flags or []
 
 
 class ImportService:
@@ -241,11 +245,15 @@ class ImportService:
             backup = self.db.backup(label="pre-import")
         try:
             with self.db.transaction() as s:
-                outcomes = self._run(s, list(parsed), progress, dry_run, valid_only, bool(failed))
+                unwritten: list[ActivityInput] = []
+                outcomes = self._run(
+                    s, list(parsed), progress, dry_run, valid_only, bool(failed), unwritten
+                )
                 any_problem = bool(failed) or any(o.problems for o in outcomes)
                 writes = sum(o.activities + o.entries for o in outcomes)
                 if dry_run or writes == 0 or (any_problem and not valid_only):
-                    raise _NotWritten(outcomes)
+                    flags = self._preview_flags(s, outcomes, unwritten) if dry_run else []
+                    raise _NotWritten(outcomes, flags)
         except BaseException as exc:
             if backup is not None:
                 backup.unlink(missing_ok=True)
@@ -253,8 +261,17 @@ class ImportService:
                 raise
             for outcome in exc.outcomes:
                 outcome.batch_id = None  # rolled back: no batch exists
-            return ImportResult(failed + exc.outcomes, written=False)
+            return ImportResult(failed + exc.outcomes, written=False, flags=exc.flags)
         return ImportResult(failed + outcomes, written=True, backup=backup)
+
+    @staticmethod
+    def _preview_flags(
+        s: Session, outcomes: list[FileOutcome], unwritten: list[ActivityInput]
+    ) -> list[Flag]:
+        """疑似异常 among what a dry run would write, shown in its review before anything is."""
+        batches = [o.batch_id for o in outcomes if o.batch_id is not None]
+        found = imported_flags(s, batches) if batches else []
+        return found + unwritten_activity_flags(s, unwritten)
 
     def _run(
         self,
@@ -264,6 +281,7 @@ class ImportService:
         dry_run: bool,
         valid_only: bool,
         failed: bool,
+        unwritten: list[ActivityInput],
     ) -> list[FileOutcome]:
         """Check and write the parsed files in `s`; a cancel raises, so the transaction rolls back.
 
@@ -286,6 +304,8 @@ class ImportService:
             outcome, accepted = check_file(s, plan, lookups, parsed_file, steps)
             outcomes.append(outcome)
             if not writing[i]:
+                if accepted is not None:
+                    unwritten.extend(data for data, _ in accepted.rows)
                 continue
             problems = failed or any(o.problems for o in outcomes)
             kept = not dry_run and (valid_only or not problems)

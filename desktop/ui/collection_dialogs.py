@@ -218,6 +218,16 @@ class ReviewDialog(QDialog):
         self.import_all.clicked.connect(lambda: self._choose(self.IMPORT_ALL))
         self.valid_only.clicked.connect(lambda: self._choose(self.VALID_ONLY))
         cancel.clicked.connect(self.reject)
+        self.flags = _table(["类别", "活动/指标", "单位", "统计期", "数值", "原因"])
+        for f in preview.flags:
+            row = self.flags.rowCount()
+            self.flags.insertRow(row)
+            values = (f.kind_label, f.name, f.unit, f.period, f"{f.value:,.10g}", f.reason)
+            for col, value in enumerate(values):
+                self.flags.setItem(row, col, read_only_item(value, col == 4))
+            self.flags.item(row, 5).setToolTip(f.reason)
+        self.flags.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.flags.setMaximumHeight(180)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.files)
@@ -226,6 +236,17 @@ class ReviewDialog(QDialog):
             layout.addWidget(self.problems, 1)
         else:
             self.problems.hide()
+        if preview.flags:
+            layout.addWidget(
+                QLabel(
+                    f"疑似异常 {len(preview.flags)} 条（不影响导入；请向填报单位核实，"
+                    "导入后可在“报表 → 疑似异常…”确认或修改）："
+                )
+            )
+            layout.addWidget(self.flags)
+        else:
+            self.flags.hide()
+        if not problems:
             layout.addStretch(1)
         layout.addWidget(buttons)
 

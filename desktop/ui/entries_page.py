@@ -36,6 +36,7 @@ from desktop.importing.numbers import parse_number
 from desktop.services import Services
 from desktop.services.entry_grid import EntryContext, EntryGrid, GridRow
 from desktop.services.periods import Period, parse_period
+from desktop.ui.activity_model import FLAG_COLOR
 from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
 from desktop.ui.events import later
 from desktop.ui.questions import confirm
@@ -288,8 +289,11 @@ class EntriesPage(QWidget):
                     font = item.font()
                     font.setItalic(True)
                     item.setFont(font)
-                if cell.reason:
-                    item.setToolTip(cell.reason)
+                if cell.flag:
+                    item.setBackground(QBrush(FLAG_COLOR))  # as the ledger marks an activity
+                tip = "\n".join(text for text in (cell.flag, cell.reason) if text)
+                if tip:
+                    item.setToolTip(tip)
                 item.setFlags(flags)
                 self.table.setItem(r, len(FIXED_COLUMNS) + offset, item)
         header = self.table.horizontalHeader()

@@ -153,3 +153,36 @@ def test_an_import_names_the_flags_it_brought(
         "1 条疑似异常" in answer.texts[0]
         and "农民培训人次（县人社局 2024Q2）：400" in answer.texts[0]
     )
+
+
+def test_the_entry_grid_marks_a_flagged_figure_until_it_is_confirmed(qtbot, plan_services):
+    """县人社局 C1: 100, 120, 110 in 2021–2023, then 400 in 2024 — 3.6× the median 110."""
+    from PySide6.QtGui import QColor
+
+    from desktop.services.flags import FlagService
+    from desktop.ui.activity_model import FLAG_COLOR
+    from desktop.ui.entries_page import FIXED_COLUMNS, EntriesPage
+
+    svc = plan_services
+    unit = next(u.id for u in svc.reference.units() if u.name == "县人社局")
+    c1 = next(i.id for i in svc.plans.indicators() if i.code == "C1")
+    for period, value in {"2021": 100, "2022": 120, "2023": 110, "2024": 400}.items():
+        svc.entries.set(c1, period, value, unit)
+    page = EntriesPage(svc)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    page.select_unit("县人社局")
+    page.set_view("year")
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "C1")
+    cells = {
+        page.table.horizontalHeaderItem(c).text(): page.table.item(row, c)
+        for c in range(len(FIXED_COLUMNS), page.table.columnCount())
+    }
+    assert cells["2024年"].background().color() == QColor(FLAG_COLOR)
+    assert "3.6 倍" in cells["2024年"].toolTip()
+    assert cells["2023年"].background().color() != QColor(FLAG_COLOR)
+    (flag,) = FlagService(svc.db).flags()
+    FlagService(svc.db).confirm(flag, "全县集中培训")
+    page.set_view("year")
+    assert page.table.item(row, len(FIXED_COLUMNS) + 3).background().color() != QColor(FLAG_COLOR)
