@@ -200,7 +200,7 @@ def fontconfig_faces() -> list[FontFace]:
         if len(parts) != len(FC_FIELDS) or not parts[0]:
             continue
         path, index, families, styles, fontformat, outline = parts
-        names = _by_language(n.rpartition("=")[::2] for n in families.split(_SEP) if n)
+        names = _by_language(_name_and_language(n) for n in families.split(_SEP) if n)
         # A variable font's named instances carry the instance in the index's high bits.
         number = int(index or 0) & 0xFFFF
         if names and (path, number) not in faces:
@@ -213,6 +213,12 @@ def fontconfig_faces() -> list[FontFace]:
                 outline == "True",
             )
     return list(faces.values())
+
+
+def _name_and_language(listed: str) -> tuple[str, str]:
+    """`方正仿宋_GBK=zh-cn` as fc-list printed it, split; a name without a language keeps it all."""
+    name, sep, lang = listed.rpartition("=")
+    return (name, lang) if sep else (listed, "")
 
 
 # Windows ----------------------------------------------------------------------
