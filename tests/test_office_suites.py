@@ -27,6 +27,7 @@ import pytest
 
 from desktop.collection_layout import ACTIVITY_SHEET, INDICATOR_SHEET
 from desktop.exporting.collection_template import write_template
+from desktop.importing.workbook_file import column_number
 from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.services.activities import ActivityFilter
@@ -352,3 +353,61 @@ def test_a_number_too_large_for_a_float_in_an_ods_is_too_large_not_damage(
     message = _refused(capsys, db, patched)
     assert f"工作表“{INDICATOR_SHEET}”，第 4 行，“本期数值”列" in message
     assert "超出允许范围（0—1,000,000,000,000" in message and "已损坏" not in message
+
+
+def _patched_ods(source: Path, out: Path, change: Any) -> Path:
+    """The .ods with its content.xml changed, everything else as LibreOffice wrote it."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            dst.writestr(item, change(body) if item.filename == "content.xml" else body)
+    return out
+
+
+def test_an_ods_too_wide_too_tall_or_with_a_dtd_is_refused_before_the_reader(
+    saved: dict[str, dict[str, Path]], tmp_path: Path, capsys
+):
+    """One cell repeated over 20,000 columns, or one row of content over 300,000 rows, would
+    have the reader build that grid; an entity declaration is how an XML bomb starts."""
+    db = new_county(tmp_path / "db")
+    good = saved["ods"]["good"]
+    title = "防诈骗讲座".encode()
+
+    def wide(body: bytes) -> bytes:
+        at = body.rindex(b"<table:table-cell ", 0, body.index(title))
+        return (
+            body[:at]
+            + b'<table:table-cell table:number-columns-repeated="20000" '
+            + body[at + len(b"<table:table-cell ") :]
+        )
+
+    def tall(body: bytes) -> bytes:
+        at = body.rindex(b"<table:table-row", 0, body.index(title))
+        return (
+            body[:at]
+            + b'<table:table-row table:number-rows-repeated="300000"'
+            + body[at + len(b"<table:table-row") :]
+        )
+
+    def dtd(body: bytes) -> bytes:
+        return body.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
+
+    message = _refused(capsys, db, _patched_ods(good, tmp_path / "宽.ods", wide))
+    far = re.search(rf"工作表“{ACTIVITY_SHEET}”第 ([A-Z]+) 列有内容，超出采集表的范围", message)
+    assert far and 20_000 < column_number(far[1]) < 20_020, message
+    message = _refused(capsys, db, _patched_ods(good, tmp_path / "长.ods", tall))
+    assert "第 300005 行有内容，超出上限" in message
+    message = _refused(capsys, db, _patched_ods(good, tmp_path / "实体.ods", dtd))
+    assert "content.xml 含有 XML 实体" in message
+
+
+def test_a_truncated_xls_is_named_as_an_xls_that_is_damaged(
+    saved: dict[str, dict[str, Path]], tmp_path: Path, capsys
+):
+    db = new_county(tmp_path / "db")
+    data = saved["xls"]["good"].read_bytes()
+    for size in (len(data) // 2, 5000, 600):
+        path = tmp_path / f"截断{size}.xls"
+        path.write_bytes(data[:size])
+        message = _refused(capsys, db, path)
+        assert "旧版 Excel（.xls）" in message and "损坏" in message, message

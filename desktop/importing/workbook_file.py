@@ -97,9 +97,9 @@ def _refuse_kind(path: Path, kind: FileKind) -> None:
         )
     if kind is FileKind.OLE:
         raise FileRefused(
-            "这是旧版 Excel（.xls）等 Office 97–2003 格式的文件，但其中没有能读取的工作簿"
-            "（可能已损坏或设置了打开密码）。请在 Excel / WPS 中打开，"
-            "取消密码后“另存为” Excel 工作簿（*.xlsx）再导入。"
+            "这是旧版 Excel（.xls）等 Office 97–2003 格式的文件，但其中找不到工作簿："
+            "文件可能已损坏或不完整（下载或复制未完成）。请在 Excel / WPS 中打开，"
+            "“另存为” Excel 工作簿（*.xlsx）后再导入。"
         )
     if kind is FileKind.TEXT:
         renamed = kind_of_suffix(path.suffix)
