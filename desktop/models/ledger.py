@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -72,6 +73,24 @@ class Activity(Timestamps, Base):
         Index("ix_activity_unit_start", "unit_id", "start_date"),
         Index("ix_activity_place_start", "place_id", "start_date"),
         Index("ix_activity_type_start", "type_id", "start_date"),
+        # 疑似异常's range rule (desktop/services/flags.py): a unit's values in order, for
+        # its median and for those above a bound, read from the index alone.
+        Index(
+            "ix_activity_unit_funding",
+            "unit_id",
+            "funding_fen",
+            "start_date",
+            sqlite_where=text("funding_fen > 0"),
+            postgresql_where=text("funding_fen > 0"),
+        ),
+        Index(
+            "ix_activity_unit_hours",
+            "unit_id",
+            "volunteer_hours",
+            "start_date",
+            sqlite_where=text("volunteer_hours > 0"),
+            postgresql_where=text("volunteer_hours > 0"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,7 +28,7 @@ from datetime import date
 from itertools import groupby
 from statistics import median
 
-from sqlalchemy import bindparam, func, select, text, true
+from sqlalchemy import func, literal_column, select, true
 from sqlalchemy.orm import Session
 
 from desktop.cleaning import clean_text
@@ -216,23 +216,37 @@ def _capacity_flags(
         yield _activity_flag(PARTICIPANTS, r, period_code, float(r.participants), reason)
 
 
-# The median of each unit's earlier activities with any of the column, by window
-# functions (SQLite ≥ 3.25 and PostgreSQL alike): one pass over the ledger, not one per unit.
-_RANGE_SQL = """
-WITH earlier AS (
-    SELECT unit_id, {col} AS v,
-           ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY {col}) AS rn,
-           COUNT(*) OVER (PARTITION BY unit_id) AS n
-    FROM activity WHERE start_date < :before AND {col} > 0
-), mid AS (
-    SELECT unit_id, AVG(v) AS median, MAX(n) AS n FROM earlier
-    WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY unit_id HAVING MAX(n) >= :least
-)
-SELECT a.id, a.title, a.unit_id, u.name AS unit, a.{col} AS v, mid.median, mid.n
-FROM activity a JOIN mid ON mid.unit_id = a.unit_id JOIN unit u ON u.id = a.unit_id
-WHERE a.start_date BETWEEN :start AND :end AND a.{col} > :factor * mid.median{only}
-ORDER BY a.start_date, a.id
-"""
+def unit_medians(
+    session: Session, col: str, before: date, units: Iterable[int] | None = None
+) -> dict[int, tuple[float, int]]:
+    """Each unit's median of `col` over its activities before `before` that have any, with
+    how many there are; only units with at least RANGE_MIN of them.
+
+    A unit's values are read in order from its own range of the partial index
+    on (unit, value, date) (migration 0010): counting them and stepping to the
+    middle touches the index only, where a window function sorted the ledger.
+    """
+    column = getattr(Activity, col)
+    if units is None:
+        units = session.scalars(select(Activity.unit_id).distinct()).all()
+    # A literal 0, not a bound parameter: only then does SQLite know the partial index applies.
+    where = (column > literal_column("0"), Activity.start_date < before)
+    out: dict[int, tuple[float, int]] = {}
+    for unit_id in units:
+        n = session.scalar(
+            select(func.count()).select_from(Activity).where(Activity.unit_id == unit_id, *where)
+        )
+        if not n or n < RANGE_MIN:
+            continue
+        middle = session.scalars(
+            select(column)
+            .where(Activity.unit_id == unit_id, *where)
+            .order_by(column)
+            .limit(2 - n % 2)
+            .offset((n - 1) // 2)
+        ).all()
+        out[unit_id] = (sum(middle) / len(middle), n)
+    return out
 
 
 def _range_flags(
@@ -240,27 +254,38 @@ def _range_flags(
 ) -> Iterator[Flag]:
     """Activities from start to end (within one year) against their unit's earlier years."""
     for kind, (col, scale, uom) in _RANGE_COLUMNS.items():
-        only = "" if ids is None else " AND a.id IN :ids"
-        query = text(_RANGE_SQL.format(col=col, only=only))
+        column = getattr(Activity, col)
+        units = None
         if ids is not None:
-            query = query.bindparams(bindparam("ids", list(ids), expanding=True))
-        rows = session.execute(
-            query,
-            {
-                "before": date(start.year, 1, 1),
-                "least": RANGE_MIN,
-                "start": start,
-                "end": end,
-                "factor": RANGE_FACTOR,
-            },
-        )
-        for r in rows:
-            value, mid = r.v / scale, r.median / scale
-            reason = (
-                f"{KIND_LABELS[kind]} {value:,.2f} {uom}，是本单位往年 {r.n} 项活动中位数 "
-                f"{mid:,.2f} {uom}的 {value / mid:.1f} 倍（超过 {RANGE_FACTOR} 倍）"
+            units = session.scalars(
+                select(Activity.unit_id).where(Activity.id.in_(ids)).distinct()
+            ).all()
+        for unit_id, (mid, n) in unit_medians(session, col, date(start.year, 1, 1), units).items():
+            rows = session.execute(
+                select(
+                    Activity.id,
+                    Activity.title,
+                    Activity.unit_id,
+                    Unit.name.label("unit"),
+                    column.label("v"),
+                )
+                .join(Unit, Unit.id == Activity.unit_id)
+                .where(
+                    Activity.unit_id == unit_id,
+                    column > RANGE_FACTOR * mid,
+                    Activity.start_date.between(start, end),
+                    Activity.id.in_(ids) if ids is not None else true(),
+                )
+                .order_by(Activity.start_date, Activity.id)
             )
-            yield _activity_flag(kind, r, period_code, value, reason)
+            for r in rows:
+                value, median_shown = r.v / scale, mid / scale
+                reason = (
+                    f"{KIND_LABELS[kind]} {value:,.2f} {uom}，是本单位往年 {n} 项活动中位数 "
+                    f"{median_shown:,.2f} {uom}的 {value / median_shown:.1f} 倍"
+                    f"（超过 {RANGE_FACTOR} 倍）"
+                )
+                yield _activity_flag(kind, r, period_code, value, reason)
 
 
 def _activity_windows(session: Session, period: Period | None) -> Iterable[tuple[Period, str]]:
@@ -331,18 +356,6 @@ def imported_flags(session: Session, batch_ids: Sequence[int]) -> list[Flag]:
     return [f for f in found if f.status == OPEN]
 
 
-_MEDIAN_SQL = """
-WITH earlier AS (
-    SELECT unit_id, {col} AS v,
-           ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY {col}) AS rn,
-           COUNT(*) OVER (PARTITION BY unit_id) AS n
-    FROM activity WHERE start_date < :before AND {col} > 0 AND unit_id IN :units
-)
-SELECT unit_id, AVG(v) AS median, MAX(n) AS n FROM earlier
-WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY unit_id HAVING MAX(n) >= :least
-"""
-
-
 def unwritten_activity_flags(session: Session, rows: Sequence[ActivityInput]) -> list[Flag]:
     """The activity rules on rows not yet written (a dry run's last file), by the same bounds.
 
@@ -376,18 +389,12 @@ def unwritten_activity_flags(session: Session, rows: Sequence[ActivityInput]) ->
     for year in sorted({row.start_date.year for row in rows}):
         in_year = [row for row in rows if row.start_date.year == year]
         for kind, (col, scale, uom) in _RANGE_COLUMNS.items():
-            query = text(_MEDIAN_SQL.format(col=col)).bindparams(
-                bindparam("units", sorted({row.unit_id for row in in_year}), expanding=True)
-            )
-            mids = {
-                r.unit_id: (r.median / scale, r.n)
-                for r in session.execute(query, {"before": date(year, 1, 1), "least": RANGE_MIN})
-            }
+            mids = unit_medians(session, col, date(year, 1, 1), {row.unit_id for row in in_year})
             for row in in_year:
                 value = float(shown[kind](row) or 0)
                 if row.unit_id not in mids or not value:
                     continue
-                mid, n = mids[row.unit_id]
+                mid, n = mids[row.unit_id][0] / scale, mids[row.unit_id][1]
                 if value > RANGE_FACTOR * mid:
                     reason = (
                         f"{KIND_LABELS[kind]} {value:,.2f} {uom}，是本单位往年 {n} 项活动中位数 "

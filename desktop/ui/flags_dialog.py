@@ -9,7 +9,9 @@ activity in its own dialog, an entry as a number to type again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +34,7 @@ from desktop.services import Services
 from desktop.services.flags import CONFIRMED, ENTRY, OPEN, Flag, FlagService
 from desktop.ui.table_cells import read_only_item
 from desktop.ui.widgets import MUTED, PeriodPicker
+from desktop.ui.workers import Task
 
 HEADERS = ["状态", "类型", "编号", "名称", "单位", "统计期", "数值", "原因", "说明"]
 STATUS_COLOURS = {OPEN: "#c62828", CONFIRMED: "#2e7d32"}
@@ -39,6 +42,8 @@ STATUS_COLOURS = {OPEN: "#c62828", CONFIRMED: "#2e7d32"}
 
 class FlagsDialog(QDialog):
     """The period, the flags in it, and for the chosen one: confirm with a comment, or correct."""
+
+    loaded = Signal()  # the flags of the chosen period are shown
 
     def __init__(
         self,
@@ -50,7 +55,9 @@ class FlagsDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.flags_service = FlagService(services.db)
-        self.flags: list[Flag] = []
+        self.all_flags: list[Flag] = []
+        self.flags: list[Flag] = []  # as shown: all, or the open ones
+        self.task: Task | None = None
         self.setWindowTitle("疑似异常")
         self.resize(1100, 620)
         self.period = PeriodPicker(allow_all=True)
@@ -103,7 +110,7 @@ class FlagsDialog(QDialog):
         layout.addLayout(act)
         layout.addLayout(bottom)
         self.period.changed.connect(self.refresh)
-        self.open_only.toggled.connect(lambda _on: self.refresh())
+        self.open_only.toggled.connect(lambda _on: self._show())
         self.table.itemSelectionChanged.connect(self._selection)
         self.confirm_button.clicked.connect(self.confirm_selected)
         self.correct_button.clicked.connect(self.correct_selected)
@@ -111,12 +118,26 @@ class FlagsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        """Find the period's flags again, off the GUI thread: at a million activities it takes
+        seconds. The table keeps what it showed until the new list arrives."""
         period = self.period.period()
-        try:
-            flags = self.flags_service.flags(period.code if period else None)
-        except ServiceError as exc:
-            self.summary.setText(str(exc))
-            return
+        code = period.code if period else None
+        if self.task is not None:
+            self.task.cancel()
+        self.summary.setText("正在查找疑似异常…")
+        self.task = Task(lambda _report: self.flags_service.flags(code), self)
+        self.task.done.connect(self._loaded)
+        self.task.error.connect(lambda exc: self.summary.setText(str(exc)))
+        self.task.start()
+
+    def _loaded(self, flags: list[Flag]) -> None:
+        self.task = None
+        self.all_flags = flags
+        self._show()
+        self.loaded.emit()
+
+    def _show(self) -> None:
+        flags = self.all_flags
         open_count = sum(f.status == OPEN for f in flags)
         self.summary.setText(f"共 {len(flags)} 条疑似异常，待处理 {open_count} 条。")
         self.flags = [f for f in flags if f.status == OPEN] if self.open_only.isChecked() else flags
@@ -160,13 +181,17 @@ class FlagsDialog(QDialog):
         flag = self.selected()
         if flag is None:
             return
+        comment = self.comment.text().strip()
         try:
-            self.flags_service.confirm(flag, self.comment.text())
+            self.flags_service.confirm(flag, comment)
         except ServiceError as exc:
             QMessageBox.warning(self, "确认疑似异常", str(exc))
             return
         self.comment.clear()
-        self.refresh()
+        # Only this flag's status changed: no need to look through the ledger again.
+        confirmed = replace(flag, status=CONFIRMED, comment=comment)
+        self.all_flags = [confirmed if f.key == flag.key else f for f in self.all_flags]
+        self._show()
 
     def correct_selected(self) -> None:
         """Open the figure itself: the activity's dialog, or the entry's value to type again."""

@@ -39,7 +39,7 @@ from desktop.exporting.return_pdf import export_return_pdf
 from desktop.exporting.return_workbook import ExportCancelled, export_return
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
-from desktop.services.flags import FlagService, named
+from desktop.services.flags import Flag, FlagService, named
 from desktop.services.periods import Period, parse_period
 from desktop.services.settings import LABELS
 from desktop.services.submissions import SubmissionRow
@@ -313,17 +313,27 @@ class ReportsPage(QWidget):
         if out.suffix.lower() != ".xlsx":
             out = out.with_suffix(".xlsx")
         final = self.final.isChecked()
-        if final and not self.go_on_despite_flags(period):
+
+        def export() -> None:
+            self._start(
+                "正在导出报表",
+                lambda report: export_return(self.services, period, out, report, final),
+                lambda path: self._return_done(path, period, final),
+            )
+
+        if not final:
+            export()
             return
+        # The flags of a large ledger take seconds: found off the GUI thread, then asked about.
         self._start(
-            "正在导出报表",
-            lambda report: export_return(self.services, period, out, report, final),
-            lambda path: self._return_done(path, period, final),
+            "正在检查疑似异常",
+            lambda _report: FlagService(self.services.db).open_flags(period.code),
+            lambda unresolved: export() if self.go_on_despite_flags(period, unresolved) else None,
         )
 
-    def go_on_despite_flags(self, period: Period) -> bool:
+    def go_on_despite_flags(self, period: Period, unresolved: list[Flag]) -> bool:
         """Before a final return: name the period's unresolved 疑似异常 and let the user choose."""
-        unresolved = FlagService(self.services.db).open_flags(period.code)
+        self._set_busy(False)
         if not unresolved:
             return True
         go = ask(

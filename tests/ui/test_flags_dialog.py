@@ -26,7 +26,8 @@ def flagged(svc: Services) -> None:
 def make_dialog(qtbot: QtBot, svc: Services, period: str | None = "2024") -> FlagsDialog:
     dialog = FlagsDialog(svc, range(2021, 2026), period)
     qtbot.addWidget(dialog)
-    dialog.show()
+    with qtbot.waitSignal(dialog.loaded, timeout=30_000):  # found off the GUI thread
+        dialog.show()
     return dialog
 
 
@@ -56,7 +57,8 @@ def test_correcting_an_entry_clears_its_flag(qtbot: QtBot, plan_services: Servic
     dialog = make_dialog(qtbot, plan_services, None)
     dialog.select(0)
     modals.reply((300.0, True))
-    dialog.correct_selected()
+    with qtbot.waitSignal(dialog.loaded, timeout=30_000):
+        dialog.correct_selected()
     assert [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())] == ["单场人数"]
 
 
@@ -71,6 +73,7 @@ def test_a_final_return_names_the_open_flags_first(
     page.final.setChecked(True)
     answer.next("返回处理")
     page.export_return_to(tmp_path / "r.xlsx")
+    qtbot.waitUntil(lambda: "未导出" in page.status.text(), timeout=30_000)
     text = answer.texts[0]
     assert "还有 2 条疑似异常" in text
     assert "农民培训人次（县科协 2024）：400" in text and "每场 10,000 人" in text
@@ -92,6 +95,7 @@ def test_the_dialog_opens_from_the_reports_page(qtbot: QtBot, plan_services: Ser
     page.period.set_period("2024Q2")
     dialog = page.flags_dialog()
     qtbot.addWidget(dialog)
+    qtbot.waitSignal(dialog.loaded, timeout=30_000).wait()
     assert [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())] == ["单场人数"]
 
 
