@@ -176,6 +176,23 @@ def system_faces() -> tuple[FontFace, ...]:
 # fontconfig -------------------------------------------------------------------
 
 
+def system_program_env() -> dict[str, str]:
+    """The environment for a program of the system's own, such as fc-list.
+
+    A PyInstaller bundle starts with its own folder on LD_LIBRARY_PATH and
+    keeps the user's value in LD_LIBRARY_PATH_ORIG; the system's fc-list must
+    load the system's libfontconfig, not the one in the bundle.
+    """
+    env = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is None:
+            env.pop("LD_LIBRARY_PATH", None)
+        else:
+            env["LD_LIBRARY_PATH"] = original
+    return env
+
+
 def fontconfig_faces() -> list[FontFace]:
     """The faces fontconfig lists for Chinese (`fc-list :lang=zh`); none when it is not installed."""
     fc_list = shutil.which("fc-list")
@@ -187,6 +204,7 @@ def fontconfig_faces() -> list[FontFace]:
     try:
         out = subprocess.run(
             [fc_list, "--format", fields + "\n", ":lang=zh"],
+            env=system_program_env(),
             capture_output=True,
             check=True,
             timeout=60,

@@ -367,3 +367,15 @@ def test_the_return_pdf_title_is_set_in_xiaobiaosong_too(
     PdfReader(out).pages[0].extract_text(visitor_text=visit)
     title = "".join(t for base, t in drawn if base.endswith("+FZXiaoBiaoSong-B05S"))
     assert "进展统计表" in "".join(title.split())
+
+
+def test_a_bundle_runs_fc_list_with_the_systems_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyInstaller puts its own folder first on LD_LIBRARY_PATH; fc-list gets the user's back."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/kepu-ledger/_internal:/usr/local/lib")
+    monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", "/usr/local/lib")
+    assert font_files.system_program_env()["LD_LIBRARY_PATH"] == "/usr/local/lib"
+    monkeypatch.delenv("LD_LIBRARY_PATH_ORIG")
+    assert "LD_LIBRARY_PATH" not in font_files.system_program_env()
+    monkeypatch.setattr(sys, "frozen", False)
+    assert font_files.system_program_env()["LD_LIBRARY_PATH"].startswith("/opt/kepu-ledger")
