@@ -222,3 +222,16 @@ def test_a_dry_run_names_the_flags_of_what_it_would_write(
     reasons = [review.flags.item(r, 5).text() for r in range(2)]
     assert any("超过单场容量上限 5,000 人" in r for r in reasons)
     assert any("3.6 倍" in r for r in reasons)
+
+
+def test_the_range_median_of_an_even_count_on_every_engine(any_plan_services: Services):
+    """Six earlier activities, 1,000…6,000 元: the median is (3,000 + 4,000) / 2 = 3,500, so
+    10,501 元 is more than three times it and 10,500 元 is not — on SQLite and PostgreSQL."""
+    svc = any_plan_services
+    for i, yuan in enumerate([6000, 1000, 5000, 2000, 4000, 3000]):
+        _activity(svc, date(2022, 3, 1 + i), funding_yuan=yuan)
+    high = _activity(svc, date(2023, 4, 1), funding_yuan=10_501)
+    _activity(svc, date(2023, 4, 2), funding_yuan=10_500)
+    flags = FlagService(svc.db).flags("2023")
+    assert [(f.kind, f.code, f.value) for f in flags] == [("funding", str(high), 10_501.0)]
+    assert "6 项活动中位数 3,500.00 元" in flags[0].reason
