@@ -411,3 +411,17 @@ def test_a_truncated_xls_is_named_as_an_xls_that_is_damaged(
         path.write_bytes(data[:size])
         message = _refused(capsys, db, path)
         assert "旧版 Excel（.xls）" in message and "损坏" in message, message
+
+
+def test_an_xls_with_an_open_password_is_refused_as_such(
+    saved: dict[str, dict[str, Path]], tmp_path: Path, capsys
+):
+    """The globals' CODEPAGE record turned into FILEPASS, the mark of an encrypted workbook."""
+    data = saved["xls"]["good"].read_bytes()
+    codepage = b"\x42\x00\x02\x00\xb0\x04"  # CODEPAGE, 2 bytes: 1200 (UTF-16)
+    assert data.count(codepage) == 1
+    path = tmp_path / "加密.xls"
+    path.write_bytes(data.replace(codepage, b"\x2f\x00" + codepage[2:]))
+    db = new_county(tmp_path / "db")
+    message = _refused(capsys, db, path)
+    assert "设置了打开密码" in message and "另存为" in message, message
