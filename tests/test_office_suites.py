@@ -83,6 +83,33 @@ BAD_MESSAGES = [
     "工作表“指标填报”，第 4 行，“本期数值”列：不能为负数（-7）",
 ]
 
+# Formulas of every common shape: filled down (one shared formula in an .xls), a function
+# over a range, nested functions with a text, another sheet, an absolute reference.
+FORMULAS = {
+    "活动!J4": "=I4+1",
+    "活动!J5": "=I5+1",
+    "活动!J6": "=I6+1",
+    "活动!L4": "=SUM(I4:I6)",
+    "活动!L5": '=IF(I4>0,ROUND(I4/3,0),"无")',
+    "活动!L6": "=指标填报!E4*2",
+    "活动!M5": "=$I$4-I5",
+    "指标填报!E5": "=E4/2",
+}
+FORMULA_MESSAGES = sorted(
+    f"工作表“{sheet}”，第 {row} 行，“{column}”列：单元格是公式（{formula}），"
+    "不能导入；请复制后“选择性粘贴—数值”。"
+    for sheet, row, column, formula in [
+        ("活动", 4, "其中女性", "=I4+1"),
+        ("活动", 5, "其中女性", "=I5+1"),
+        ("活动", 6, "其中女性", "=I6+1"),
+        ("活动", 4, "场次", "=SUM(I4:I6)"),
+        ("活动", 5, "场次", '=IF(I4>0,ROUND(I4/3,0),"无")'),
+        ("活动", 6, "场次", "=指标填报!E4*2"),
+        ("活动", 5, "志愿者人数", "=$I$4-I5"),
+        ("指标填报", 5, "本期数值", "=E4/2"),
+    ]
+)
+
 
 def new_county(folder: Path) -> Path:
     """A fresh database of the small plan, with the township the fill names."""
@@ -150,6 +177,11 @@ def saved(office: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, d
     def bad_edit(wb: Any) -> None:
         wb[ACTIVITY_SHEET].merge_cells("P8:P9")
 
+    def formula_edit(wb: Any) -> None:
+        for cell, formula in FORMULAS.items():
+            sheet, ref = cell.split("!")
+            wb[sheet][ref] = formula
+
     def far_edit(wb: Any) -> None:
         wb[ACTIVITY_SHEET]["IV300"] = "远处的一格"
 
@@ -157,6 +189,7 @@ def saved(office: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, d
         fill(template, root / "good.xlsx", ROWS, VALUES),
         fill(template, root / "bad.xlsx", BAD_ROWS, {"C1": -7}, edit=bad_edit),
         fill(template, root / "far.xlsx", ROWS, VALUES, edit=far_edit),
+        fill(template, root / "formulas.xlsx", ROWS, VALUES, edit=formula_edit),
     ]
     files: dict[str, dict[str, Path]] = {}
     for fmt in FORMATS:
@@ -247,6 +280,19 @@ def test_bad_cells_get_the_same_messages_in_every_format_and_change_nothing(
             assert any(line.startswith(message) for line in seen[fmt]), (fmt, message, out)
         assert dump(db) == before
     assert seen["xls"] == seen["xlsx"] == seen["ods"] == seen["et"]
+
+
+def test_formulas_are_refused_as_excel_shows_them_whatever_saved_them(
+    saved: dict[str, dict[str, Path]], tmp_path: Path, capsys
+):
+    db = new_county(tmp_path / "db")
+    before = dump(db)
+    for fmt in FORMATS:
+        path = saved[fmt]["formulas"]
+        code, out, _ = _import(capsys, db, path)
+        assert code == 1
+        assert _problems(out, path.name) == FORMULA_MESSAGES, (fmt, out)
+    assert dump(db) == before
 
 
 def test_a_value_far_out_is_refused_before_the_reader_in_every_format(

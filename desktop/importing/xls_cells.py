@@ -115,7 +115,7 @@ def _walk_sheet(stream: bytes, offset: int, biff8: bool, names: list[str], xti: 
         elif kind in (_SHRFMLA, _ARRAY):
             start = 8 if kind == _SHRFMLA else 12
             if len(body) >= start + 2:
-                first_row, first_column = struct.unpack_from("<HB", body, 0)[0], body[4]
+                first_row, first_column = struct.unpack_from("<H", body, 0)[0], body[4]
                 size = struct.unpack_from("<H", body, start)[0]
                 groups[(first_row, first_column)] = (
                     first_row,
