@@ -20,6 +20,7 @@ STATUS_FILL = {
     "behind": colors.HexColor("#ef6c00"),
     "far_behind": colors.HexColor("#c62828"),
     "no_data": colors.HexColor("#9e9e9e"),
+    "no_target": colors.HexColor("#6a1b9a"),
 }
 
 

@@ -166,7 +166,9 @@ def _overview(
         lit_text = ""
     status_text = (
         f"方案确定的 {n} 项量化指标中，已完成 {counts['done']} 项、进度正常 {counts['on_track']} 项、"
-        f"滞后 {counts['behind']} 项、严重滞后 {counts['far_behind']} 项、无数据 {counts['no_data']} 项。"
+        f"滞后 {counts['behind']} 项、严重滞后 {counts['far_behind']} 项、无数据 {counts['no_data']} 项"
+        + (f"、目标待定 {counts['no_target']} 项" if counts["no_target"] else "")
+        + "。"
     )
     table = simple_table(
         st,

@@ -61,6 +61,44 @@ def check_period_in_plan(plan: Plan, period: Period) -> None:
         )
 
 
+def plan_by_code(session: Session, code: str) -> Plan:
+    plan = session.scalar(select(Plan).where(Plan.code == code))
+    if plan is None:
+        known = "、".join(session.scalars(select(Plan.code).order_by(Plan.first_year)))
+        raise NotFoundError(f"没有编号为“{code}”的实施方案（已有：{known or '无'}）。")
+    return plan
+
+
+def plan_for(session: Session, period: Period | None = None, code: str | None = None) -> Plan:
+    """The plan a period is reported under: the one named, else the one whose years cover it
+    (the active one when two do), else the active plan.
+
+    At a plan period's turn the office files the old period's last return
+    and starts recording under the new plan in the same month, so a 2025
+    figure goes to 2021–2025 and a 2026 one to 2026–2030 whichever is
+    active. A period no plan covers is refused with the sentence every
+    command uses (check_period_in_plan, against the active plan).
+    """
+    if code is not None:
+        plan = plan_by_code(session, code)
+        if period is not None:
+            check_period_in_plan(plan, period)
+        return plan
+    active = active_plan(session)
+    if period is None or active.first_year <= period.year <= active.last_year:
+        return active
+    covering = session.scalar(
+        select(Plan)
+        .where(Plan.first_year <= period.year, Plan.last_year >= period.year)
+        .order_by(Plan.first_year.desc(), Plan.id.desc())
+        .limit(1)
+    )
+    if covering is None:
+        check_period_in_plan(active, period)  # raises, naming the active plan's years
+    assert covering is not None
+    return covering
+
+
 def active_plan(session: Session) -> Plan:
     plan = session.scalar(select(Plan).where(Plan.is_active.is_(True)))
     if plan is None:
@@ -143,10 +181,18 @@ class PlanService:
             raise NotFoundError("还没有启用的实施方案，请先新建或导入方案。")
         return plan
 
-    def check_period(self, period: Period) -> None:
-        """Raise unless `period` lies within the active plan's years."""
+    def check_period(self, period: Period, code: str | None = None) -> None:
+        """Raise unless a plan (the one named, or any) covers `period`."""
         with self.db.reading() as s:
-            check_period_in_plan(active_plan(s), period)
+            plan_for(s, period, code)
+
+    def for_period(self, period: Period | None = None, code: str | None = None) -> Plan:
+        """The plan `period` is reported under (see plan_for), with its tree loaded."""
+        with self.db.reading() as s:
+            found = plan_for(s, period, code)
+            return s.scalars(
+                select(Plan).where(Plan.id == found.id).options(*plan_tree_options())
+            ).one()
 
     def has_active(self) -> bool:
         if self._remembering:  # the plan itself is asked for next: read it once, now

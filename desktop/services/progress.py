@@ -49,19 +49,27 @@ from desktop.models import (
 )
 from desktop.services import tally
 from desktop.services.periods import Period, year_period
-from desktop.services.plans import active_plan, plan_tasks
+from desktop.services.plans import plan_for, plan_tasks
 from desktop.services.tally import Profile, Sums
 
-STATUSES = ("done", "on_track", "behind", "far_behind", "no_data")
+STATUSES = ("done", "on_track", "behind", "far_behind", "no_data", "no_target")
 STATUS_LABELS = {
     "done": "已完成",
     "on_track": "正常",
     "behind": "滞后",
     "far_behind": "严重滞后",
     "no_data": "无数据",
+    "no_target": "未定目标",  # a target still to be set (a plan just rolled over): never 0 % or 滞后
 }
 # Lagging items first.
-STATUS_ORDER = {"far_behind": 0, "behind": 1, "no_data": 2, "on_track": 3, "done": 4}
+STATUS_ORDER = {
+    "far_behind": 0,
+    "behind": 1,
+    "no_data": 2,
+    "no_target": 3,
+    "on_track": 4,
+    "done": 5,
+}
 
 # A derived rule's metric, and the ledger total it sums.
 METRICS = {
@@ -128,6 +136,8 @@ class IndicatorProgress:
     completion_pct: float | None
     expected_pct: float | None
     status: str
+    baseline: float | None = None
+    baseline_year: int | None = None
 
     @property
     def status_label(self) -> str:
@@ -463,8 +473,8 @@ def measure_indicator(
         else:
             completion = actual / target * 100 if target else 100.0
             status = status_for(completion, expected)
-    elif actual is not None:
-        status = "on_track"
+    elif target is None:
+        status = "no_target"
 
     task = ind.task
     section = task.section if task else None
@@ -490,6 +500,8 @@ def measure_indicator(
         completion_pct=completion,
         expected_pct=expected,
         status=status,
+        baseline=ind.baseline,
+        baseline_year=ind.baseline_year,
     )
 
 
@@ -521,14 +533,22 @@ class ProgressService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def report(self, as_of: date | None = None, period: Period | None = None) -> ProgressReport:
-        """Progress of every indicator of the active plan at `as_of` (default: today or period end)."""
+    def report(
+        self, as_of: date | None = None, period: Period | None = None, plan_code: str | None = None
+    ) -> ProgressReport:
+        """Progress of every indicator at `as_of` (default: the period's end, else today), under
+        the plan named, else the plan covering the period or date asked (plans.plan_for).
+
+        A period or date no plan covers is refused: figures "as of" a plan's last
+        day are not figures of a year after it. Asked nothing, the active plan
+        answers for today, or for its last day once it has ended.
+        """
         with self.db.reading() as s:
-            plan = active_plan(s)
+            asked = period or (year_period(as_of.year) if as_of is not None else None)
+            plan = plan_for(s, asked, plan_code)
             if as_of is None:
                 as_of = period.end if period else date.today()
-            plan_start, plan_end = date(plan.first_year, 1, 1), date(plan.last_year, 12, 31)
-            as_of = min(max(as_of, plan_start), plan_end)
+            as_of = clamp_to_plan(plan, as_of)
             period = period or year_period(as_of.year)
             inds = list(
                 s.scalars(

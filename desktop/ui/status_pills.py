@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel
 from desktop.services.progress import STATUS_LABELS, ProgressReport
 from desktop.ui.widgets import status_style
 
-PILL_ORDER = ("far_behind", "behind", "on_track", "done", "no_data")
+PILL_ORDER = ("far_behind", "behind", "on_track", "done", "no_data", "no_target")
 
 
 def add_status_pills(row: QHBoxLayout) -> dict[str, QLabel]:
@@ -29,3 +29,5 @@ def show_status_counts(pills: dict[str, QLabel], report: ProgressReport) -> None
     counts = report.status_counts()
     for status, pill in pills.items():
         pill.setText(f"{STATUS_LABELS[status]} {counts[status]}")
+        # 未定目标 exists only between a rollover and the office entering its targets.
+        pill.setVisible(status != "no_target" or counts[status] > 0)

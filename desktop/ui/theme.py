@@ -15,6 +15,7 @@ STATUS_COLOURS = {
     "behind": QColor("#ef6c00"),
     "far_behind": QColor("#c62828"),
     "no_data": QColor("#757575"),
+    "no_target": QColor("#6a1b9a"),
 }
 STATUS_BACKGROUNDS = {
     "done": QColor("#e8f5e9"),
@@ -22,6 +23,7 @@ STATUS_BACKGROUNDS = {
     "behind": QColor("#fff3e0"),
     "far_behind": QColor("#ffebee"),
     "no_data": QColor("#f5f5f5"),
+    "no_target": QColor("#f3e5f5"),
 }
 
 _PREFERRED_FAMILIES = [
