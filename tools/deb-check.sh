@@ -15,7 +15,7 @@ else
   DEB="$(ls -t "$ROOT"/dist/kepu-ledger_*.deb | head -n 1)"
 fi
 need=()
-for pkg in lintian desktop-file-utils xvfb xauth; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+for pkg in lintian desktop-file-utils xvfb xauth x11-utils; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 if ((${#need[@]})); then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
@@ -57,7 +57,7 @@ touch "$stamp"
 sleep 1  # find -newer compares whole seconds on some file systems
 as_user() {  # a clean login-like environment: only what a desktop session would set
   runuser -u "$USER_NAME" -- env -i HOME="$HOME_DIR" USER="$USER_NAME" LOGNAME="$USER_NAME" \
-    PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=xcb "$@"
+    PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=xcb ${DISPLAY:+DISPLAY="$DISPLAY"} "$@"
 }
 in_x() { as_user xvfb-run -a -s "-screen 0 1366x768x24 -nolisten tcp" "$@"; }
 (cd "$HOME_DIR" && in_x kepu-ledger smoke) || fail "kepu-ledger smoke（临时演示数据）失败"
@@ -67,6 +67,29 @@ DB="$HOME_DIR/.local/share/KepuLedger/kepu.sqlite3"
 [[ "$(stat -c %U "$DB")" == "$USER_NAME" ]] || fail "$DB 不属于 $USER_NAME"
 (cd "$HOME_DIR" && in_x kepu-ledger --db "$DB" smoke) || fail "kepu-ledger smoke（用户自己的数据库）失败"
 (cd "$HOME_DIR" && as_user kepu-ledger progress --as-of 2025-12-31 >/dev/null) || fail "kepu-ledger progress 失败"
+window_check() {  # the window itself: its icon, and the class that ties it to the menu entry
+  Xvfb :87 -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
+  local xvfb=$! app="" win="" i
+  sleep 1
+  (cd "$HOME_DIR" && DISPLAY=:87 as_user kepu-ledger --db "$DB") >/dev/null 2>&1 &
+  app=$!
+  for i in $(seq 60); do
+    win="$(DISPLAY=:87 xwininfo -root -tree | grep -F '科普台账 — ' | awk '{print $1}' | head -n 1 || true)"
+    [[ -n "$win" ]] && break
+    sleep 0.5
+  done
+  local props=""
+  [[ -n "$win" ]] && props="$(DISPLAY=:87 xprop -id "$win" WM_CLASS _NET_WM_ICON | head -n 3)"
+  kill "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+  kill "$xvfb"
+  wait "$xvfb" 2>/dev/null || true
+  [[ -n "$win" ]] || fail "主窗口没有出现"
+  grep -q 'WM_CLASS(STRING) = "kepu-ledger"' <<<"$props" || fail "窗口的 WM_CLASS 不是 kepu-ledger：$props"
+  grep -q '_NET_WM_ICON(CARDINAL) = ' <<<"$props" || fail "窗口没有图标"
+  echo "主窗口：WM_CLASS kepu-ledger，带图标。"
+}
+window_check
 echo "用户数据：$(find "$HOME_DIR/.local/share/KepuLedger" -type f | wc -l) 个文件在 $HOME_DIR/.local/share/KepuLedger"
 
 step "/opt 下没有写入任何文件"
