@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
 SVG = ROOT / "resources" / "icons" / "kepu-ledger.svg"
 QT_PLUGIN_DIR = Path(PySide6.__file__).resolve().parent / "Qt" / "plugins"
-WINDOWS_ONLY_PLUGINS = {"qwindows", "qmodernwindowsstyle"}
+WINDOWS_ONLY_PLUGINS = {"qwindows", "qmodernwindowsstyle", "windowsprintersupport"}
 
 
 def spec_value(name: str) -> object:
