@@ -16,8 +16,8 @@ from desktop.models import Task
 from desktop.services import Services
 from desktop.services.activities import ActivityInput
 from desktop.services.entries import indicator_by_code
-from desktop.services.periods import parse_period
-from desktop.services.plans import active_plan
+from desktop.services.periods import parse_period, year_period
+from desktop.services.plans import plan_for
 from desktop.services.progress import STATUS_LABELS
 from desktop.services.reference import (
     group_by_name,
@@ -163,8 +163,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_activity_add(args: argparse.Namespace) -> int:
     svc = open_services(args)
     try:
+        day = _date(args.date, "date")
         with svc.db.reading() as s:
-            plan = active_plan(s)
+            plan = plan_for(s, year_period(day.year))  # a 2025 activity serves 2021–2025's tasks
             task_ids = []
             for code in args.task:
                 tid = s.scalar(
@@ -173,10 +174,10 @@ def cmd_activity_add(args: argparse.Namespace) -> int:
                     .where(Task.code == code, Task.section.has(plan_id=plan.id))
                 )
                 if tid is None:
-                    raise ValidationError(f"当前方案中没有编号为“{code}”的任务。", "task")
+                    raise ValidationError(f"方案“{plan.name}”中没有编号为“{code}”的任务。", "task")
                 task_ids.append(tid)
             data = ActivityInput(
-                start_date=_date(args.date, "date"),
+                start_date=day,
                 end_date=_date(args.end_date, "end_date") if args.end_date else None,
                 title=args.title,
                 type_id=type_by_code_or_name(s, args.type).id,

@@ -50,15 +50,20 @@ def _num(value: float | None, measure: str) -> str:
 
 
 def export_return_pdf(
-    services: Services, period: Period, out: Path, progress: Progress | None = None
+    services: Services,
+    period: Period,
+    out: Path,
+    progress: Progress | None = None,
+    plan_code: str | None = None,
 ) -> Path:
     """Write the printable 进展统计表 of `period` to `out`; not recorded as a submission."""
     out = Path(out)
-    services.plans.check_period(period)
+    plan = services.plans.for_period(period, plan_code)
     fs = fonts()
-    plan = services.plans.active()
-    report = services.progress.report(period=period)
-    blocks = build_blocks(report, services.plans.tasks(), services.reports.task_stats(period))
+    report = services.progress.report(period=period, plan_code=plan.code)
+    blocks = build_blocks(
+        report, services.plans.tasks(plan.id), services.reports.task_stats(period, plan.code)
+    )
     settings = services.settings.all()
     office = office_name(services, plan.region)
     if progress is not None and not progress(1, 3):

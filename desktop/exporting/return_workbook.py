@@ -64,6 +64,7 @@ from desktop.services.region_figures import RegionTable
 from desktop.services.reports import PlaceVolunteering, TeamStats, TypeStats, UnitStats
 
 if TYPE_CHECKING:
+    from desktop.models import Plan
     from desktop.services import Services
 
 Progress = Callable[[int, int], bool]
@@ -119,14 +120,16 @@ class _Figures:
     regions: RegionTable | None
 
     @classmethod
-    def read(cls, services: Services, period: Period, regions: bool) -> _Figures:
-        report = services.progress.report(period=period)
+    def read(cls, services: Services, period: Period, plan: Plan, regions: bool) -> _Figures:
+        report = services.progress.report(period=period, plan_code=plan.code)
         reports = services.reports
         return cls(
             regions=services.returns.table(period.code) if regions else None,
             report=report,
-            blocks=build_blocks(report, services.plans.tasks(), reports.task_stats(period)),
-            units=reports.unit_stats(period),
+            blocks=build_blocks(
+                report, services.plans.tasks(plan.id), reports.task_stats(period, plan.code)
+            ),
+            units=reports.unit_stats(period, plan.code),
             types=reports.type_stats(period),
             teams=reports.volunteer_teams(period),
             service=reports.volunteer_service(period),
@@ -140,6 +143,7 @@ def export_return(
     out: Path,
     progress: Progress | None = None,
     final: bool = False,
+    plan_code: str | None = None,
 ) -> Path:
     """Write the return for `period` to `out` (atomically) and record the submission.
 
@@ -150,8 +154,7 @@ def export_return(
     file of its own, so the ledger, second in the workbook, is written first.
     """
     out = Path(out)
-    services.plans.check_period(period)
-    plan = services.plans.active()
+    plan = services.plans.for_period(period, plan_code)
     steps = _Steps(progress, services.reports.ledger_count(period) + 6)
     steps.advance(0)
     settings = services.settings.all()
@@ -166,7 +169,7 @@ def export_return(
     # An office that consolidates lower regions' returns shows them region by region.
     regions = services.returns.has_regions()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="return-figures") as pool:
-        reading = pool.submit(_Figures.read, services, period, regions)
+        reading = pool.submit(_Figures.read, services, period, plan, regions)
         try:
             main = streamed_sheet(wb, PROGRESS_SHEET)
             by_region = streamed_sheet(wb, REGIONS_SHEET) if regions else None

@@ -52,6 +52,7 @@ from desktop.services.periods import year_period
 from desktop.services.progress import IndicatorProgress, ProgressReport
 
 if TYPE_CHECKING:
+    from desktop.models import Plan
     from desktop.services import Services
 
 # Two featured activities, each with its photo, fit on one page.
@@ -64,6 +65,7 @@ def export_summary(
     out: Path,
     progress: Progress | None = None,
     record: bool = True,
+    plan_code: str | None = None,
 ) -> Path:
     """Write the annual summary of `year` to `out` (atomically) and record the submission.
 
@@ -73,9 +75,8 @@ def export_summary(
     fs = fonts()
     st = make_styles(fs)
     period = year_period(year)
-    services.plans.check_period(period)
-    plan = services.plans.active()
-    report = services.progress.report(period=period)
+    plan = services.plans.for_period(period, plan_code)
+    report = services.progress.report(period=period, plan_code=plan.code)
     totals = services.activities.totals(ActivityFilter(start=period.start, end=period.end))
     ledger_rows = services.reports.ledger_count(period)
     office = office_name(services, plan.region)
@@ -90,9 +91,9 @@ def export_summary(
     story += _cover(st, title, office)
     story += _overview(st, year, plan, report, totals)
     story += _indicators(st, report)
-    story += _sections(st, services, report, period)
+    story += _sections(st, services, report, period, plan)
     story += _lagging(st, report)
-    story += _units(st, services, report, period)
+    story += _units(st, services, report, period, plan)
     story += _highlights(st, services, year)
     story += appendix(st, services, period, ledger_rows)
 
@@ -237,12 +238,12 @@ def _indicators(st: Styles, report: ProgressReport) -> list[Flowable]:
 
 
 def _sections(
-    st: Styles, services: Services, report: ProgressReport, period: Any
+    st: Styles, services: Services, report: ProgressReport, period: Any, plan: Plan
 ) -> list[Flowable]:
     story: list[Flowable] = [para("三、重点任务推进", st.h1)]
-    task_stats = services.reports.task_stats(period)
+    task_stats = services.reports.task_stats(period, plan.code)
     by_section = {r.key: r for r in report.sections}
-    tasks = services.plans.tasks()
+    tasks = services.plans.tasks(plan.id)
     sections: dict[str, list] = {}
     for t in tasks:
         sections.setdefault(t.section.code, []).append(t)
@@ -301,10 +302,12 @@ def _lagging(st: Styles, report: ProgressReport) -> list[Flowable]:
     return story
 
 
-def _units(st: Styles, services: Services, report: ProgressReport, period: Any) -> list[Flowable]:
+def _units(
+    st: Styles, services: Services, report: ProgressReport, period: Any, plan: Plan
+) -> list[Flowable]:
     rollups = {r.key: r for r in report.units}
     rows, statuses = [], []
-    for u in services.reports.unit_stats(period):
+    for u in services.reports.unit_stats(period, plan.code):
         r = rollups.get(u.name)
         if not (u.tasks_led or u.activities or r):
             continue

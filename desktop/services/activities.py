@@ -261,7 +261,7 @@ class Known:
     type_ids: frozenset[int]
     unit_ids: frozenset[int]
     place_ids: frozenset[int]
-    plan: Plan | None
+    plan_years: tuple[tuple[int, int], ...]  # every plan's first and last year, earliest first
 
     @classmethod
     def read(cls, session: Session) -> Known:
@@ -269,8 +269,15 @@ class Known:
             frozenset(session.scalars(select(ActivityType.id))),
             frozenset(session.scalars(select(Unit.id))),
             frozenset(session.scalars(select(Place.id))),
-            session.scalar(select(Plan).where(Plan.is_active.is_(True))),
+            plan_years(session),
         )
+
+
+def plan_years(session: Session) -> tuple[tuple[int, int], ...]:
+    """The years of every plan: an activity belongs to whichever covers its date, so at a
+    period's turn the old plan's last year and the new plan's first both take activities."""
+    rows = session.execute(select(Plan.first_year, Plan.last_year).order_by(Plan.first_year))
+    return tuple((first, last) for first, last in rows)
 
 
 def problems(known: Known, data: ActivityInput) -> list[Problem]:
@@ -297,7 +304,7 @@ def problems(known: Known, data: ActivityInput) -> list[Problem]:
         found.append(("unit_id", "请选择组织单位。"))
     if data.place_id is not None and data.place_id not in known.place_ids:
         found.append(("place_id", "地点不存在。"))
-    check(lambda: _dates(known.plan, data))
+    check(lambda: _dates(known.plan_years, data))
     for name in ("participants", "sessions", "volunteers", "volunteer_hours", "funding_yuan"):
         check(lambda name=name: setattr(data, name, checked(name, getattr(data, name))))
     for name, label in (("female", "女性人次"), ("rural", "农村人次")):
@@ -320,17 +327,22 @@ def _part(data: ActivityInput, name: str, label: str) -> None:
         raise ValidationError(f"{label}（{value}）不能超过参加人次（{data.participants}）。", name)
 
 
-def _dates(plan: Plan | None, data: ActivityInput) -> None:
+def _dates(years: tuple[tuple[int, int], ...], data: ActivityInput) -> None:
     if data.end_date and data.end_date < data.start_date:
         raise ValidationError("结束日期不能早于开始日期。", "end_date")
-    if plan is not None and not (plan.first_year <= data.start_date.year <= plan.last_year):
+    if not years:
+        return
+    covering = [(first, last) for first, last in years if first <= data.start_date.year <= last]
+    if not covering:
+        spans = "、".join(f"{first}—{last}年" for first, last in years)
         raise ValidationError(
-            f"活动日期 {data.start_date.isoformat()} 不在实施方案期限（{plan.first_year}—{plan.last_year}年）内。",
+            f"活动日期 {data.start_date.isoformat()} 不在实施方案期限（{spans}）内。",
             "start_date",
         )
-    if plan is not None and data.end_date and data.end_date.year > plan.last_year:
+    last_year = max(last for _, last in years)
+    if data.end_date and data.end_date.year > last_year:
         raise ValidationError(
-            f"结束日期 {data.end_date.isoformat()} 晚于实施方案期限（{plan.last_year}年底）。",
+            f"结束日期 {data.end_date.isoformat()} 晚于实施方案期限（{last_year}年底）。",
             "end_date",
         )
 

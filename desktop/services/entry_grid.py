@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.errors import NotFoundError
-from desktop.models import Entry, Indicator, TaskUnit, Unit
+from desktop.models import Entry, Indicator, Plan, TaskUnit, Unit
 from desktop.services import locks
 from desktop.services.flags import entry_marks
 from desktop.services.periods import Period, parse_period, year_period
-from desktop.services.plans import active_plan
+from desktop.services.plans import active_plan, plan_by_code
 from desktop.services.progress import entries_by_unit
 
 Granularity = Literal["quarter", "year"]
@@ -67,7 +67,9 @@ def grid_periods(
     return [parse_period(f"{year}Q{q}") for q in range(1, 5)]
 
 
-def unit_indicators(session: Session, unit_id: int | None) -> list[Indicator]:
+def unit_indicators(
+    session: Session, unit_id: int | None, plan: Plan | None = None
+) -> list[Indicator]:
     """Manual indicators a unit reports: those of tasks it is responsible for, or has entries for.
 
     With no unit (the county as a whole) every manual indicator is listed.
@@ -75,7 +77,7 @@ def unit_indicators(session: Session, unit_id: int | None) -> list[Indicator]:
     are only offered without a unit; a percent computed from a numerator and
     a denominator is not offered at all.
     """
-    plan = active_plan(session)
+    plan = plan or active_plan(session)
     stmt = select(Indicator).where(
         Indicator.plan_id == plan.id,
         Indicator.source == "manual",
@@ -210,10 +212,15 @@ class EntryGridService:
         return replace(context, confirm=_confirm(context))
 
     def grid(
-        self, unit_id: int | None, granularity: Granularity = "year", year: int | None = None
+        self,
+        unit_id: int | None,
+        granularity: Granularity = "year",
+        year: int | None = None,
+        plan_code: str | None = None,
     ) -> EntryGrid:
+        """The unit's manual indicators × periods, of the plan named (default: the active one)."""
         with self.db.reading() as s:
-            plan = active_plan(s)
+            plan = plan_by_code(s, plan_code) if plan_code else active_plan(s)
             unit_name = "全县（不分单位）"
             if unit_id is not None:
                 unit = s.get(Unit, unit_id)
@@ -225,7 +232,7 @@ class EntryGridService:
             )
             rows: list[GridRow] = []
             marks = entry_marks(s, unit_id)
-            for ind in unit_indicators(s, unit_id):
+            for ind in unit_indicators(s, unit_id, plan):
                 entries = list(
                     s.scalars(
                         select(Entry).where(

@@ -41,7 +41,7 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services import locks
-from desktop.services.activities import ActivityInput, Known
+from desktop.services.activities import ActivityInput, Known, plan_years
 from desktop.services.reference import find_unit, normalise_name
 
 # ValidationError.field of an activity → the workbook column that holds it.
@@ -80,7 +80,10 @@ class Lookups:
         }
         self.unit_ids = set(s.scalars(select(Unit.id)))
         self.known = Known(
-            frozenset(self.type_ids), frozenset(self.unit_ids), frozenset(self.place_ids), plan
+            frozenset(self.type_ids),
+            frozenset(self.unit_ids),
+            frozenset(self.place_ids),
+            plan_years(s),
         )
         self._units: dict[str, int | None] = {}
         self._locks: dict[date, str | None] = {}

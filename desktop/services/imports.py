@@ -44,6 +44,7 @@ from desktop.models import (
     ImportBatch,
     PeriodLock,
     Place,
+    Plan,
     Section,
     Setting,
     TargetGroup,
@@ -64,7 +65,7 @@ from desktop.services.import_pass import (
     write_accepted,
 )
 from desktop.services.periods import Period, parse_period
-from desktop.services.plans import active_plan, check_period_in_plan, plan_tasks, unit_tasks
+from desktop.services.plans import active_plan, plan_for, plan_tasks, unit_tasks
 
 TARGET_LABELS = {
     "period": "方案期目标",
@@ -145,12 +146,20 @@ class BatchRow:
     entries: int
 
 
+def _file_plan(session: Session, parsed: CollectionFile) -> Plan:
+    """The plan a workbook was made under: its period's (a workbook of an unreadable period is
+    checked against the active plan, and refused there for its period)."""
+    try:
+        return plan_for(session, parse_period(parsed.period_code))
+    except ServiceError:
+        return active_plan(session)
+
+
 def template_spec(session: Session, unit_id: int, period: Period) -> TemplateSpec:
-    plan = active_plan(session)
+    plan = plan_for(session, period)
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise NotFoundError("单位不存在。")
-    check_period_in_plan(plan, period)
     all_tasks = plan_tasks(session, plan.id)
     own_roles = unit_tasks(session, unit_id, all_tasks)
     own = [t for t, _ in own_roles]
@@ -159,7 +168,7 @@ def template_spec(session: Session, unit_id: int, period: Period) -> TemplateSpe
     ]
     options = [task_option(t.code, t.title) for t in (own or all_tasks)]
     indicators = []
-    for ind in unit_indicators(session, unit_id):
+    for ind in unit_indicators(session, unit_id, plan):
         target = ind.target_for(period.year)
         target_text = (
             f"{target:g}（{TARGET_LABELS.get(ind.target_mode, '目标')}）"
@@ -289,8 +298,9 @@ class ImportService:
         whose activities are written (all of them in a real import; in a dry
         run, those of every file but the last).
         """
-        plan = active_plan(s)
-        lookups = Lookups(s, plan)
+        lookups: dict[
+            int, Lookups
+        ] = {}  # one per plan: a 2025 and a 2026 workbook may come together
         last = len(parsed) - 1
         rows = sum(len(f.activities) + len(f.indicators) for f in parsed)
         writing = [not dry_run or i < last for i in range(len(parsed))]
@@ -301,7 +311,10 @@ class ImportService:
         outcomes: list[FileOutcome] = []
         wrote = False
         for i, parsed_file in enumerate(parsed):
-            outcome, accepted = check_file(s, plan, lookups, parsed_file, steps)
+            plan = _file_plan(s, parsed_file)
+            if plan.id not in lookups:
+                lookups[plan.id] = Lookups(s, plan)
+            outcome, accepted = check_file(s, plan, lookups[plan.id], parsed_file, steps)
             outcomes.append(outcome)
             if not writing[i]:
                 if accepted is not None:

@@ -12,7 +12,7 @@ from desktop.errors import LockedError, ServiceError, ValidationError
 from desktop.models import PeriodLock, Plan
 from desktop.services import audit
 from desktop.services.periods import Period, parse_period
-from desktop.services.plans import check_period_in_plan
+from desktop.services.plans import plan_for
 
 
 def active_locks(session: Session) -> list[PeriodLock]:
@@ -68,9 +68,8 @@ class LockService:
     def lock(self, period_code: str) -> PeriodLock:
         period = parse_period(period_code)
         with self.db.transaction() as s:
-            plan = s.scalar(select(Plan).where(Plan.is_active.is_(True)))
-            if plan is not None:
-                check_period_in_plan(plan, period)
+            if s.scalar(select(Plan.id).limit(1)) is not None:
+                plan_for(s, period)  # some plan must cover it
             existing = s.scalar(
                 select(PeriodLock).where(
                     PeriodLock.period == period.code, PeriodLock.unlocked_at.is_(None)

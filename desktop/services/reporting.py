@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import ImportBatch, Unit
+from desktop.models import ImportBatch, Plan, Unit
 from desktop.services.entry_grid import unit_indicators
 from desktop.services.periods import Period, parse_period
-from desktop.services.plans import active_plan, check_period_in_plan, unit_tasks
+from desktop.services.plans import active_plan, plan_for, plan_tasks, unit_tasks
 from desktop.services.settings import day_count
 
 RECEIVED, LATE, MISSING, NOT_REQUIRED = "received", "late", "missing", "not_required"
@@ -115,9 +115,11 @@ class PeriodReport:
         return "\n".join(lines)
 
 
-def is_expected(session: Session, unit_id: int) -> bool:
-    """Whether a unit's workbook has anything to fill in: tasks or indicators of the active plan."""
-    return bool(unit_tasks(session, unit_id)) or bool(unit_indicators(session, unit_id))
+def is_expected(session: Session, unit_id: int, plan: Plan) -> bool:
+    """Whether a unit's workbook has anything to fill in: tasks or indicators of the plan."""
+    return bool(unit_tasks(session, unit_id, plan_tasks(session, plan.id))) or bool(
+        unit_indicators(session, unit_id, plan)
+    )
 
 
 def due_date(session: Session, period: Period) -> tuple[date, int]:
@@ -128,7 +130,7 @@ def due_date(session: Session, period: Period) -> tuple[date, int]:
 
 def period_report(session: Session, period: Period) -> PeriodReport:
     """Member units' collection workbooks; lower regions' returns are desktop/services/returns."""
-    check_period_in_plan(active_plan(session), period)
+    plan = plan_for(session, period)
     due, days = due_date(session, period)
     first: dict[int, ImportBatch] = {}
     for batch in session.scalars(
@@ -157,7 +159,7 @@ def period_report(session: Session, period: Period) -> PeriodReport:
                 UnitReport(unit.id, unit.name, contact, status, batch.imported_at, batch.id)
             )
         else:
-            status = MISSING if is_expected(session, unit.id) else NOT_REQUIRED
+            status = MISSING if is_expected(session, unit.id, plan) else NOT_REQUIRED
             rows.append(UnitReport(unit.id, unit.name, contact, status))
     rows.sort(key=lambda r: STATUS_ORDER[r.status])
     return PeriodReport(period, due, days, rows)

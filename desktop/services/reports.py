@@ -34,7 +34,7 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services.periods import Period, year_period
-from desktop.services.plans import active_plan
+from desktop.services.plans import plan_for
 from desktop.services.tally import id_list
 
 
@@ -151,10 +151,10 @@ class ReportService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def unit_stats(self, period: Period) -> list[UnitStats]:
-        """Every unit that leads or shares a task of the active plan or organised an activity."""
+    def unit_stats(self, period: Period, plan_code: str | None = None) -> list[UnitStats]:
+        """Every unit that leads or shares a task of the period's plan or organised an activity."""
         with self.db.reading() as s:
-            plan = active_plan(s)
+            plan = plan_for(s, period, plan_code)
             roles = {
                 (unit_id, role): n
                 for unit_id, role, n in s.execute(
@@ -197,14 +197,16 @@ class ReportService:
             )
         return out
 
-    def task_stats(self, period: Period) -> dict[str, tuple[int, int]]:
-        """Activities and 人次 of the period per task code of the active plan.
+    def task_stats(
+        self, period: Period, plan_code: str | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """Activities and 人次 of the period per task code of the period's plan.
 
         An activity serving two tasks counts for each of them, as the office
         reports it; these figures are never added across tasks.
         """
         with self.db.reading() as s:
-            plan = active_plan(s)
+            plan = plan_for(s, period, plan_code)
             rows = s.execute(
                 select(
                     Task.code,

@@ -31,6 +31,9 @@ ACTION_LABELS = {
     "export": "导出",
     "reorder": "调整顺序",
     "confirm": "确认",
+    "replace": "替换",
+    "map": "设置对应",
+    "rollover": "开始下一期",
 }
 ENTITY_LABELS = {
     "activity": "活动",
@@ -53,6 +56,8 @@ ENTITY_LABELS = {
     "submission": "报送记录",
     "database": "数据库",
     "flag": "疑似异常",
+    "region_return": "下级报表",
+    "return_mapping": "下级指标对应",
 }
 
 # Field names in audit records, as the user knows them.
