@@ -47,6 +47,10 @@ class Indicator(Base):
     denominator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     quote: Mapped[str] = mapped_column(Text, default="")
+    # The previous plan's indicator this one carries on (a rollover, or the office's match).
+    # A plain id, not a foreign key: adding one to SQLite means copying `indicator`, and the
+    # copy's drop would cascade to every entry. A link to a removed indicator reads as none.
+    continues_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     plan: Mapped[Plan] = relationship()
     task: Mapped[Task | None] = relationship()

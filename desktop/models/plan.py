@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, Timestamps
@@ -31,6 +41,9 @@ class Plan(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(20), default="active")
     is_active: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str | None] = mapped_column(String(60))
+    # An ended plan (a later one follows it) is read-only until unlocked with a reason.
+    edit_unlocked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    edit_unlock_reason: Mapped[str | None] = mapped_column(Text)
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Section.sort_order"
