@@ -81,6 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("progress", help="指标进度")
     p.add_argument("--as-of", help="截至日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--period", help="本期：2024、2024Q3 或 202407")
+    p.add_argument("--plan", metavar="CODE", help="方案编号（默认：统计期所在年份的方案）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_progress)
 
@@ -227,7 +228,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     try:
         as_of = _date(args.as_of, "as_of") if args.as_of else None
         period = parse_period(args.period) if args.period else None
-        report = svc.progress.report(as_of=as_of, period=period)
+        report = svc.progress.report(as_of=as_of, period=period, plan_code=args.plan)
     finally:
         svc.close()
     if args.json:

@@ -20,10 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--period", required=True, help="统计期：2024、2024Q3 或 202407")
     p.add_argument("--out", required=True, help="输出 .xlsx 文件")
     p.add_argument("--final", action="store_true", help="作为正式报送记录（报送后可锁定该统计期）")
+    p.add_argument("--plan", metavar="CODE", help="方案编号（默认：统计期所在年份的方案）")
     p.set_defaults(func=cmd_export_return)
     p = exp.add_parser("summary", help="导出 PDF 年度工作总结")
     p.add_argument("--year", required=True, type=int, help="年度，如 2024")
     p.add_argument("--out", required=True, help="输出 .pdf 文件")
+    p.add_argument("--plan", metavar="CODE", help="方案编号（默认：统计期所在年份的方案）")
     p.set_defaults(func=cmd_export_summary)
     p = sub.add_parser("submissions", help="报送记录：列出导出过的文件，或核对一个文件")
     p.add_argument("--identify", metavar="FILE", help="核对这个文件与哪一次导出完全一致")
@@ -47,7 +49,7 @@ def cmd_export_return(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     svc = open_services(args)
     try:
-        export_return(svc, period, out, final=args.final)
+        export_return(svc, period, out, final=args.final, plan_code=args.plan)
         latest = svc.submissions.list(period.code)[0]
     finally:
         svc.close()
@@ -63,7 +65,7 @@ def cmd_export_summary(args: argparse.Namespace) -> int:
     out = _out(args.out, ".pdf")
     svc = open_services(args)
     try:
-        export_summary(svc, args.year, out)
+        export_summary(svc, args.year, out, plan_code=args.plan)
         latest = svc.submissions.list(str(args.year))[0]
     finally:
         svc.close()

@@ -1,4 +1,4 @@
-"""Commands: plan parse / list / activate / export / import."""
+"""Commands: plan parse / list / activate / export / import (the next period: plan_periods)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from desktop.cli import plan_periods
 from desktop.cli.common import open_services
 from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.services import Services
@@ -21,8 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="输出 JSON（与 templates --json 同一格式）")
     p.set_defaults(func=cmd_parse)
 
-    p = plan.add_parser("list", help="列出数据库中的方案")
+    p = plan.add_parser("list", help="列出数据库中的方案：年份、是否启用、是否已结束")
     p.set_defaults(func=cmd_list)
+    plan_periods.register(plan)
 
     p = plan.add_parser("activate", help="启用一个方案")
     p.add_argument("code", metavar="CODE", help="方案编号，见 kepu plan list")
@@ -89,8 +91,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             return 0
         for plan in plans:
             mark = "*" if plan.is_active else " "
-            print(f"{mark} {plan.code:<26} {plan.name}  {plan.first_year}—{plan.last_year}")
-        print("（* 为当前启用的方案）")
+            ended = "  已结束（只读）" if svc.plan_periods.read_only(plan.code) else ""
+            print(f"{mark} {plan.code:<26} {plan.name}  {plan.first_year}—{plan.last_year}{ended}")
+        print("（* 为当前启用的方案；报表、总结和评估按统计期所在年份自动选用方案）")
     finally:
         svc.close()
     return 0

@@ -390,7 +390,8 @@ class _Checker:
                 self.bad((*p, "task"), f"所属任务“{task}”在方案中不存在。")
             mode = ind.get("target_mode")
             percent = ind.get("measure") == "percent"
-            self.number(ind, "target", p, required=mode in ("period", "annual", "end"), pct=percent)
+            # A target may be pending (a plan just rolled over, a draft): it shows as 未定目标.
+            self.number(ind, "target", p, pct=percent)
             self.number(ind, "baseline", p, pct=percent)
             self.year(ind, "baseline_year", p)
             self._year_targets(ind, p, mode, first, last)

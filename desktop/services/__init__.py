@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from desktop.services.imports import ImportService
     from desktop.services.locks import LockService
     from desktop.services.plan_editing import PlanEditingService
+    from desktop.services.plan_periods import PlanPeriodService
     from desktop.services.plans import PlanService
     from desktop.services.progress import ProgressService
     from desktop.services.reference import ReferenceService
@@ -140,6 +141,12 @@ class Services:
         from desktop.services.reporting import ReportingService
 
         return ReportingService(self.db)
+
+    @cached_property
+    def plan_periods(self) -> PlanPeriodService:
+        from desktop.services.plan_periods import PlanPeriodService
+
+        return PlanPeriodService(self.db)
 
     @cached_property
     def returns(self) -> ReturnsService:

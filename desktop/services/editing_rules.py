@@ -9,9 +9,11 @@ is never touched, confirmed or not.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -23,6 +25,7 @@ from desktop.models import Activity, Entry, Indicator, Plan, activity_task
 from desktop.models.plan import ROLES
 from desktop.services.locks import active_locks
 from desktop.services.periods import parse_period
+from desktop.services.plan_guard import guard_ended_plans
 
 
 class DependentsError(ServiceError):
@@ -54,11 +57,27 @@ class Dependents:
         return "、".join(parts)
 
 
+class _GuardedDatabase:
+    """The database, its transactions refusing edits of an ended plan (plan_guard)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self._db.transaction() as s:
+            guard_ended_plans(s)
+            yield s
+
+
 class Editor:
     """One database; each public method of an editor is one transaction with its audit record."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        self.db = cast(Database, _GuardedDatabase(db))
 
 
 def found(s: Session, cls: type, ident: int, what: str) -> Any:

@@ -505,6 +505,25 @@ def measure_indicator(
     )
 
 
+def measure_all(
+    session: Session, plan: Plan, as_of: date, period: Period
+) -> list[IndicatorProgress]:
+    """Every indicator of `plan` at `as_of`, each window read once (a year of an evaluation,
+    the final values a rollover takes as baselines)."""
+    values = _Values(session, plan)
+    inds = session.scalars(
+        select(Indicator)
+        .where(Indicator.plan_id == plan.id)
+        .order_by(Indicator.sort_order)
+        .options(
+            selectinload(Indicator.year_targets),
+            selectinload(Indicator.task).selectinload(Task.section),
+            selectinload(Indicator.task).selectinload(Task.unit_links).selectinload(TaskUnit.unit),
+        )
+    )
+    return [measure_indicator(session, plan, ind, as_of, period, values) for ind in inds]
+
+
 @dataclass
 class ProgressReport:
     plan_name: str
