@@ -418,9 +418,7 @@ class _Checker:
         if by_year is BAD:
             return
         if by_year in (None, {}):
-            if mode == "per_year":
-                self.bad((*p, "targets_by_year"), "目标类型为“分年度”，但没有填写各年度目标。")
-            return
+            return  # per-year targets still to be entered: each year shows as 未定目标
         if not isinstance(by_year, dict):
             self.bad((*p, "targets_by_year"), "分年度目标应为“年份: 数值”的表。")
             return

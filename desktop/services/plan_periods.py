@@ -40,8 +40,8 @@ from desktop.services.plan_store import checked_document, plan_document, plan_fr
 from desktop.services.plans import active_plan, plan_by_code
 from desktop.services.progress import measure_all
 
-# The years as plans print them in names and codes: 2021—2025, 2021-2025, 2021～2025.
-_YEARS = re.compile(r"(\d{4})\s*([—–\-~～至到])\s*(\d{4})")
+# The years as plans print them in names and codes: 2021—2025, 2021-2025, 2016～2020, 2021年—2025.
+_YEARS = re.compile(r"(\d{4})(年?\s*[—–\-~～至到]\s*)(\d{4})")
 
 
 def _moved(text: str, old: Plan, first: int, last: int) -> str:
@@ -53,6 +53,12 @@ def _moved(text: str, old: Plan, first: int, last: int) -> str:
         return f"{first}{m[2]}{last}"
 
     return _YEARS.sub(swap, text)
+
+
+def next_name(old: Plan, first: int, last: int) -> str:
+    """The next plan's name: the old one with its years moved, or with the years added."""
+    moved = _moved(old.name, old, first, last)
+    return moved if moved != old.name else f"{old.name}（{first}—{last}年）"
 
 
 def check_years(session: Session, first: int, last: int) -> None:
@@ -110,7 +116,7 @@ def rollover(
         doc.info,
         first_year=first,
         last_year=last,
-        name=name or _moved(doc.info.name or old.name, old, first, last),
+        name=name or next_name(old, first, last),
         doc_number=None,
         issue_date=None,
         literacy_target=None,
@@ -331,6 +337,11 @@ class PlanPeriodService:
     def continuations(self, new_code: str, old_code: str) -> list[Continuation]:
         with self.db.reading() as s:
             return suggest_continuations(s, plan_by_code(s, new_code), plan_by_code(s, old_code))
+
+    def final_values(self, code: str) -> dict[str, float]:
+        """Each indicator's value at the plan's last day, by code: the review table shows them."""
+        with self.db.reading() as s:
+            return final_values(s, plan_by_code(s, code))
 
     def set_continuations(self, new_code: str, old_code: str, pairs: dict[str, str | None]) -> int:
         with self.db.transaction() as s:
