@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from desktop.cleaning import clean_text
 from desktop.db import Database
 from desktop.errors import ValidationError
-from desktop.models import Activity, Entry, FlagConfirmation, Indicator, Plan, Unit
+from desktop.models import Activity, Entry, FlagConfirmation, Indicator, Unit
 from desktop.services import audit
 from desktop.services.activities import ActivityInput
 from desktop.services.periods import Period, parse_period, year_period
@@ -120,7 +120,7 @@ def _ratio_reason(value: float, earlier: list[float]) -> str | None:
 
 
 def _entry_flags(session: Session, period: Period | None) -> Iterator[Flag]:
-    """One read of every entry of the active plan, in history order; medians as it goes.
+    """One read of every entry, in history order; medians as it goes.
 
     Entries are one per indicator, period, unit and place (set_entry replaces),
     a few thousand in a county's five years: the running median is cheap.
@@ -139,10 +139,8 @@ def _entry_flags(session: Session, period: Period | None) -> Iterator[Flag]:
             Entry.value,
         )
         .join(Indicator, Indicator.id == Entry.indicator_id)
-        .join(Plan, Plan.id == Indicator.plan_id)
         .outerjoin(Unit, Unit.id == Entry.unit_id)
-        .where(Plan.is_active.is_(True))
-    ).all()
+    ).all()  # every plan's: the old period's last figures are still asked about after a rollover
 
     def series(r: object) -> tuple:
         return (r.indicator_id, r.unit_id, r.place_id, parse_period(r.period).kind)

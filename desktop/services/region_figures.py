@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Entry, ImportBatch, Indicator, Plan, RegionReturn, Unit
 from desktop.services.periods import Period
-from desktop.services.plans import active_plan, check_period_in_plan
+from desktop.services.plans import plan_for
 from desktop.services.progress import clamp_to_plan, indicator_window
 from desktop.services.reporting import (
     LATE,
@@ -45,7 +45,7 @@ def region_units(session: Session) -> list[Unit]:
 
 
 def returns_report(session: Session, period: Period) -> PeriodReport:
-    check_period_in_plan(active_plan(session), period)
+    plan_for(session, period)  # some plan must cover it
     due, days = due_date(session, period)
     first: dict[int, datetime] = {}
     current: dict[int, ImportBatch] = {}
@@ -196,7 +196,7 @@ def _latest(
 def region_table(session: Session, period: Period) -> RegionTable:
     """Each region's figure of every indicator at the end of `period`, by the rules."""
     report = returns_report(session, period)
-    plan: Plan = active_plan(session)
+    plan: Plan = plan_for(session, period)
     as_of = clamp_to_plan(plan, period.end)
     units = {u.id: u.name for u in region_units(session)}
     indicators = list(

@@ -26,6 +26,8 @@ from desktop.models import (
     Unit,
 )
 from desktop.services import audit, locks
+from desktop.services.periods import parse_period
+from desktop.services.plans import plan_for
 from desktop.services.return_data import INDICATOR, ReturnRecord
 from desktop.services.return_matching import MEASURE_LABELS, Matcher, entry_values
 
@@ -153,6 +155,8 @@ def consolidate_again(session: Session, plan: Plan, current: list[int]) -> int:
     for batch_id in current:
         batch = session.get(ImportBatch, batch_id)
         assert batch is not None
+        if plan_for(session, parse_period(batch.period or "")).id != plan.id:
+            continue  # a return of another plan's years follows that plan's mappings
         figures = session.scalars(
             select(ReturnFigure)
             .where(ReturnFigure.batch_id == batch_id)

@@ -38,7 +38,7 @@ from desktop.models import (
 )
 from desktop.services import audit, locks
 from desktop.services.periods import Period, parse_period
-from desktop.services.plans import active_plan, check_period_in_plan
+from desktop.services.plans import active_plan, plan_for
 from desktop.services.reference import find_unit, normalise_name
 from desktop.services.region_figures import RegionTable, region_table, region_units, returns_report
 from desktop.services.reporting import REGION_KIND, RETURN_BATCH, PeriodReport, last_ended
@@ -163,15 +163,17 @@ def _region_unit(s: Session, plan: Plan, region: str) -> Unit:
     return unit
 
 
-def _period(plan: Plan, f: ReturnFile) -> Period:
+def _period(s: Session, f: ReturnFile) -> tuple[Period, Plan]:
+    """The return's period and the upper plan covering it (2025 returns after a rollover go to
+    2021–2025)."""
     try:
         period = parse_period(f.period)
-        check_period_in_plan(plan, period)
+        plan = plan_for(s, period)
     except ServiceError as exc:
-        raise _Refused(f"{exc}本级方案为“{plan.name}”。") from exc
+        raise _Refused(f"{exc}本级方案为“{active_plan(s).name}”。") from exc
     if (period.start, period.end) != (f.period_start, f.period_end):
         raise _Refused(f"报表的统计期 {f.period} 与其起止日期不符，文件已损坏。")
-    return period
+    return period, plan
 
 
 def _earlier_periods_missing(
@@ -212,13 +214,12 @@ class ReturnsService:
             backup = self.db.backup(label="pre-return-import")
         try:
             with self.db.transaction() as s:
-                plan = active_plan(s)
-                matcher = Matcher(s, plan)
+                matchers: dict[int, Matcher] = {}
                 seen: dict[tuple[str, str], str] = {}
                 # Earlier periods first, so a region's later return knows its earlier ones.
                 outcomes: list[ReturnOutcome] = [ReturnOutcome("")] * len(files)
                 for i in sorted(range(len(files)), key=lambda i: files[i].period_start):
-                    outcomes[i] = self._one(s, plan, matcher, files[i], replace, seen)
+                    outcomes[i] = self._one(s, matchers, files[i], replace, seen)
                 refused = failed or any(o.action == REFUSED for o in outcomes)
                 if dry_run or refused or all(o.action == UNCHANGED for o in outcomes):
                     raise _NotWritten(outcomes)
@@ -233,15 +234,17 @@ class ReturnsService:
     def _one(
         self,
         s: Session,
-        plan: Plan,
-        matcher: Matcher,
+        matchers: dict[int, Matcher],
         f: ReturnFile,
         replace: bool,
         seen: dict[tuple[str, str], str],
     ) -> ReturnOutcome:
         outcome = ReturnOutcome(f.path.name, f.region, f.period)
         try:
-            period = _period(plan, f)
+            period, plan = _period(s, f)
+            if plan.id not in matchers:
+                matchers[plan.id] = Matcher(s, plan)
+            matcher = matchers[plan.id]
             outcome.period = period.label
             key = (f.region, period.code)
             if key in seen:
