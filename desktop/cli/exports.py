@@ -1,4 +1,4 @@
-"""Commands: export return / summary; every export is recorded as a submission,
+"""Commands: export return / summary / evaluation; every export is recorded as a submission,
 and `submissions` lists them or says which one a file is."""
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="输出 .pdf 文件")
     p.add_argument("--plan", metavar="CODE", help="方案编号（默认：统计期所在年份的方案）")
     p.set_defaults(func=cmd_export_summary)
+    p = exp.add_parser("evaluation", help="导出 PDF 终期评估报告（整个方案期）")
+    p.add_argument("--out", required=True, help="输出 .pdf 文件")
+    p.add_argument(
+        "--plan", metavar="CODE", help="方案编号（默认：最近一个已到期的方案，否则为启用的方案）"
+    )
+    p.set_defaults(func=cmd_export_evaluation)
     p = sub.add_parser("submissions", help="报送记录：列出导出过的文件，或核对一个文件")
     p.add_argument("--identify", metavar="FILE", help="核对这个文件与哪一次导出完全一致")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -70,6 +76,21 @@ def cmd_export_summary(args: argparse.Namespace) -> int:
     finally:
         svc.close()
     print(f"已导出 {args.year} 年度工作总结：{out}")
+    print(f"SHA-256：{latest.sha256}")
+    return 0
+
+
+def cmd_export_evaluation(args: argparse.Namespace) -> int:
+    from desktop.exporting.evaluation_pdf import export_evaluation
+
+    out = _out(args.out, ".pdf")
+    svc = open_services(args)
+    try:
+        export_evaluation(svc, out, plan_code=args.plan)
+        latest = svc.submissions.list()[0]
+    finally:
+        svc.close()
+    print(f"已导出 {latest.period_label}终期评估报告：{out}")
     print(f"SHA-256：{latest.sha256}")
     return 0
 

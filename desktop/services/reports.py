@@ -34,7 +34,7 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services.periods import Period, year_period
-from desktop.services.plans import plan_for
+from desktop.services.plans import plan_by_code, plan_for
 from desktop.services.tally import id_list
 
 
@@ -147,6 +147,22 @@ def _sums() -> tuple:
     )
 
 
+def _task_rows(s: Session, plan_id: int, start: date, end: date) -> dict[str, tuple[int, int]]:
+    rows = s.execute(
+        select(
+            Task.code,
+            func.count(Activity.id),
+            func.coalesce(func.sum(Activity.participants), 0),
+        )
+        .join(activity_task, activity_task.c.task_id == Task.id)
+        .join(Activity, Activity.id == activity_task.c.activity_id)
+        .join(Section, Section.id == Task.section_id)
+        .where(Section.plan_id == plan_id, Activity.start_date >= start, Activity.start_date <= end)
+        .group_by(Task.code)
+    ).all()
+    return {code: (int(n), int(people)) for code, n, people in rows}
+
+
 class ReportService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -206,20 +222,14 @@ class ReportService:
         reports it; these figures are never added across tasks.
         """
         with self.db.reading() as s:
-            plan = plan_for(s, period, plan_code)
-            rows = s.execute(
-                select(
-                    Task.code,
-                    func.count(Activity.id),
-                    func.coalesce(func.sum(Activity.participants), 0),
-                )
-                .join(activity_task, activity_task.c.task_id == Task.id)
-                .join(Activity, Activity.id == activity_task.c.activity_id)
-                .join(Section, Section.id == Task.section_id)
-                .where(Section.plan_id == plan.id, *_in_period(period))
-                .group_by(Task.code)
-            ).all()
-        return {code: (int(n), int(people)) for code, n, people in rows}
+            return _task_rows(s, plan_for(s, period, plan_code).id, period.start, period.end)
+
+    def task_stats_between(
+        self, start: date, end: date, plan_code: str
+    ) -> dict[str, tuple[int, int]]:
+        """As task_stats, over any span of the plan's years: the final evaluation's whole period."""
+        with self.db.reading() as s:
+            return _task_rows(s, plan_by_code(s, plan_code).id, start, end)
 
     def type_stats(self, period: Period) -> list[TypeStats]:
         """One row per activity type, zero rows included, in the form's order."""

@@ -20,7 +20,12 @@ from desktop.models import Submission
 from desktop.services import audit
 from desktop.services.periods import parse_period
 
-KINDS = {"return": "Excel 报表", "summary": "年度工作总结", "return_pdf": "报表打印稿"}
+KINDS = {
+    "return": "Excel 报表",
+    "summary": "年度工作总结",
+    "return_pdf": "报表打印稿",
+    "evaluation": "终期评估报告",
+}
 
 
 def file_sha256(path: Path) -> str:
@@ -48,6 +53,10 @@ class SubmissionRow:
 
     @property
     def period_label(self) -> str:
+        """2024年, or 2021—2025年 for a whole plan period (the final evaluation's 2021-2025)."""
+        first, dash, last = self.period.partition("-")
+        if dash and len(first) == 4 and len(last) == 4:
+            return f"{first}—{last}年"
         return parse_period(self.period).label
 
 
