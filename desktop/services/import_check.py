@@ -41,7 +41,8 @@ from desktop.models import (
     activity_task,
 )
 from desktop.services import locks
-from desktop.services.activities import ActivityInput, Known, plan_years
+from desktop.services.activities import ActivityInput
+from desktop.services.activity_rules import Known, plan_years
 from desktop.services.reference import find_unit, normalise_name
 
 # ValidationError.field of an activity → the workbook column that holds it.

@@ -21,7 +21,8 @@ from desktop.collection_rows import CollectionFile, Problem, RowRecord
 from desktop.errors import ServiceError, ValidationError
 from desktop.models import Entry, ImportBatch, Plan
 from desktop.services import audit, bulk
-from desktop.services.activities import ActivityInput, problems
+from desktop.services.activities import ActivityInput
+from desktop.services.activity_rules import problems
 from desktop.services.entries import set_entry
 from desktop.services.import_check import (
     FIELD_COLUMN,
