@@ -132,21 +132,21 @@ def test_title_parts_and_office(evaluation: Path) -> None:
 def test_baselines_final_values_and_verdicts(evaluation: Path) -> None:
     text = flat_text(evaluation)
     assert "方案确定的7项量化指标中，完成4项、未完成3项。" in text
-    assert table_row(text, "农民培训人次").startswith("农民培训人次人次—10,00011,500115.0%完成")
+    assert table_row(text, "农民培训人次").startswith("农民培训人次人次——10,00011,500115.0%完成")
     assert table_row(text, "每年农村妇女培训人次").startswith(
-        "每年农村妇女培训人次人次—1,00080080.0%未完成"
+        "每年农村妇女培训人次人次——1,00080080.0%未完成"
     )
     assert table_row(text, "注册科技志愿者人数").startswith(
-        "注册科技志愿者人数人—50045090.0%未完成"
+        "注册科技志愿者人数人——50045090.0%未完成"
     )
     assert table_row(text, "科普信息员覆盖率").startswith(
-        "科普信息员覆盖率%70.0（2020年）90.092.0102.2%完成"
+        "科普信息员覆盖率%70.0202090.092.0102.2%完成"
     )
     assert table_row(text, "青少年科普讲座参加人次").startswith(
-        "青少年科普讲座参加人次人次—2,5002,600104.0%完成"
+        "青少年科普讲座参加人次人次——2,5002,600104.0%完成"
     )
-    assert table_row(text, "科普示范村数").startswith("科普示范村数个—50045090.0%未完成")
-    assert table_row(text, "安全事故次数").startswith("安全事故次数次—103100.0%完成")
+    assert table_row(text, "科普示范村数").startswith("科普示范村数个——50045090.0%未完成")
+    assert table_row(text, "安全事故次数").startswith("安全事故次数次——103100.0%完成")
 
 
 def test_each_years_value_by_the_aggregation_rules(evaluation: Path) -> None:

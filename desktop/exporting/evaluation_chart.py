@@ -20,7 +20,7 @@ BAR = colors.HexColor("#1565c0")
 
 
 def _bars(
-    st: Styles, x: float, width: float, title: str, years: list[str], values: list[int]
+    st: Styles, x: float, width: float, title: str, years: list[str], values: list[float]
 ) -> list:
     font = st.fonts.song
     chart = VerticalBarChart()
@@ -35,10 +35,11 @@ def _bars(
     chart.valueAxis.valueMax = top * 1.2
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 8
-    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
+    digits = 0 if all(float(v).is_integer() for v in values) else 1
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.{digits}f}"
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
-    chart.barLabelFormat = lambda v: f"{v:,.0f}"
+    chart.barLabelFormat = lambda v: f"{v:,.{digits}f}"
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = 8
     chart.barLabels.nudge = 6
@@ -56,12 +57,14 @@ def _bars(
 def by_year_chart(st: Styles, years: list[tuple[int, Totals]]) -> Drawing:
     """活动次数 on the left, 参加人次 on the right, one bar per year of the plan."""
     d = Drawing(TEXT_WIDTH, HEIGHT, initialFontName=st.fonts.song)
-    names = [f"{y}年" for y, _ in years]
+    names = [str(y) for y, _ in years]
     half = TEXT_WIDTH / 2
+    people: list[float] = [t.participants for _, t in years]
+    unit = "人次"
+    if max(people, default=0) >= 100_000:  # six-digit labels would run into each other
+        people, unit = [round(v / 10_000, 1) for v in people], "万人次"
     for shape in _bars(st, 0, half, "活动次数（次）", names, [t.activities for _, t in years]):
         d.add(shape)
-    for shape in _bars(
-        st, half, half, "参加人次（人次）", names, [t.participants for _, t in years]
-    ):
+    for shape in _bars(st, half, half, f"参加人次（{unit}）", names, people):
         d.add(shape)
     return d

@@ -24,6 +24,8 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
+    Table,
+    TableStyle,
 )
 
 from desktop.exporting.evaluation_chart import by_year_chart
@@ -115,29 +117,42 @@ def export_evaluation(
 
 
 def _cover(st: Styles, ev: Evaluation, office: str) -> list[Flowable]:
-    """The plan's name on one line, its years and 终期评估报告 on the next, where a reader pauses."""
-    head, sep, tail = ev.plan_name.partition("（")
-    lines = [head, sep + tail + "终期评估报告"] if sep else [ev.plan_name, "终期评估报告"]
+    """The plan's name broken where a reader pauses (after 行动, before its years), then
+    终期评估报告 on a line of its own."""
+    name, paren, years = ev.plan_name.partition("（")
+    head, sep, tail = name.partition("行动")
+    lines = [head + sep, tail] if sep and tail and len(name) > 14 else [name]
+    lines += [paren + years] if paren else []
+    lines.append("终期评估报告")
     return [
-        Spacer(1, 60 * mm),
+        Spacer(1, 50 * mm),
         Paragraph("<br/>".join(markup(x, st.cover_title.fontName) for x in lines), st.cover_title),
-        Spacer(1, 70 * mm),
+        Spacer(1, 60 * mm),
         para(office, st.cover_line),
         para(cn_date(date.today()), st.cover_line),
         PageBreak(),
     ]
 
 
+def _table(st: Styles, *args, **kwargs) -> Table:
+    """simple_table with narrower cell padding: the evaluation's tables have more columns."""
+    table = simple_table(st, *args, **kwargs)
+    table.setStyle(
+        TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
+    )
+    return table
+
+
 def _digits(ind: IndicatorEvaluation) -> int:
     return 1 if ind.final.measure == "percent" else 0
 
 
-def _baseline(ind: IndicatorEvaluation) -> str:
+def _baseline(ind: IndicatorEvaluation) -> list[str]:
+    """The baseline value and its year, as two cells."""
     p = ind.final
     if p.baseline is None:
-        return "—"
-    year = f"（{p.baseline_year}年）" if p.baseline_year else ""
-    return fmt(p.baseline, _digits(ind)) + year
+        return ["—", "—"]
+    return [fmt(p.baseline, _digits(ind)), str(p.baseline_year) if p.baseline_year else "—"]
 
 
 def _overview(st: Styles, ev: Evaluation) -> list[Flowable]:
@@ -185,7 +200,7 @@ def _indicators(st: Styles, ev: Evaluation) -> list[Flowable]:
                 str(i),
                 p.name,
                 p.unit,
-                _baseline(ind),
+                *_baseline(ind),
                 fmt(p.target, d),
                 fmt(p.actual, d),
                 pct(p.completion_pct),
@@ -193,14 +208,14 @@ def _indicators(st: Styles, ev: Evaluation) -> list[Flowable]:
             ]
         )
         statuses.append("behind" if ind.outcome == NOT_DONE else "")
-    widths = [0.07, 0.28, 0.08, 0.15, 0.11, 0.11, 0.1, 0.1]
-    verdicts = simple_table(
+    widths = [0.07, 0.24, 0.07, 0.1, 0.08, 0.12, 0.12, 0.1, 0.1]
+    verdicts = _table(
         st,
-        ["序号", "指标", "单位", "基线值", "目标值", "终期值", "完成率", "结论"],
+        ["序号", "指标", "单位", "基线值", "基线年份", "目标值", "终期值", "完成率", "结论"],
         rows,
         [w * TEXT_WIDTH for w in widths],
         left_cols=(1,),
-        status_col=7,
+        status_col=8,
         statuses=statuses,
     )
     years = list(range(ev.first_year, ev.last_year + 1))
@@ -209,7 +224,7 @@ def _indicators(st: Styles, ev: Evaluation) -> list[Flowable]:
         for i, ind in enumerate(ev.indicators, start=1)
     ]
     year_w = (1 - 0.07 - 0.33) / len(years)
-    by_year = simple_table(
+    by_year = _table(
         st,
         ["序号", "指标", *(f"{y}年" for y in years)],
         yearly,
@@ -220,7 +235,7 @@ def _indicators(st: Styles, ev: Evaluation) -> list[Flowable]:
         para("二、指标完成情况", st.h1),
         para("（一）终期完成情况", st.h2),
         para(
-            f"各项指标以{ev.last_year}年 12 月 31 日的数值为终期值，与方案目标对照，"
+            f"各项指标以{ev.last_year}年12月31日的数值为终期值，与方案目标对照，"
             "达到目标为“完成”，否则为“未完成”；目标尚未确定的为“未定目标”。"
             "年度目标按末年考核，“不超过”类指标以不超过目标为完成。",
             st.body,
@@ -230,7 +245,7 @@ def _indicators(st: Styles, ev: Evaluation) -> list[Flowable]:
         Spacer(1, 8),
         para("（二）逐年情况", st.h2),
         para(
-            "各年数值为当年 12 月 31 日按汇总规则计算的值：期内累计的指标为截至当年末的累计数，"
+            "各年数值为当年12月31日按汇总规则计算的值：期内累计的指标为截至当年末的累计数，"
             "年度指标为当年数，存量和比例指标为当年末的最新值。",
             st.body,
         ),
@@ -253,7 +268,7 @@ def _by_year(st: Styles, ev: Evaluation) -> list[Flowable]:
         ]
 
     rows = [row(f"{y}年", t) for y, t in ev.years] + [row("合计", ev.total)]
-    table = simple_table(
+    table = _table(
         st,
         [
             "年度",
@@ -265,7 +280,7 @@ def _by_year(st: Styles, ev: Evaluation) -> list[Flowable]:
             "经费（万元）",
         ],
         rows,
-        [TEXT_WIDTH * w for w in (0.12, 0.13, 0.14, 0.15, 0.15, 0.17, 0.14)],
+        [TEXT_WIDTH * w for w in (0.1, 0.12, 0.13, 0.15, 0.14, 0.19, 0.17)],
     )
     return [
         para("三、科普活动逐年情况", st.h1),
@@ -297,10 +312,8 @@ def _sections(st: Styles, ev: Evaluation) -> list[Flowable]:
         acts = sum(t.activities for t in sec.tasks)
         kind = KIND_LABELS.get(sec.kind, "")
         title = sec.title if not kind or sec.title.endswith(kind) else f"{sec.title}（{kind}）"
-        story.append(para(f"（{cn_number(n)}）{title}", st.h2))
         summary = f"本项共 {len(sec.tasks)} 项任务"
         summary += f"，期内记录相关活动 {acts:,} 次。" if acts else "，期内未记录相关活动。"
-        story.append(para(summary, st.body))
         rows = [
             [
                 str(i),
@@ -311,14 +324,22 @@ def _sections(st: Styles, ev: Evaluation) -> list[Flowable]:
             ]
             for i, t in enumerate(sec.tasks, start=1)
         ]
+        table = _table(
+            st,
+            ["序号", "任务", "牵头单位", "活动次数", "参加人次"],
+            rows,
+            [TEXT_WIDTH * w for w in (0.07, 0.45, 0.2, 0.13, 0.15)],
+            left_cols=(1, 2),
+        )
+        # The heading, its lead-in and the caption travel with the table, never alone at a foot.
         story += [
-            para(f"表 {table_no}　{sec.title}任务完成情况", st.caption),
-            simple_table(
-                st,
-                ["序号", "任务", "牵头单位", "活动次数", "参加人次"],
-                rows,
-                [TEXT_WIDTH * w for w in (0.08, 0.44, 0.2, 0.13, 0.15)],
-                left_cols=(1, 2),
+            KeepTogether(
+                [
+                    para(f"（{cn_number(n)}）{title}", st.h2),
+                    para(summary, st.body),
+                    para(f"表 {table_no}　{sec.title}任务完成情况", st.caption),
+                    table,
+                ]
             ),
             Spacer(1, 8),
         ]
