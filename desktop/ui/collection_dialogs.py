@@ -38,7 +38,7 @@ from desktop.services.imports import ImportResult, ImportService
 from desktop.services.periods import Period
 from desktop.ui.questions import confirm
 from desktop.ui.table_cells import read_only_item
-from desktop.ui.widgets import MUTED, CheckList, PeriodPicker
+from desktop.ui.widgets import MUTED, CheckList, PeriodPicker, YearChoice
 from desktop.ui.workers import Task, run_with_progress
 
 
@@ -60,7 +60,7 @@ class TemplatesDialog(QDialog):
         self,
         imports: ImportService,
         units: Sequence[Unit],
-        years: Sequence[int],
+        years: Sequence[YearChoice],
         current: Period | None = None,
         parent: QWidget | None = None,
     ) -> None:

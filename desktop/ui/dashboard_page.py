@@ -55,6 +55,7 @@ from desktop.ui.widgets import (
     fmt_number,
     fmt_pct,
     page_title,
+    plan_years,
     section_label,
     ui_font,
 )
@@ -403,8 +404,8 @@ class DashboardPage(QWidget):
         if self.services.plans.has_active():
             plan = self.services.plans.active()
             self.plan_label.setText(plan.name)
-            for y in range(plan.first_year, plan.last_year + 1):
-                self.year.addItem(f"{y}年", y)
+            for y, label in plan_years(self.services.plans.plans()):
+                self.year.addItem(label, y)
             latest = min(max(date.today().year, plan.first_year), plan.last_year)
             chosen = latest
             for y in range(latest, plan.first_year - 1, -1):

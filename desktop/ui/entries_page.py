@@ -5,7 +5,9 @@ year's quarters. A locked period is greyed and read-only; a cell that would
 double-count (a year beside its quarters) is read-only with the reason in
 its tooltip. Every edit is saved at once through the entry service, one
 transaction each. The collection-workbook actions live here too, because
-they are how member units' figures arrive.
+they are how member units' figures arrive. With more than one plan (a
+period's turn) a 方案 choice picks whose indicators and years the grid
+shows; the active plan's by default.
 """
 
 from __future__ import annotations
@@ -33,15 +35,17 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import ServiceError
 from desktop.importing.numbers import parse_number
+from desktop.models import Plan
 from desktop.services import Services
 from desktop.services.entry_grid import EntryContext, EntryGrid, GridRow
 from desktop.services.periods import Period, parse_period
 from desktop.ui.activity_model import FLAG_COLOR
 from desktop.ui.collection_dialogs import BatchesDialog, ImportFlow, TemplatesDialog
 from desktop.ui.events import later
+from desktop.ui.plan_format import PENDING
 from desktop.ui.questions import confirm
 from desktop.ui.reporting_dialog import ReportingDialog
-from desktop.ui.widgets import MUTED, fmt_number, page_title
+from desktop.ui.widgets import MUTED, fmt_number, page_title, plan_years
 
 LOCKED_BACKGROUND = QColor("#e0e0e0")
 LOCKED_TEXT = QColor("#757575")
@@ -103,6 +107,8 @@ class EntriesPage(QWidget):
         self.view.addItem("按年度", "year")
         self.view.addItem("按季度", "quarter")
         self.year = QComboBox()
+        self.plan_box = QComboBox()
+        self.plan_label = QLabel("方案")
         self.generate = QPushButton("生成采集表…")
         self.import_button = QPushButton("导入采集表…")
         self.batches_button = QPushButton("导入批次…")
@@ -110,6 +116,8 @@ class EntriesPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(page_title("数据填报"))
         top.addSpacing(16)
+        top.addWidget(self.plan_label)
+        top.addWidget(self.plan_box)
         top.addWidget(QLabel("填报单位"))
         top.addWidget(self.unit)
         top.addWidget(QLabel("视图"))
@@ -162,6 +170,7 @@ class EntriesPage(QWidget):
         self.unit.currentIndexChanged.connect(self._load)
         self.view.currentIndexChanged.connect(self._view_changed)
         self.year.currentIndexChanged.connect(self._load)
+        self.plan_box.currentIndexChanged.connect(self.refresh)
         self.table.itemChanged.connect(self._edited)
         self.table.currentCellChanged.connect(lambda r, c, _r, _c: self.show_context(r, c, None))
         self.delegate.typed.connect(self.show_context)
@@ -181,9 +190,11 @@ class EntriesPage(QWidget):
             self.empty.show()
             self.table.hide()
             return False
-        plan = self.services.plans.active()
+        plan = self._fill_plans()
         keep_unit = self.unit.currentData()
         keep_year = self.year.currentData()
+        if keep_year is not None and not plan.first_year <= keep_year <= plan.last_year:
+            keep_year = None
         for combo in (self.unit, self.year):
             combo.blockSignals(True)
             combo.clear()
@@ -213,6 +224,26 @@ class EntriesPage(QWidget):
         self.empty.hide()
         self._populated = True
         return True
+
+    def _fill_plans(self) -> Plan:
+        """The 方案 choice (shown only when there are several plans); the plan chosen."""
+        plans = sorted(self.services.plans.plans(), key=lambda p: p.first_year)
+        keep = self.plan_box.currentData()
+        if all(p.code != keep for p in plans):
+            keep = next(p.code for p in plans if p.is_active)
+        self.plan_box.blockSignals(True)
+        self.plan_box.clear()
+        for p in plans:
+            mark = "（当前）" if p.is_active else ""
+            self.plan_box.addItem(f"{p.first_year}—{p.last_year}年方案{mark}", p.code)
+            self.plan_box.setItemData(
+                self.plan_box.count() - 1, p.name, Qt.ItemDataRole.ToolTipRole
+            )
+        self.plan_box.setCurrentIndex(max(self.plan_box.findData(keep), 0))
+        self.plan_box.blockSignals(False)
+        for widget in (self.plan_label, self.plan_box):
+            widget.setVisible(len(plans) > 1)
+        return next(p for p in plans if p.code == keep)
 
     def refresh(self) -> None:
         if self._populate():
@@ -246,7 +277,7 @@ class EntriesPage(QWidget):
         self.year.setEnabled(granularity == "quarter")
         try:
             self.grid = self.services.entry_grid.grid(
-                self._unit_id(), granularity, self.year.currentData()
+                self._unit_id(), granularity, self.year.currentData(), self.plan_box.currentData()
             )
         except ServiceError as exc:
             self.status.setText(str(exc))
@@ -264,7 +295,7 @@ class EntriesPage(QWidget):
         self.table.setRowCount(len(grid.rows))
         self.table.setHorizontalHeaderLabels(headers)
         for r, row in enumerate(grid.rows):
-            target = fmt_number(row.target) if row.target is not None else ""
+            target = fmt_number(row.target) if row.target is not None else PENDING
             for c, text in enumerate((row.code, row.name, row.uom, target)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -393,12 +424,11 @@ class EntriesPage(QWidget):
 
     # --- collection workbooks ---------------------------------------------
     def _templates(self) -> None:
-        plan = self.services.plans.active()
         period = parse_period(f"{self.year.currentData()}")
         dialog = TemplatesDialog(
             self.services.imports,
             self.services.imports.template_units(),
-            range(plan.first_year, plan.last_year + 1),
+            plan_years(self.services.plans.plans()),
             period,
             self,
         )
@@ -412,7 +442,7 @@ class EntriesPage(QWidget):
 
     def _reporting(self) -> None:
         plan = self.services.plans.active()
-        years = range(plan.first_year, plan.last_year + 1)
+        years = plan_years(self.services.plans.plans())
         shown = self.services.reporting.current(date.today())
         current = shown.period if shown else parse_period(str(plan.first_year))
         dialog = ReportingDialog(self.services, years, current, self)

@@ -33,7 +33,7 @@ from desktop.errors import ServiceError
 from desktop.services import Services
 from desktop.services.flags import CONFIRMED, ENTRY, OPEN, Flag, FlagService
 from desktop.ui.table_cells import read_only_item
-from desktop.ui.widgets import MUTED, PeriodPicker
+from desktop.ui.widgets import MUTED, PeriodPicker, YearChoice
 from desktop.ui.workers import Task
 
 HEADERS = ["状态", "类型", "编号", "名称", "单位", "统计期", "数值", "原因", "说明"]
@@ -48,7 +48,7 @@ class FlagsDialog(QDialog):
     def __init__(
         self,
         services: Services,
-        years: Sequence[int],
+        years: Sequence[YearChoice],
         current: str | None = None,
         parent: QWidget | None = None,
     ) -> None:

@@ -119,6 +119,7 @@ class IndicatorDialog(FormDialog[IndicatorDoc]):
         self.mode = self.add("目标类型", "target_mode", combo(TARGET_MODE_LABELS, ind.target_mode))
         self.comparator = self.add("比较", "comparator", combo(COMPARATOR_LABELS, ind.comparator))
         self.target = self.add("目标值", "target", QLineEdit(number_text(ind.target)))
+        self.target.setPlaceholderText("留空：未定目标（下一期方案的目标待定时）")
         self.by_year = QTableWidget(len(self.years), 2)
         self.by_year.setHorizontalHeaderLabels(["年份", "目标值"])
         self.by_year.verticalHeader().hide()

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from desktop.services.progress import STATUS_ORDER, IndicatorProgress
+from desktop.services.progress import STATUS_LABELS, STATUS_ORDER, IndicatorProgress
 from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.widgets import (
     COMPLETION_ROLE,
@@ -83,6 +83,8 @@ class IndicatorTableModel(QAbstractTableModel):
             p.unit,
             (("≤ " if p.comparator == "<=" else "") + fmt_number(p.target))
             if p.target is not None
+            else STATUS_LABELS["no_target"]
+            if p.status == "no_target"
             else DASH,
             fmt_number(p.period_value),
             fmt_number(p.actual),

@@ -33,8 +33,10 @@ def target_words(ind: Indicator) -> str:
     uom = ind.uom
     if ind.target_mode == "per_year":
         years = "；".join(f"{t.year}年 {fmt_number(t.value)}{uom}" for t in ind.year_targets)
-        return f"分年度目标：{years or '未设'}"
-    target = f"{fmt_number(ind.target)}{uom}" if ind.target is not None else "未设"
+        return f"分年度目标：{years or '未定目标'}"
+    if ind.target is None:
+        return "未定目标（请在实施方案页的指标中填写）"
+    target = f"{fmt_number(ind.target)}{uom}"
     if ind.target_mode == "annual":
         return f"每年{comparator} {target}（按自然年度计算）"
     if ind.target_mode == "end":

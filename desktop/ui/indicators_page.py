@@ -47,6 +47,7 @@ from desktop.ui.widgets import (
     fmt_number,
     fmt_pct,
     page_title,
+    plan_of_year,
     ui_font,
 )
 
@@ -193,7 +194,7 @@ class IndicatorsPage(QWidget):
         if self._plan_key() != self._filled_for:
             self._fill_controls()
             return
-        self._indicators = {i.id: i for i in self.services.plans.indicators()}
+        self._indicators = self._all_indicators()
         keep = self.section.currentData()
         self.section.blockSignals(True)  # the report about to load refilters
         self.section.clear()
@@ -214,13 +215,18 @@ class IndicatorsPage(QWidget):
                 self.section.addItem(sec.title, sec.code)
             today = date.today()
             year = min(max(today.year, plan.first_year), plan.last_year)
-            self.period.set_years(range(plan.first_year, plan.last_year + 1), year)
-            self._indicators = {i.id: i for i in self.services.plans.indicators()}
+            self.period.set_plan_years(self.services.plans.plans(), year)
+            self._indicators = self._all_indicators()
             self._plan_end = QDate(plan.last_year, 12, 31)
             self._limit_as_of()
             self.as_of.setDate(self._default_as_of(self.period.period()))
             self._filled_for = self._plan_key()
         self._quiet = False
+
+    def _all_indicators(self) -> dict[int, Indicator]:
+        """Every plan's indicators by id: a year of the ended plan shows its own indicators."""
+        plans = self.services.plans
+        return {i.id: i for p in plans.plans() for i in plans.indicators(p.id)}
 
     def _limit_as_of(self) -> None:
         """截至 lies in the period or after it, within the plan: an earlier date would show
@@ -228,7 +234,9 @@ class IndicatorsPage(QWidget):
         period = self.period.period()
         if period is not None:
             start = QDate(period.start.year, period.start.month, period.start.day)
-            self.as_of.setDateRange(start, max(start, self._plan_end))
+            plan = plan_of_year(self.services.plans.plans(), period.year)
+            end = QDate(plan.last_year, 12, 31) if plan is not None else self._plan_end
+            self.as_of.setDateRange(start, max(start, end))
 
     @staticmethod
     def _default_as_of(period: Period | None) -> QDate:

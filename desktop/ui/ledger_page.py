@@ -36,6 +36,7 @@ from desktop.ui.widgets import (
     fmt_money,
     fmt_number,
     page_title,
+    plan_years,
 )
 
 NOTICE_INFO = "background: #e3f2fd; color: #0d47a1; border: 1px solid #90caf9; border-radius: 4px;"
@@ -270,7 +271,7 @@ class LedgerPage(QWidget):
         has_plan = self.services.plans.has_active()
         plan = self.services.plans.active() if has_plan else None
         years = (
-            range(plan.first_year, plan.last_year + 1)
+            plan_years(self.services.plans.plans())
             if plan
             else range(date.today().year, date.today().year + 1)
         )

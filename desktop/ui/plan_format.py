@@ -17,13 +17,17 @@ def number_text(value: float | None) -> str:
     return f"{int(value)}" if float(value).is_integer() else f"{value:g}"
 
 
+PENDING = "未定目标"
+"""A target still to be entered (a plan just rolled over), as progress names it too."""
+
+
 def target_text(ind: IndicatorDoc) -> str:
-    """The target as the tables show it: "≥ 10000人次", "2021年 100；2022年 200", or "—"."""
+    """The target as the tables show it: "≥ 10000人次", "2021年 100；2022年 200", or 未定目标."""
     if ind.target_mode == "per_year":
         years = ind.targets_by_year or {}
-        return "；".join(f"{y}年 {number_text(v)}" for y, v in sorted(years.items())) or "—"
+        return "；".join(f"{y}年 {number_text(v)}" for y, v in sorted(years.items())) or PENDING
     if ind.target is None:
-        return "—"
+        return PENDING
     sign = "≤" if ind.comparator == "<=" else "≥"
     return f"{sign} {number_text(ind.target)}{ind.unit}"
 

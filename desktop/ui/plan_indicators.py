@@ -134,7 +134,7 @@ class PlanIndicators(PlanPanel):
 
     def edit_indicator(self) -> None:
         ind = self._current()
-        if ind is None or self.plan is None:
+        if ind is None or self.plan is None or self.read_only:
             return
         ident = ind.id
         dialog = IndicatorDialog(

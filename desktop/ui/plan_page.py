@@ -3,8 +3,12 @@
 Several plans may be kept (十三五 and 十四五); the switcher shows any of
 them and one is active. The page holds the two panels (desktop/ui/
 plan_sections.py, plan_indicators.py) and the whole-plan actions: its
-information, its units, making it active, deleting it, and plans in from a
-file or a document's text and out to a file.
+information, its units, making it active, deleting it, plans in from a
+file or a document's text and out to a file, and the period's turn —
+开始下一期方案 (desktop/ui/rollover_dialog.py) and 接续上一期方案
+(desktop/ui/continuation_dialog.py). An ended plan (a later one follows
+it) shows a banner and no editing buttons until it is unlocked with a
+reason, as the service refuses its edits.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -31,12 +36,15 @@ from PySide6.QtWidgets import (
 from desktop.plan.document import PlanDocument
 from desktop.services import Services
 from desktop.ui.confirm import agreed, call_confirming
+from desktop.ui.continuation_dialog import ContinuationDialog, previous_plan
 from desktop.ui.events import later
 from desktop.ui.new_plan import choose_plan_file, free_code
 from desktop.ui.plan_dialogs import PlanInfoDialog
 from desktop.ui.plan_indicators import PlanIndicators
 from desktop.ui.plan_parse_dialog import PlanParseDialog
 from desktop.ui.plan_sections import PlanSections
+from desktop.ui.rollover_dialog import RolloverDialog
+from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.units_dialog import UnitsDialog
 from desktop.ui.workers import run_with_progress
 
@@ -78,9 +86,22 @@ class PlanPage(QWidget):
         layout.addLayout(bar)
 
         tools = QHBoxLayout()
-        tools.addWidget(_button("方案信息…", self.edit_plan_info))
+        self.info_button = _button("方案信息…", self.edit_plan_info)
+        tools.addWidget(self.info_button)
         tools.addWidget(_button("责任单位与别名…", self.edit_units))
         tools.addStretch(1)
+        self.rollover_button = _button(
+            "开始下一期方案…",
+            self.start_next_period,
+            "以当前方案为底稿开始下一期（如 2026—2030年）：结构沿用，目标待定",
+        )
+        tools.addWidget(self.rollover_button)
+        self.continue_button = _button(
+            "接续上一期方案…",
+            self.match_previous,
+            "为本方案的每项指标选择它接续的上一期指标",
+        )
+        tools.addWidget(self.continue_button)
         tools.addWidget(
             _button("从文本识别…", self.parse_text, "粘贴或打开方案原文（.txt/.docx），识别出方案")
         )
@@ -101,6 +122,7 @@ class PlanPage(QWidget):
         self.delete_plan_button = _button("删除方案", self.delete_plan)
         tools.addWidget(self.delete_plan_button)
         layout.addLayout(tools)
+        layout.addWidget(self._banner())
 
         self.sections = PlanSections(services)
         self.indicators = PlanIndicators(services)
@@ -112,6 +134,26 @@ class PlanPage(QWidget):
         self._split_done = False
         layout.addWidget(self.splitter, 1)
         self.refresh()
+
+    def _banner(self) -> QFrame:
+        """本方案已结束，结构只读, with 解锁… (or 重新锁定 once unlocked)."""
+        self.banner = QFrame()
+        self.banner.setObjectName("endedBanner")
+        self.banner.setStyleSheet(
+            f"#endedBanner {{ background: {STATUS_BACKGROUNDS['behind'].name()};"
+            f" border: 1px solid {STATUS_COLOURS['behind'].name()}; border-radius: 4px; }}"
+        )
+        row = QHBoxLayout(self.banner)
+        row.setContentsMargins(10, 4, 10, 4)
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        row.addWidget(self.banner_label, 1)
+        self.unlock_button = _button("解锁…", self.unlock_plan, "写明理由后允许修改已结束的方案")
+        self.lock_button = _button("重新锁定", self.lock_plan)
+        row.addWidget(self.unlock_button)
+        row.addWidget(self.lock_button)
+        self.banner.hide()
+        return self.banner
 
     def showEvent(self, event: QShowEvent) -> None:
         """Split the width evenly once it is known: the tree's wide columns would take it all."""
@@ -133,8 +175,10 @@ class PlanPage(QWidget):
             keep = next((p.id for p in plans if p.is_active), plans[0].id if plans else None)
         self.plan_box.blockSignals(True)
         self.plan_box.clear()
+        self._ended = {p.id: any(o.first_year > p.last_year for o in plans) for p in plans}
+        self._plans = {p.id: p for p in plans}
         for plan in plans:
-            mark = "（当前）" if plan.is_active else ""
+            mark = "（当前）" if plan.is_active else "（已结束）" if self._ended[plan.id] else ""
             self.plan_box.addItem(f"{plan.name}  {plan.first_year}—{plan.last_year}{mark}", plan.id)
         self.plan_box.setCurrentIndex(max(self.plan_box.findData(keep), 0))
         self.plan_box.blockSignals(False)
@@ -152,9 +196,36 @@ class PlanPage(QWidget):
         self.active_label.setStyleSheet(f"color: {'#2e7d32' if active else '#757575'};")
         self.activate_button.setEnabled(bool(self.plan_id) and not active)
         self.delete_plan_button.setEnabled(bool(self.plan_id) and not active)
+        self.rollover_button.setEnabled(any(self._active.values()))
+        shown = self._plans.get(self.plan_id) if self.plan_id is not None else None
+        self.continue_button.setEnabled(
+            shown is not None and previous_plan(list(self._plans.values()), shown) is not None
+        )
         self.plan = self.editor.tree(self.plan_id) if self.plan_id is not None else None
         self.sections.show_plan(self.plan)
         self.indicators.show_plan(self.plan)
+        self._show_read_only(shown)
+
+    def _show_read_only(self, plan: Any) -> None:
+        """An ended plan's banner, and its editing buttons off while it is locked."""
+        ended = plan is not None and self._ended.get(plan.id, False)
+        read_only = ended and self.services.plan_periods.read_only(plan.code)
+        if ended and read_only:
+            self.banner_label.setText(
+                "本方案已结束，结构只读：它的年度报表和终期评估都以此为准。确需修改，请先解锁并写明理由。"
+            )
+        elif ended:
+            reason = plan.edit_unlock_reason or ""
+            self.banner_label.setText(
+                f"本方案已结束，已解锁修改（理由：{reason}）。改完请重新锁定。"
+            )
+        self.banner.setVisible(ended)
+        self.unlock_button.setVisible(read_only)
+        self.lock_button.setVisible(ended and not read_only)
+        self.read_only = read_only
+        self.info_button.setEnabled(plan is not None and not read_only)
+        for panel in (self.sections, self.indicators):
+            panel.set_read_only(read_only)
 
     def _changed(self) -> None:
         """The plan was edited here: both panels show it again, and other views learn of it."""
@@ -205,6 +276,56 @@ class PlanPage(QWidget):
         dialog = PlanParseDialog(self.services, self)
         if dialog.exec() and dialog.saved_plan_id is not None:
             self._show_new(dialog.saved_plan_id)
+            if self.continue_button.isEnabled():
+                self.match_previous()
+
+    # ------------------------------------------------------------ the period's turn
+
+    def start_next_period(self) -> None:
+        """开始下一期方案: the dialog rolls the active plan over; the new plan is then shown."""
+        dialog = RolloverDialog(self.services, self)
+        if dialog.exec() and dialog.new_code is not None:
+            self._show_new(
+                next(p.id for p in self.services.plans.plans() if p.code == dialog.new_code)
+            )
+
+    def match_previous(self) -> None:
+        """接续上一期方案: link the shown plan's indicators to the plan before it."""
+        shown = self._plans.get(self.plan_id) if self.plan_id is not None else None
+        old = previous_plan(list(self._plans.values()), shown) if shown is not None else None
+        if shown is None or old is None:
+            return
+        dialog = ContinuationDialog(self.services, shown, old, self)
+        if dialog.exec() and dialog.linked is not None:
+            QMessageBox.information(
+                self,
+                "接续上一期方案",
+                f"已将 {dialog.linked} 项指标接续“{old.name}”的指标。",
+            )
+            self._changed()
+
+    def unlock_plan(self) -> None:
+        plan = self._plans.get(self.plan_id) if self.plan_id is not None else None
+        if plan is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            "解锁已结束的方案",
+            f"“{plan.name}”已结束，其报表和评估以现有结构为准。\n请写明解锁修改的理由：",
+        )
+        if not ok:
+            return
+        if call_confirming(
+            self, lambda: self.services.plan_periods.unlock(plan.code, reason) or True, "解锁方案"
+        ):
+            self.refresh()
+
+    def lock_plan(self) -> None:
+        plan = self._plans.get(self.plan_id) if self.plan_id is not None else None
+        if plan is not None and call_confirming(
+            self, lambda: self.services.plan_periods.lock(plan.code) or True, "重新锁定方案"
+        ):
+            self.refresh()
 
     # ------------------------------------------------------------ plan files
 

@@ -26,6 +26,18 @@ class PlanPanel(QGroupBox):
     changed = Signal()
     """The panel edited the plan: the page reloads it, so both panels show the change."""
 
+    read_only = False
+    """An ended plan (desktop/services/plan_guard.py): the panel offers no edit the service refuses."""
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """Enable the buttons that fit the selection; none while read-only."""
+        for button in self.buttons.values():
+            button.setEnabled(not self.read_only)
+
     def lay_out(self, view: QWidget, buttons: dict[str, tuple[str, Callable[[], Any]]]) -> None:
         """The view above a row of `buttons` (key → label, slot), kept as `self.buttons`."""
         layout = QVBoxLayout(self)

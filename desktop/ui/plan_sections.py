@@ -121,6 +121,9 @@ class PlanSections(PlanPanel):
         self.buttons["add_unit"].setEnabled(kind is not None)
         for key in ("edit", "up", "down", "remove"):
             self.buttons[key].setEnabled(kind not in (None, "section_group"))
+        if self.read_only:
+            for button in self.buttons.values():
+                button.setEnabled(False)
 
     def _edited(self, select: tuple[str, int] | None = None) -> None:
         self.changed.emit()
@@ -197,7 +200,7 @@ class PlanSections(PlanPanel):
 
     def edit_item(self) -> None:
         sel = self.selected()
-        if sel is None or sel[0] == "section_group":
+        if sel is None or sel[0] == "section_group" or self.read_only:
             return
         kind, ident = sel
         obj = self._find(kind, ident)

@@ -44,7 +44,7 @@ from desktop.services.reporting import (
 )
 from desktop.services.settings import MAX_DAYS
 from desktop.ui.table_cells import read_only_item
-from desktop.ui.widgets import MUTED, PeriodPicker, section_label
+from desktop.ui.widgets import MUTED, PeriodPicker, YearChoice, section_label
 
 if TYPE_CHECKING:  # the PDF preview (QtPdf) and reportlab load when 打印… is first used
     from desktop.ui.printing import PdfPreviewDialog
@@ -64,7 +64,7 @@ class ReportingDialog(QDialog):
     def __init__(
         self,
         services: Services,
-        years: Sequence[int],
+        years: Sequence[YearChoice],
         current: Period,
         parent: QWidget | None = None,
     ) -> None:

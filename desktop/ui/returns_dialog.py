@@ -40,7 +40,7 @@ from desktop.services.returns import ReturnImportResult
 from desktop.ui.reporting_dialog import STATUS_COLOURS
 from desktop.ui.returns_review import ReturnsReview
 from desktop.ui.table_cells import read_only_item
-from desktop.ui.widgets import MUTED, PeriodPicker
+from desktop.ui.widgets import MUTED, PeriodPicker, YearChoice
 from desktop.ui.workers import Task, run_with_progress
 
 STATUS_HEADERS = ["地区", "报送情况", "报送时间", "文件 SHA-256", "联系人"]
@@ -66,7 +66,7 @@ class ReturnsDialog(QDialog):
     def __init__(
         self,
         services: Services,
-        years: Sequence[int],
+        years: Sequence[YearChoice],
         current: Period,
         parent: QWidget | None = None,
     ) -> None:

@@ -43,6 +43,7 @@ from desktop.ui.theme import STATUS_BACKGROUNDS, STATUS_COLOURS
 from desktop.ui.workers import Task
 
 if TYPE_CHECKING:
+    from desktop.models import Plan
     from desktop.services.periods import Period
 
 # Item-data roles the delegates read.
@@ -253,6 +254,31 @@ def _parse_period(code: str) -> Period:
     return parse_period(code)
 
 
+YearChoice = int | tuple[int, str]
+"""A year for PeriodPicker.set_years: bare, or with its label (plan_years)."""
+
+
+def plan_years(plans: Iterable[Plan]) -> list[tuple[int, str]]:
+    """Every plan's years, oldest first, each labelled with its plan when there are several.
+
+    After a rollover both periods stay open (the 2025 return is filed in
+    2026), so a year choice spans them and says which plan serves each year:
+    "2025年（2021—2025方案）". The data stays the int year.
+    """
+    plans = sorted(plans, key=lambda p: p.first_year)
+    several = len(plans) > 1
+    return [
+        (y, f"{y}年（{p.first_year}—{p.last_year}方案）" if several else f"{y}年")
+        for p in plans
+        for y in range(p.first_year, p.last_year + 1)
+    ]
+
+
+def plan_of_year(plans: Iterable[Plan], year: int) -> Plan | None:
+    """The plan whose years hold `year`."""
+    return next((p for p in plans if p.first_year <= year <= p.last_year), None)
+
+
 class PeriodPicker(QWidget):
     """A year (or 全部年份) with an optional quarter or month: the statistical period."""
 
@@ -274,18 +300,26 @@ class PeriodPicker(QWidget):
         self.year.currentIndexChanged.connect(self._year_changed)
         self.part.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
-    def set_years(self, years: Iterable[int], current: int | None = None) -> None:
-        """Fill the year list without emitting `changed`; select `current` (or 全部)."""
+    def set_years(self, years: Iterable[int | tuple[int, str]], current: int | None = None) -> None:
+        """Fill the year list without emitting `changed`; select `current` (or 全部).
+
+        A year may come with its label (plan_years); a bare year reads "2025年".
+        """
         self.year.blockSignals(True)
         self.year.clear()
         if self.allow_all:
             self.year.addItem("全部年份", None)
-        for y in years:
-            self.year.addItem(f"{y}年", y)
+        for item in years:
+            y, label = item if isinstance(item, tuple) else (item, f"{item}年")
+            self.year.addItem(label, y)
         index = self.year.findData(current) if current is not None else 0
         self.year.setCurrentIndex(max(index, 0))
         self.year.blockSignals(False)
         self.part.setEnabled(self.year.currentData() is not None)
+
+    def set_plan_years(self, plans: Iterable[Plan], current: int | None = None) -> None:
+        """Every plan's years (plan_years), each saying which plan it belongs to."""
+        self.set_years(plan_years(plans), current)
 
     def set_period(self, code: str | None) -> None:
         """Select a period by its code (2024, 2024Q3, 202407) or 全部 for None."""
