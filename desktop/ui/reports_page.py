@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError
+from desktop.exporting.evaluation_pdf import export_evaluation
 from desktop.exporting.return_pdf import export_return_pdf
 from desktop.exporting.return_workbook import ExportCancelled, export_return
 from desktop.exporting.summary_pdf import export_summary
 from desktop.services import Services
+from desktop.services.evaluation import EvaluationService
 from desktop.services.flags import Flag, FlagService, named
 from desktop.services.periods import Period, parse_period
 from desktop.services.settings import LABELS
@@ -84,6 +86,10 @@ class ReportsPage(QWidget):
         self.year.setSuffix(" 年")
         self.export_summary_button = QPushButton("导出年度工作总结 PDF…")
         self.print_summary_button = QPushButton("打印年度工作总结…")
+        self.export_evaluation_button = QPushButton("导出终期评估 PDF…")
+        self.export_evaluation_button.setToolTip(
+            "整个方案期的终期评估报告：默认为最近一个已到期的方案，否则为启用的方案"
+        )
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3)
@@ -131,6 +137,7 @@ class ReportsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_summary_button)
         buttons.addWidget(self.print_summary_button)
+        buttons.addWidget(self.export_evaluation_button)
         buttons.addStretch(1)
         grid.addLayout(buttons, 1, 0, 1, 3)
         grid.setColumnStretch(2, 1)
@@ -170,6 +177,7 @@ class ReportsPage(QWidget):
         self.regions_button.clicked.connect(self.show_regions)
         self.export_summary_button.clicked.connect(self._ask_summary)
         self.print_summary_button.clicked.connect(self.print_summary)
+        self.export_evaluation_button.clicked.connect(self._ask_evaluation)
         self.save_settings_button.clicked.connect(self.save_settings)
         self.open_file_button.clicked.connect(lambda: self._open_selected(folder=False))
         self.open_folder_button.clicked.connect(lambda: self._open_selected(folder=True))
@@ -306,6 +314,18 @@ class ReportsPage(QWidget):
         if path:
             self.export_summary_to(Path(path))
 
+    def _ask_evaluation(self) -> None:
+        if not self.services.plans.has_active():
+            return
+        code = EvaluationService(self.services.db).plan_code()
+        plan = self.services.plans.for_period(code=code)
+        suggested = self._default_dir() / f"{plan.name}终期评估报告.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出终期评估报告", str(suggested), "PDF 文件 (*.pdf)"
+        )
+        if path:
+            self.export_evaluation_to(Path(path))
+
     def export_return_to(self, out: Path) -> None:
         period = self.period.period()
         if period is None:
@@ -386,6 +406,16 @@ class ReportsPage(QWidget):
             lambda path: self._done(f"已导出 {year} 年度工作总结：{path}", path),
         )
 
+    def export_evaluation_to(self, out: Path) -> None:
+        """The whole period's final evaluation, in the background with progress and cancel."""
+        if out.suffix.lower() != ".pdf":
+            out = out.with_suffix(".pdf")
+        self._start(
+            "正在生成终期评估报告",
+            lambda report: export_evaluation(self.services, out, report),
+            lambda path: self._done(f"已导出终期评估报告：{path}", path),
+        )
+
     def _start(self, title: str, job, on_done) -> None:
         self.status.setText(title + "…")
         self._set_busy(True)
@@ -397,6 +427,7 @@ class ReportsPage(QWidget):
             self.print_return_button,
             self.export_summary_button,
             self.print_summary_button,
+            self.export_evaluation_button,
         ):
             b.setEnabled(not busy)
 
