@@ -226,6 +226,12 @@ def test_the_old_plans_evaluation_is_unchanged_after_the_rollover(
     new = EvaluationService(filled.db).evaluate(new_code, TODAY)
     assert (new.first_year, new.last_year) == (2026, 2030)
     assert {i.outcome_label for i in new.indicators} == {"未定目标"}
+    # Still running: the years to come have no value, and the report says it is interim.
+    assert not new.ended
+    assert all(ind.yearly[1:] == (None,) * 4 for ind in new.indicators)
+    interim = export_evaluation(filled, tmp_path / "new.pdf", plan_code=new_code, today=TODAY)
+    assert "本报告为截至2026年1月20日的阶段性评估" in flat_text(interim)
+    assert "阶段性评估" not in before
 
 
 def test_default_plan_before_the_period_ends_is_the_active_one(filled: Services) -> None:

@@ -183,12 +183,16 @@ def _overview(st: Styles, ev: Evaluation) -> list[Flowable]:
         if literacy.final.target is not None:
             lit += f"，目标 {literacy.final.target:g}%，{literacy.outcome_label}"
         lit += "。"
-    return [
-        para("一、总体情况", st.h1),
-        para(text, st.body),
-        para(lit + verdict, st.body),
-        Spacer(1, 8),
-    ]
+    story = [para("一、总体情况", st.h1)]
+    if not ev.ended:
+        story.append(
+            para(
+                f"本方案期至{ev.last_year}年底结束。本报告为截至{cn_date(ev.as_of)}的阶段性评估，"
+                "尚未到来的年份不列数值，终期值为目前的数值。",
+                st.body,
+            )
+        )
+    return [*story, para(text, st.body), para(lit + verdict, st.body), Spacer(1, 8)]
 
 
 def _indicators(st: Styles, ev: Evaluation) -> list[Flowable]:
@@ -208,7 +212,7 @@ def _indicators(st: Styles, ev: Evaluation) -> list[Flowable]:
             ]
         )
         statuses.append("behind" if ind.outcome == NOT_DONE else "")
-    widths = [0.07, 0.24, 0.07, 0.1, 0.08, 0.12, 0.12, 0.1, 0.1]
+    widths = [0.065, 0.255, 0.065, 0.11, 0.075, 0.11, 0.11, 0.1, 0.11]
     verdicts = _table(
         st,
         ["序号", "指标", "单位", "基线值", "基线年份", "目标值", "终期值", "完成率", "结论"],

@@ -84,6 +84,11 @@ class Evaluation:
     years: tuple[tuple[int, Totals], ...]
     sections: tuple[SectionEvaluation, ...]
     silent_units: tuple[str, ...]
+    as_of: date  # the day the evaluation was made: a plan still running is reported as it stands
+
+    @property
+    def ended(self) -> bool:
+        return self.as_of.year > self.last_year
 
     @property
     def period_code(self) -> str:
@@ -159,13 +164,13 @@ def silent_units(session: Session, plan: Plan) -> list[str]:
 
 
 def sections_of(
-    session: Session, plan: Plan, stats: dict[str, tuple[int, int]]
+    session: Session, plan_id: int, stats: dict[str, tuple[int, int]]
 ) -> list[SectionEvaluation]:
     """Each section with its tasks, their lead units and the activities that served them."""
     out: list[SectionEvaluation] = []
     tasks: dict[str, list[TaskEvaluation]] = {}
     heads: dict[str, tuple[str, str]] = {}
-    for t in plan_tasks(session, plan.id):
+    for t in plan_tasks(session, plan_id):
         heads.setdefault(t.section.code, (t.section.kind, t.section.title))
         n, people = stats.get(t.code, (0, 0))
         leads = tuple(link.unit.name for link in t.unit_links if link.role == "lead")
@@ -187,22 +192,24 @@ class EvaluationService:
             return evaluated_plan(s, today or date.today(), code).code
 
     def evaluate(self, code: str | None = None, today: date | None = None) -> Evaluation:
-        code = self.plan_code(code, today)
+        """The plan's figures as of `today` (default: now); the plan as evaluated_plan picks it."""
+        today = today or date.today()
         with self.db.reading() as s:
-            plan = plan_by_code(s, code)
-        stats = ReportService(self.db).task_stats_between(
-            date(plan.first_year, 1, 1), date(plan.last_year, 12, 31), code
-        )
-        with self.db.reading() as s:
-            plan = plan_by_code(s, code)
+            plan = evaluated_plan(s, today, code)
             years = range(plan.first_year, plan.last_year + 1)
             measured = [measure_all(s, plan, date(y, 12, 31), year_period(y)) for y in years]
-            final = measured[-1]
+            # A year still to come has no value yet, whatever a level carried into it would say.
             indicators = tuple(
-                IndicatorEvaluation(p, tuple(m[i].actual for m in measured))
-                for i, p in enumerate(final)
+                IndicatorEvaluation(
+                    p,
+                    tuple(
+                        m[i].actual if y <= today.year else None
+                        for y, m in zip(years, measured, strict=True)
+                    ),
+                )
+                for i, p in enumerate(measured[-1])
             )
-            sections = tuple(sections_of(s, plan, stats))
+            start, end = date(plan.first_year, 1, 1), date(plan.last_year, 12, 31)
             silent = tuple(silent_units(s, plan))
             head = (
                 plan.code,
@@ -214,9 +221,13 @@ class EvaluationService:
                 plan.literacy_baseline_year,
                 plan.literacy_target,
             )
+            plan_id = plan.id
+        stats = ReportService(self.db).task_stats_between(start, end, head[0])
+        with self.db.reading() as s:
+            sections = tuple(sections_of(s, plan_id, stats))
         ledger = ActivityService(self.db)
         by_year = tuple(
             (y, ledger.totals(ActivityFilter(start=date(y, 1, 1), end=date(y, 12, 31))))
             for y in years
         )
-        return Evaluation(*head, indicators, by_year, sections, silent)
+        return Evaluation(*head, indicators, by_year, sections, silent, today)
