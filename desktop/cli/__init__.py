@@ -28,11 +28,20 @@ def command_modules() -> list[ModuleType]:
     collecting = gc.isenabled()
     gc.disable()  # loading the domain makes many objects and no garbage: see desktop/__main__.py
     try:
-        from desktop.cli import collection, core, exports, flags, maintenance, plan, returns
+        from desktop.cli import (
+            assessment,
+            collection,
+            core,
+            exports,
+            flags,
+            maintenance,
+            plan,
+            returns,
+        )
     finally:
         if collecting:
             gc.enable()
-    return [core, exports, maintenance, window, collection, returns, flags, plan]
+    return [core, exports, maintenance, window, collection, returns, flags, plan, assessment]
 
 
 def build_parser(modules: Sequence[ModuleType] | None = None) -> argparse.ArgumentParser:

@@ -1,6 +1,7 @@
 """ORM classes; importing this package registers every table on Base.metadata."""
 
 from desktop.models.admin import AuditRecord, PeriodLock, Setting, Submission
+from desktop.models.assessment import AssessmentScore, Rubric, RubricItem
 from desktop.models.base import Base
 from desktop.models.flags import FlagConfirmation
 from desktop.models.indicator import Entry, Indicator, IndicatorYearTarget
@@ -21,6 +22,7 @@ from desktop.models.tally import ActivityTally, TallyStale
 
 __all__ = [
     "Activity",
+    "AssessmentScore",
     "ActivityTally",
     "ActivityType",
     "AuditRecord",
@@ -35,6 +37,8 @@ __all__ = [
     "Place",
     "Plan",
     "RegionReturn",
+    "Rubric",
+    "RubricItem",
     "ReturnFigure",
     "ReturnMapping",
     "Section",

@@ -69,7 +69,5 @@ class ReturnMapping(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     source_code: Mapped[str] = mapped_column(String(80))
     source_name: Mapped[str] = mapped_column(String(200))
-    indicator_id: Mapped[int | None] = mapped_column(
-        ForeignKey("indicator.id", ondelete="CASCADE")
-    )
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())

@@ -16,6 +16,7 @@ from desktop.services.reference import reference_complete, seed_reference
 
 if TYPE_CHECKING:
     from desktop.services.activities import ActivityService
+    from desktop.services.assessment import AssessmentService
     from desktop.services.entries import EntryService
     from desktop.services.entry_grid import EntryGridService
     from desktop.services.evidence import EvidenceService
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from desktop.services.reporting import ReportingService
     from desktop.services.reports import ReportService
     from desktop.services.returns import ReturnsService
+    from desktop.services.rubrics import RubricService
     from desktop.services.safety import AuditLogService, BackupService
     from desktop.services.settings import SettingsService
     from desktop.services.submissions import SubmissionService
@@ -141,6 +143,18 @@ class Services:
         from desktop.services.reporting import ReportingService
 
         return ReportingService(self.db)
+
+    @cached_property
+    def assessment(self) -> AssessmentService:
+        from desktop.services.assessment import AssessmentService
+
+        return AssessmentService(self.db)
+
+    @cached_property
+    def rubrics(self) -> RubricService:
+        from desktop.services.rubrics import RubricService
+
+        return RubricService(self.db)
 
     @cached_property
     def plan_periods(self) -> PlanPeriodService:

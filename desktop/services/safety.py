@@ -58,6 +58,8 @@ ENTITY_LABELS = {
     "flag": "疑似异常",
     "region_return": "下级报表",
     "return_mapping": "下级指标对应",
+    "rubric": "考核细则",
+    "assessment": "考核评分",
 }
 
 # Field names in audit records, as the user knows them.

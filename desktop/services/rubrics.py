@@ -1,0 +1,206 @@
+"""Rubrics as data: checked from their dict form (a YAML file, a read workbook), stored, given back.
+
+The dict form: {name, audience, audience_value, grades, first_year,
+last_year, items: [{code, group, content, standard, max, basis, note,
+rule}]}. An item without a `rule` key has its rule read from its words
+(desktop/services/assessment_rules.py); `rule: null` keeps it manual. A
+rubric that fails any check is refused whole, every problem named.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.db import Database
+from desktop.errors import ValidationError
+from desktop.models import Rubric, RubricItem
+from desktop.paths import resource_dir
+from desktop.services import audit
+from desktop.services.assessment import rubric_for
+from desktop.services.assessment_rules import recognise, rule_problems
+from desktop.services.plans import active_plan
+
+AUDIENCES = ("all", "kind", "list", "office")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def points(value: Any) -> float | None:
+    """4, "4", "4分", "４" → 4.0; anything else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value or "").translate(_FULL_WIDTH).strip()
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*分?", text)
+    return float(m[1]) if m else None
+
+
+def checked_rubric(data: Any, source: str = "考核细则") -> dict[str, Any]:
+    """The rubric dict with every item's points and rule settled, or ValidationError naming
+    each problem."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise ValidationError(f"{source}应为一张表（name、items……），无法读取。")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        problems.append("缺少细则名称（name）。")
+    audience = data.get("audience") or "all"
+    if audience not in AUDIENCES:
+        problems.append(f"考核对象“{audience}”无效，应为 {'、'.join(AUDIENCES)} 之一。")
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        problems.append("细则中没有考核项目（items）。")
+        items = []
+    out_items = []
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        where = f"第 {n} 项"
+        if not isinstance(item, dict):
+            problems.append(f"{where}不是一张表。")
+            continue
+        code = str(item.get("code") or n).strip()
+        if code in seen:
+            problems.append(f"{where}的序号“{code}”重复。")
+        seen.add(code)
+        max_points = points(item.get("max"))
+        if max_points is None or max_points <= 0:
+            problems.append(f"{where}（{code}）的分值“{item.get('max')}”不是正数。")
+            continue
+        content = str(item.get("content") or "").strip()
+        standard = str(item.get("standard") or "").strip()
+        if not content and not standard:
+            problems.append(f"{where}（{code}）没有考核内容和标准。")
+        rule = item["rule"] if "rule" in item else recognise(content, standard)
+        if rule is not None:
+            if not isinstance(rule, dict):
+                problems.append(f"{where}（{code}）的规则（rule）应为一张表或 null。")
+                rule = None
+            else:
+                problems += [f"{where}（{code}）：{p}" for p in rule_problems(rule)]
+        out_items.append(
+            {
+                "code": code[:20],
+                "group": str(item.get("group") or "").strip()[:100],
+                "content": content,
+                "standard": standard,
+                "max": max_points,
+                "basis": str(item.get("basis") or "").strip(),
+                "note": str(item.get("note") or "").strip(),
+                "rule": rule,
+            }
+        )
+    if problems:
+        shown = "\n".join(problems[:20])
+        raise ValidationError(f"{source}有 {len(problems)} 处问题，未导入：\n{shown}")
+    return {
+        "name": name[:200],
+        "audience": audience,
+        "audience_value": data.get("audience_value"),
+        "grades": data.get("grades"),
+        "first_year": data.get("first_year"),
+        "last_year": data.get("last_year"),
+        "items": out_items,
+    }
+
+
+def sample_rubric() -> dict[str, Any]:
+    """The built-in sample (about 10 items, 100 points, in the shape published ones take)."""
+    path = resource_dir() / "rubrics" / "sample.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def store_rubric(s: Session, data: dict[str, Any], name: str | None = None) -> Rubric:
+    plan = active_plan(s)
+    checked = checked_rubric(data)
+    first = checked["first_year"] or plan.first_year
+    last = checked["last_year"] or plan.last_year
+    if not plan.first_year <= first <= last <= plan.last_year:
+        raise ValidationError(
+            f"细则年份 {first}—{last} 不在方案期限（{plan.first_year}—{plan.last_year}年）内。"
+        )
+    rubric = Rubric(
+        plan_id=plan.id,
+        name=(name or checked["name"])[:200],
+        first_year=first,
+        last_year=last,
+        audience=checked["audience"],
+        audience_value=checked["audience_value"],
+        grades=checked["grades"],
+    )
+    rubric.items = [
+        RubricItem(
+            code=i["code"],
+            group=i["group"],
+            content=i["content"],
+            standard=i["standard"],
+            max_points=i["max"],
+            basis=i["basis"],
+            note=i["note"],
+            rule=i["rule"],
+            sort_order=n,
+        )
+        for n, i in enumerate(checked["items"])
+    ]
+    s.add(rubric)
+    s.flush()
+    total = sum(i.max_points for i in rubric.items)
+    audit.record(
+        s,
+        "import",
+        "rubric",
+        rubric.id,
+        f"导入考核细则《{rubric.name}》：{len(rubric.items)} 项、{total:g} 分",
+    )
+    return rubric
+
+
+def rubric_dict(rubric: Rubric) -> dict[str, Any]:
+    return {
+        "name": rubric.name,
+        "audience": rubric.audience,
+        "audience_value": rubric.audience_value,
+        "grades": rubric.grades,
+        "first_year": rubric.first_year,
+        "last_year": rubric.last_year,
+        "items": [
+            {
+                "code": i.code,
+                "group": i.group,
+                "content": i.content,
+                "standard": i.standard,
+                "max": i.max_points,
+                "basis": i.basis,
+                "note": i.note,
+                "rule": i.rule,
+            }
+            for i in rubric.items
+        ],
+    }
+
+
+class RubricService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def import_rubric(self, data: dict[str, Any], name: str | None = None) -> str:
+        with self.db.transaction() as s:
+            return store_rubric(s, data, name).name
+
+    def export(self, year: int | None = None) -> dict[str, Any]:
+        with self.db.reading() as s:
+            if year is None:
+                plan = active_plan(s)
+                rubric = s.scalar(
+                    select(Rubric).where(Rubric.plan_id == plan.id).order_by(Rubric.id.desc())
+                )
+                if rubric is None:
+                    year = plan.first_year  # rubric_for says what is missing
+            if year is not None:
+                rubric = rubric_for(s, year)
+            assert rubric is not None
+            return rubric_dict(rubric)

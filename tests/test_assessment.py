@@ -1,0 +1,226 @@
+"""The annual assessment, scored from the ledger with figures worked out by hand.
+
+The rubric (2024, 61 points), for 县科协 and 县教体局:
+
+  L  科普讲座不少于 4 次（按比例）, 10 分      县科协 3 lectures → 3/4 × 10 = 7.5;  县教体局 0 → 0
+  D  参加全国科普日，不参加不得分, 10 分        县科协 1 → 10;                        县教体局 0 → 0
+  E  每开展 1 次活动并留存签到表得 2 分，最高 6 分  县科协 1 with a 签到表 → 2;         县教体局 0 → 0
+  R  按时报送采集表（按比例）, 10 分            县科协 2024Q1 on time, Q2 late, Q3/Q4 none → 1/4 × 10 = 2.5
+  T  牵头任务全部落实（按比例）, 15 分          县科协 leads A1.2, no activity → 0/1 → 0;
+                                              县教体局 leads A1.1, served by the lectures → 1/1 → 15
+  M  特色亮点 (manual), 10 分                  县科协 自评 8, 审核 6 (with a note) → 6
+
+  县科协 7.5 + 10 + 2 + 2.5 + 0 + 6 = 28;  县教体局 0 + 0 + 0 + 0 + 15 + 0 = 15.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop.errors import ValidationError
+from desktop.models import ActivityType, Task
+from desktop.services import Services
+from desktop.services.activities import ActivityInput
+from desktop.services.assessment_rules import recognise
+from desktop.services.rubrics import checked_rubric, points, sample_rubric
+from tests.cli_run import run
+from tests.test_reporting import import_as_of
+
+RUBRIC = {
+    "name": "测试县科普工作考核细则",
+    "audience": "list",
+    "audience_value": ["县科协", "县教体局"],
+    "first_year": 2024,
+    "last_year": 2024,
+    "items": [
+        {
+            "code": "L",
+            "group": "日常科普",
+            "content": "科普讲座",
+            "standard": "年内举办科普讲座不少于 4 次，完不成的按比例扣分",
+            "max": 10,
+        },
+        {
+            "code": "D",
+            "group": "重点活动",
+            "content": "全国科普日",
+            "standard": "参加“全国科普日”活动，不参加不得分",
+            "max": "10分",
+        },
+        {
+            "code": "E",
+            "group": "台账",
+            "content": "签到表",
+            "standard": "每开展 1 次活动并留存签到表得 2 分，最高 6 分",
+            "max": "６",
+        },
+        {
+            "code": "R",
+            "group": "组织",
+            "content": "数据报送",
+            "standard": "按时报送采集表，逾期的按比例扣分",
+            "max": 10,
+        },
+        {
+            "code": "T",
+            "group": "组织",
+            "content": "牵头任务",
+            "standard": "牵头任务全部落实，按比例计分",
+            "max": 15,
+        },
+        {
+            "code": "M",
+            "group": "创新",
+            "content": "特色亮点",
+            "standard": "工作有创新、有特色",
+            "max": 10,
+        },
+    ],
+}
+
+
+def _activity(svc: Services, unit: str, type_code: str, day: date) -> int:
+    with svc.db.reading() as s:
+        type_id = s.scalar(select(ActivityType.id).where(ActivityType.code == type_code))
+        task_id = s.scalar(select(Task.id).where(Task.code == "A1.1"))
+    unit_id = next(u.id for u in svc.reference.units() if u.name == unit)
+    return svc.activities.add(
+        ActivityInput(
+            start_date=day,
+            title=f"{type_code}活动",
+            type_id=type_id,
+            unit_id=unit_id,
+            participants=50,
+            task_ids=[task_id],
+        )
+    )
+
+
+@pytest.fixture
+def scored(county: Services, tmp_path: Path) -> Services:
+    svc = county
+    svc.rubrics.import_rubric(RUBRIC)
+    first = None
+    for month in (3, 5, 9):
+        aid = _activity(svc, "县科协", "lecture", date(2024, month, 10))
+        first = first or aid
+    _activity(svc, "县科协", "sci_day", date(2024, 9, 20))
+    sheet = tmp_path / "科普讲座签到表.jpg"
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "white").save(sheet)
+    svc.evidence.add(first, sheet)
+    import_as_of(svc, tmp_path, "县科协", datetime(2024, 4, 5), "2024Q1", values={"L1": 100})
+    import_as_of(svc, tmp_path, "县科协", datetime(2024, 8, 1), "2024Q2", values={"L1": 120})
+    return svc
+
+
+def _scores(svc: Services) -> dict[str, dict[str, float | None]]:
+    return {r.unit: {i.code: i.final for i in r.items} for r in svc.assessment.results(2024)}
+
+
+def test_the_rules_score_what_the_ledger_knows(scored: Services):
+    svc = scored
+    svc.assessment.set_score(2024, "县科协", "M", self_score=8)
+    with pytest.raises(ValidationError, match="说明"):
+        svc.assessment.set_score(2024, "县科协", "M", review=6)
+    svc.assessment.set_score(2024, "县科协", "M", review=6, note="特色材料不足")
+    got = _scores(svc)
+    assert got["县科协"] == {"L": 7.5, "D": 10, "E": 2, "R": 2.5, "T": 0, "M": 6}
+    assert got["县教体局"] == {"L": 0, "D": 0, "E": 0, "R": 0, "T": 15, "M": None}
+    results = {r.unit: r for r in svc.assessment.results(2024)}
+    assert results["县科协"].total == 28 and results["县科协"].rank == 1
+    assert results["县教体局"].total == 15 and results["县教体局"].rank == 2
+    # 61 points: 合格 at 60 % of the scale (36.6), so both are 不合格.
+    assert results["县科协"].grade == "不合格"
+    reasons = {i.code: i.reason for i in results["县科协"].items}
+    assert reasons["L"] == "3/4 次，按比例 7.5/10 分"
+    assert reasons["R"] == "1/4 期按时报送，按比例 2.5/10 分"
+    assert "不得分" in {i.code: i.reason for i in results["县教体局"].items}["D"]
+
+
+def test_scores_are_checked_and_a_locked_year_freezes_them(scored: Services):
+    svc = scored
+    with pytest.raises(ValidationError, match="不在 0—10 分之内"):
+        svc.assessment.set_score(2024, "县科协", "M", self_score=11)
+    with pytest.raises(ValidationError, match="不在 0—10 分之内"):
+        svc.assessment.set_score(2024, "县科协", "M", self_score=-1)
+    svc.locks.lock("2024")
+    with pytest.raises(Exception, match="锁定"):
+        svc.assessment.set_score(2024, "县科协", "M", self_score=5)
+    assert _scores(svc)["县科协"]["M"] is None
+
+
+def test_standards_are_read_for_rules_and_points_in_any_form():
+    assert points("4分") == points("４") == points(4) == 4.0
+    assert recognise("", "每年上报科普信息 4 篇以上（完不成的按比例扣分）") == {
+        "scoring": "proportional",
+        "threshold": 4.0,
+        "kind": "media",
+    }
+    assert recognise("", "年内召开专题会议 1 次以上（以会议记录为准）")["evidence"] == "会议记录"
+    assert recognise("", "积极参与“科技活动周”活动（以图片、总结上报为准）")["types"] == [
+        "sci_week"
+    ]
+    assert recognise("", "工作有创新、有特色") is None
+    with pytest.raises(ValidationError, match="分值"):
+        checked_rubric({"name": "x", "items": [{"code": "1", "content": "a", "max": "很多"}]})
+    sample = checked_rubric(sample_rubric())
+    assert sum(i["max"] for i in sample["items"]) == 100 and len(sample["items"]) == 10
+
+
+def test_cli_rubric_and_scores(scored: Services, data_dir: Path, tmp_path: Path, capsys):
+    db = str(data_dir / "county.sqlite3")
+    scored.close()
+    code, out, _ = run(
+        capsys, "--db", db, "assessment", "rubric", "show", "--year", "2024", "--json"
+    )
+    items = json.loads(out)
+    assert [i["code"] for i in items] == ["L", "D", "E", "R", "T", "M"]
+    assert items[5]["rule"] is None and items[0]["rule"]["kind"] == "activities"
+    code, out, err = run(
+        capsys,
+        "--db",
+        db,
+        "assessment",
+        "set",
+        "--year",
+        "2024",
+        "--unit",
+        "县科协",
+        "--item",
+        "M",
+        "--self",
+        "8",
+    )
+    assert code == 0, err
+    code, out, _ = run(
+        capsys, "--db", db, "assessment", "scores", "--year", "2024", "--unit", "县科协", "--json"
+    )
+    rows = {r["code"]: r for r in json.loads(out)}
+    assert rows["M"] == {
+        "unit": "县科协",
+        "code": "M",
+        "max": 10.0,
+        "auto": None,
+        "self": 8.0,
+        "review": None,
+        "final": 8.0,
+        "reason": "人工评分",
+    }
+    assert rows["L"]["auto"] == 7.5 and rows["L"]["final"] == 7.5
+    out_file = tmp_path / "rubric.yaml"
+    assert run(capsys, "--db", db, "assessment", "rubric", "export", "--out", str(out_file))[0] == 0
+    import yaml
+
+    again = yaml.safe_load(out_file.read_text("utf-8"))
+    assert [i["code"] for i in again["items"]] == ["L", "D", "E", "R", "T", "M"]
+    code, _, err = run(
+        capsys, "--db", db, "assessment", "scores", "--year", "2024", "--unit", "县气象局"
+    )
+    assert code != 0 and "不在" in err
