@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,7 @@ from desktop.services.activities import ActivityInput
 from desktop.services.evaluation import EvaluationService
 from desktop.services.submissions import file_sha256
 from tests.cli_run import run
+from tests.test_reporting import import_as_of
 
 TODAY = date(2026, 1, 20)
 
@@ -187,6 +188,17 @@ def test_the_unit_that_never_reported_is_named(evaluation: Path) -> None:
     assert "以下1个成员单位" in silent and "县人社局" in silent
     for active in ("县科协", "县教体局", "县农业农村局"):
         assert active not in silent
+
+
+def test_a_workbook_sent_in_any_year_counts_as_reporting(filled: Services, tmp_path: Path) -> None:
+    svc = EvaluationService(filled.db)
+    assert svc.evaluate(today=TODAY).silent_units == ("县人社局",)
+    batch = import_as_of(
+        filled, tmp_path, "县人社局", datetime(2022, 7, 5, 9, 0), "2022Q2", values={"C1": 300}
+    )
+    assert svc.evaluate(today=TODAY).silent_units == ()
+    filled.imports.undo(batch)  # an undone workbook was never received
+    assert svc.evaluate(today=TODAY).silent_units == ("县人社局",)
 
 
 def test_fonts_embedded_page_numbers_and_submission(filled: Services, evaluation: Path) -> None:
