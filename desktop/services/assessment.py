@@ -227,7 +227,7 @@ def auto_scores(
             leads = leads if leads is not None else _lead_facts(s, plan, year, ids)
             for u in ids:
                 out[(item.id, u)] = _share(
-                    item.max_points, *leads.get(u, (0, 0)), "项牵头任务有活动"
+                    item.max_points, *leads.get(u, (0, 0)), "项牵头任务有活动", "该单位没有牵头任务"
                 )
             continue
         facts = _activity_facts(s, rule, year, ids)
