@@ -42,6 +42,7 @@ from desktop.services.evidence import EvidenceService
 from desktop.services.locks import LockService
 from desktop.services.plans import PlanService
 from desktop.services.reference import ensure_unit, seed_reference
+from desktop.services.rubrics import sample_rubric, store_rubric
 from desktop.services.settings import SettingsService
 from desktop.templates import load_template
 
@@ -351,6 +352,8 @@ def build_demo(
         for name in EXTRA_UNITS:
             ensure_unit(s, name)
     plans.create(demo_plan())
+    with db.transaction() as s:
+        store_rubric(s, sample_rubric())  # the 考核 of the demo county's member units
     SettingsService(db).update(
         {
             "office_name": "安丘市全民科学素质工作领导小组办公室",
