@@ -267,6 +267,7 @@ class DashboardPage(QWidget):
     def _build(self) -> None:
         self.year = QComboBox()
         self.year.setMinimumContentsLength(7)
+        self.year.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # plan labels
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.plan_label = QLabel()
         self.plan_label.setStyleSheet(f"color: {MUTED};")

@@ -108,6 +108,7 @@ class EntriesPage(QWidget):
         self.view.addItem("按季度", "quarter")
         self.year = QComboBox()
         self.plan_box = QComboBox()
+        self.plan_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.plan_label = QLabel("方案")
         self.generate = QPushButton("生成采集表…")
         self.import_button = QPushButton("导入采集表…")
@@ -233,12 +234,10 @@ class EntriesPage(QWidget):
             keep = next(p.code for p in plans if p.is_active)
         self.plan_box.blockSignals(True)
         self.plan_box.clear()
-        for p in plans:
-            mark = "（当前）" if p.is_active else ""
-            self.plan_box.addItem(f"{p.first_year}—{p.last_year}年方案{mark}", p.code)
-            self.plan_box.setItemData(
-                self.plan_box.count() - 1, p.name, Qt.ItemDataRole.ToolTipRole
-            )
+        for p in plans:  # the row is full: the years here, the name and 当前 in the tip
+            self.plan_box.addItem(f"{p.first_year}—{p.last_year}年", p.code)
+            tip = p.name + ("（当前方案）" if p.is_active else "")
+            self.plan_box.setItemData(self.plan_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.plan_box.setCurrentIndex(max(self.plan_box.findData(keep), 0))
         self.plan_box.blockSignals(False)
         for widget in (self.plan_label, self.plan_box):

@@ -34,16 +34,16 @@ def target_words(ind: Indicator) -> str:
     if ind.target_mode == "per_year":
         years = "；".join(f"{t.year}年 {fmt_number(t.value)}{uom}" for t in ind.year_targets)
         return f"分年度目标：{years or '未定目标'}"
+    base = ""
+    if ind.baseline is not None:
+        year = f"{ind.baseline_year}年" if ind.baseline_year else "基期"
+        base = f"，{year}基数 {fmt_number(ind.baseline)}{uom}"
     if ind.target is None:
-        return "未定目标（请在实施方案页的指标中填写）"
+        return f"未定目标（请在实施方案页的指标中填写）{base}"
     target = f"{fmt_number(ind.target)}{uom}"
     if ind.target_mode == "annual":
         return f"每年{comparator} {target}（按自然年度计算）"
     if ind.target_mode == "end":
-        base = ""
-        if ind.baseline is not None:
-            year = f"{ind.baseline_year}年" if ind.baseline_year else "基期"
-            base = f"，{year}基数 {fmt_number(ind.baseline)}{uom}"
         return f"到规划期末{comparator} {target}{base}"
     return f"规划期内累计{comparator} {target}"
 

@@ -49,7 +49,7 @@ from desktop.ui.flags_dialog import FlagsDialog
 from desktop.ui.printing import PdfPreviewDialog, preview
 from desktop.ui.questions import ask
 from desktop.ui.returns_dialog import ReturnsDialog
-from desktop.ui.widgets import PeriodPicker, page_title, section_label
+from desktop.ui.widgets import PeriodPicker, page_title, plan_years, section_label
 from desktop.ui.workers import Task, run_with_progress
 
 SETTING_KEYS = (
@@ -193,11 +193,11 @@ class ReportsPage(QWidget):
             plan = self.services.plans.active()
             this_year = min(max(date.today().year, plan.first_year), plan.last_year)
             current = self.period.period()
-            self.period.set_years(
-                range(plan.first_year, plan.last_year + 1),
-                current.year if current else this_year,
+            self.period.set_plan_years(
+                self.services.plans.plans(), current.year if current else this_year
             )
-            self.year.setRange(plan.first_year, plan.last_year)
+            plans = self.services.plans.plans()
+            self.year.setRange(min(p.first_year for p in plans), max(p.last_year for p in plans))
             if not current:
                 self.year.setValue(this_year)
         values = self.services.settings.all()
@@ -373,10 +373,9 @@ class ReportsPage(QWidget):
 
     def flags_dialog(self) -> FlagsDialog:
         period = self.period.period()
-        plan = self.services.plans.active()
         return FlagsDialog(
             self.services,
-            range(plan.first_year, plan.last_year + 1),
+            plan_years(self.services.plans.plans()),
             period.code if period else None,
             self,
         )
@@ -384,9 +383,7 @@ class ReportsPage(QWidget):
     def regions_dialog(self) -> ReturnsDialog:
         plan = self.services.plans.active()
         period = self.period.period() or parse_period(str(plan.last_year))
-        return ReturnsDialog(
-            self.services, range(plan.first_year, plan.last_year + 1), period, self
-        )
+        return ReturnsDialog(self.services, plan_years(self.services.plans.plans()), period, self)
 
     def show_regions(self) -> None:
         if self.services.plans.has_active():

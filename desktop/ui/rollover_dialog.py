@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -80,9 +81,13 @@ class RolloverDialog(QDialog):
         self._years_changed()
 
         form = QFormLayout()
-        form.addRow(
-            "当前方案", QLabel(f"{self.old.name}（{self.old.first_year}—{self.old.last_year}年）")
+        years_text = f"{self.old.first_year}—{self.old.last_year}年"
+        shown = (
+            self.old.name
+            if str(self.old.first_year) in self.old.name
+            else (f"{self.old.name}（{years_text}）")
         )
+        form.addRow("当前方案", QLabel(shown))
         form.addRow("新方案期限", years)
         form.addRow("新方案名称", self.name)
         carried = QLabel(carried_text(self.old, doc))
@@ -99,6 +104,7 @@ class RolloverDialog(QDialog):
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows for the refusal
         layout.addLayout(form)
         layout.addWidget(carried)
         layout.addWidget(self.error)
@@ -133,6 +139,7 @@ class RolloverDialog(QDialog):
             self.buttons.setEnabled(True)
             self.error.setText(f"未能开始下一期方案：{exc}")
             self.error.show()
+            self.adjustSize()
             if on_done is not None:
                 on_done()
 

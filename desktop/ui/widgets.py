@@ -288,6 +288,7 @@ class PeriodPicker(QWidget):
         super().__init__(parent)
         self.allow_all = allow_all
         self.year = QComboBox()
+        self.year.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # plan labels
         self.part = QComboBox()
         for label, code in _PARTS:
             self.part.addItem(label, code)

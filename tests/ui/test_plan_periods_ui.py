@@ -200,14 +200,14 @@ def test_the_entries_page_shows_the_chosen_plans_grid(qtbot, page, plan_services
     entries.show()
     entries.refresh()
     assert entries.plan_box.isVisible()
-    assert entries.plan_box.currentText() == "2026—2030年方案（当前）"
+    assert entries.plan_box.currentText() == "2026—2030年"
     headers = [
         entries.table.horizontalHeaderItem(c).text() for c in range(entries.table.columnCount())
     ]
     assert "2026年" in headers and "2025年" not in headers
     targets = {entries.table.item(r, 3).text() for r in range(entries.table.rowCount())}
     assert targets == {"未定目标"}
-    entries.plan_box.setCurrentIndex(entries.plan_box.findText("2021—2025年方案"))
+    entries.plan_box.setCurrentIndex(entries.plan_box.findText("2021—2025年"))
     headers = [
         entries.table.horizontalHeaderItem(c).text() for c in range(entries.table.columnCount())
     ]
