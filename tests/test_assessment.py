@@ -224,3 +224,107 @@ def test_cli_rubric_and_scores(scored: Services, data_dir: Path, tmp_path: Path,
         capsys, "--db", db, "assessment", "scores", "--year", "2024", "--unit", "县气象局"
     )
     assert code != 0 and "不在" in err
+
+
+def _published(path: Path, headers: list[str], rows: list[list], merge: str | None) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2024年度全民科学素质工作考核评分细则"])
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    if merge:
+        ws.merge_cells(merge)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("headers", "order"),
+    [
+        (
+            [
+                "考核项目",
+                "序号",
+                "考核内容",
+                "考核标准",
+                "分值",
+                "自评分",
+                "审核分",
+                "考核依据",
+                "备注",
+            ],
+            ("group", "code", "content", "standard", "max", None, None, "basis", "note"),
+        ),
+        (
+            ["序号", "考核类别", "内容", "评分标准", "标准分", "考核方法"],
+            ("code", "group", "content", "standard", "max", "basis"),
+        ),
+    ],
+)
+def test_a_published_rubric_workbook_is_read_item_by_item(tmp_path: Path, headers, order):
+    from desktop.importing.rubric_workbook import read_rubric_workbook
+
+    items = [
+        {
+            "group": "组织领导",
+            "code": "1",
+            "content": "专题研究",
+            "standard": "召开专题会议 1 次以上",
+            "max": "4分",
+            "basis": "会议记录",
+            "note": "",
+        },
+        {
+            "group": "组织领导",
+            "code": "2",
+            "content": "数据报送",
+            "standard": "按时报送",
+            "max": "４",
+            "basis": "报送记录",
+            "note": "逾期扣分",
+        },
+        {
+            "group": "重点活动",
+            "code": "3",
+            "content": "全国科普日",
+            "standard": "参加全国科普日，不参加不得分",
+            "max": 6,
+            "basis": "照片",
+            "note": "",
+        },
+    ]
+    rows = [[item.get(k, "") if k else "" for k in order] for item in items]
+    total = ["" for _ in order]
+    total[order.index("content")] = "合计"
+    total[order.index("max")] = 14
+    rows.append(total)
+    group_col = "ABCDEFGHI"[order.index("group")]
+    path = _published(tmp_path / "细则.xlsx", headers, rows, f"{group_col}3:{group_col}4")
+    # Merged, the group is kept once, in its first cell, as a published rubric has it.
+    got = read_rubric_workbook(path)
+    assert got["name"] == "2024年度全民科学素质工作考核评分细则"
+    assert [(i["code"], i["group"], i["max"]) for i in got["items"]] == [
+        ("1", "组织领导", 4.0),
+        ("2", "组织领导", 4.0),
+        ("3", "重点活动", 6.0),
+    ]
+    assert got["items"][2]["standard"] == "参加全国科普日，不参加不得分"
+    checked = checked_rubric(got)
+    assert checked["items"][2]["rule"]["scoring"] == "all_or_nothing"
+    assert checked["items"][1]["rule"]["kind"] == "reporting"
+
+
+def test_a_rubric_workbook_with_bad_points_names_row_and_column(tmp_path: Path):
+    from desktop.importing.rubric_workbook import read_rubric_workbook
+
+    path = _published(
+        tmp_path / "坏.xlsx",
+        ["序号", "考核内容", "考核标准", "分值"],
+        [["1", "讲座", "不少于4次", "很多"]],
+        None,
+    )
+    with pytest.raises(ValidationError, match="第 3 行 D 列（分值）"):
+        read_rubric_workbook(path)

@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     rubric = acts.add_parser("rubric", help="考核评分细则").add_subparsers(
         dest="rubric_action", metavar="操作", required=True
     )
-    p = rubric.add_parser("import", help="导入评分细则（.yaml；--sample 导入内置示例）")
-    p.add_argument("file", nargs="?", metavar="FILE.yaml")
+    p = rubric.add_parser("import", help="导入评分细则（.xlsx 或 .yaml；--sample 导入内置示例）")
+    p.add_argument("file", nargs="?", metavar="FILE.xlsx|FILE.yaml")
     p.add_argument("--sample", action="store_true", help="导入内置的示例细则（10 项、100 分）")
     p.add_argument("--name", help="细则名称（默认：文件中的名称）")
     p.set_defaults(func=cmd_rubric_import)
@@ -58,10 +58,15 @@ def cmd_rubric_import(args: argparse.Namespace) -> int:
         path = Path(args.file)
         if not path.is_file():
             raise ValidationError(f"文件不存在：{args.file}")
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ValidationError(f"“{path.name}”不是可读的 YAML 细则：{exc}") from None
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from desktop.importing.rubric_workbook import read_rubric_workbook
+
+            data = read_rubric_workbook(path)
+        else:
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, yaml.YAMLError) as exc:
+                raise ValidationError(f"“{path.name}”不是可读的 YAML 细则：{exc}") from None
     else:
         raise ValidationError("请给出细则文件，或用 --sample 导入内置示例。")
     svc = open_services(args)
