@@ -100,13 +100,22 @@ def _activity_facts(
     s: Session, rule: dict[str, Any], year: int, unit_ids: list[int]
 ) -> dict[int, float]:
     """Per unit: the count (or 人次) the rule asks of its activities in the year."""
-    period = year_period(year)
-    kind = rule.get("kind")
     value = (
         func.coalesce(func.sum(Activity.participants), 0)
-        if kind == "participants"
+        if rule.get("kind") == "participants"
         else (func.count(Activity.id))
     )
+    conds = activity_conditions(rule, year, unit_ids)
+    rows = s.execute(select(Activity.unit_id, value).where(*conds).group_by(Activity.unit_id))
+    return {unit_id: float(v) for unit_id, v in rows}
+
+
+def activity_conditions(rule: dict[str, Any], year: int, unit_ids: list[int]) -> list[Any]:
+    """SQL conditions for "this activity counts for the rule": scoring and the evidence book
+    (desktop/services/assessment_evidence.py) read the same ones, so the book lists exactly
+    the activities the score was counted from."""
+    period = year_period(year)
+    kind = rule.get("kind")
     conds = [
         Activity.unit_id.in_(unit_ids),
         Activity.start_date.between(period.start, period.end),
@@ -121,8 +130,7 @@ def _activity_facts(
         conds.append(Activity.media != "")
     if rule.get("evidence"):
         conds.append(_evidence_kind(rule["evidence"]))
-    rows = s.execute(select(Activity.unit_id, value).where(*conds).group_by(Activity.unit_id))
-    return {unit_id: float(v) for unit_id, v in rows}
+    return conds
 
 
 def _reporting_facts(s: Session, year: int, unit_ids: list[int]) -> dict[int, tuple[int, int]]:
