@@ -52,6 +52,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("数据填报", "entries_page", "EntriesPage"),
     ("志愿者", "volunteers_page", "VolunteersPage"),
     ("报表", "reports_page", "ReportsPage"),
+    ("年度考核", "assessment_page", "AssessmentPage"),
     ("数据安全", "safety_page", "SafetyPage"),
     ("实施方案", "plan_page", "PlanPage"),
 ]
