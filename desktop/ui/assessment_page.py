@@ -117,6 +117,8 @@ class AssessmentPage(QWidget):
         self.rubric.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rubric.verticalHeader().setVisible(False)
         self.rubric.setWordWrap(True)
+        # Rows as tall as their wrapped standard needs at the width the column really has.
+        self.rubric.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.grid = QTableWidget(0, 0)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -206,7 +208,6 @@ class AssessmentPage(QWidget):
         header = self.rubric.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.rubric.resizeRowsToContents()
         self.codes = [i["code"] for i in items]
         maxima = {i["code"]: i["max"] for i in items}
         headers = (
@@ -215,6 +216,8 @@ class AssessmentPage(QWidget):
         self.grid.clear()
         self.grid.setColumnCount(len(headers))
         self.grid.setHorizontalHeaderLabels(headers)
+        for col, i in enumerate(items, start=1):
+            self.grid.horizontalHeaderItem(col).setToolTip(f"{i['content']}：{i['standard']}")
         self.grid.setRowCount(len(self.results))
         for row, r in enumerate(self.results):
             self.grid.setItem(row, 0, read_only_item(r.unit))
