@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from desktop.cli import assessment_book, assessment_files
 from desktop.cli.common import open_services
 from desktop.errors import ValidationError
 from desktop.services.assessment_rules import rule_text
@@ -47,6 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--review", type=float, help="审核分")
     p.add_argument("--note", default="", help="说明（审核分与自评分不同时必填）")
     p.set_defaults(func=cmd_set)
+    assessment_files.register(acts)
+    assessment_book.register(acts)
 
 
 def cmd_rubric_import(args: argparse.Namespace) -> int:
