@@ -31,6 +31,7 @@ from desktop.services.assessment import (
     results,
     rubric_for,
 )
+from desktop.services.assessment_rules import rule_text
 from desktop.services.evidence import evidence_dir
 from desktop.services.periods import year_period
 
@@ -68,6 +69,7 @@ class BookItem:
     content: str
     standard: str
     basis: str
+    rule: str
     score: ItemScore
     counted: bool
     activities: list[BookActivity]
@@ -178,6 +180,7 @@ def book(db: Database, year: int, unit_name: str) -> Book:
                 item.content,
                 item.standard,
                 item.basis,
+                rule_text(item.rule),
                 scores[item.code],
                 item.code in counted,
                 counted.get(item.code, []),
