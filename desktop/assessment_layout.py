@@ -24,7 +24,7 @@ SCORE_COLUMNS: list[tuple[str, str, float]] = [
     ("standard", "考核标准", 40),
     ("max", "分值", 7),
     ("auto", "自动评分", 9),
-    ("reason", "自动评分依据", 26),
+    ("reason", "自动评分依据", 30),
     ("self", "自评分*", 9),
     ("note", "说明", 26),
 ]

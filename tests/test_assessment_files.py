@@ -235,3 +235,16 @@ def test_foreign_and_mismatched_workbooks_are_refused(
         code, _, err = run(capsys, "--db", db, "assessment", "import", str(path))
         assert code != 0 and why in err, (path.name, err)
     assert _dump(Path(db)) == before
+
+
+def test_a_locked_year_refuses_the_file(db: str, tmp_path: Path, capsys):
+    path = _fill(_template(capsys, db, tmp_path / "自评表.xlsx"), SELF)
+    svc = Services.open(Path(db))
+    try:
+        svc.locks.lock("2024")
+    finally:
+        svc.close()
+    before = _dump(Path(db))
+    code, _, err = run(capsys, "--db", db, "assessment", "import", str(path))
+    assert code != 0 and "锁定" in err
+    assert _dump(Path(db)) == before

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import NamedStyle
+from openpyxl.styles import Alignment, NamedStyle
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from desktop.assessment_layout import RESULTS_SHEET
@@ -23,7 +23,6 @@ from desktop.exporting.xlsx_style import (
     Grid,
     add_styles,
     discard,
-    number_style,
     streamed_sheet,
 )
 from desktop.services.assessment import UnitResult
@@ -33,35 +32,26 @@ SUMMARY_FIXED = [("序号", 6.0), ("被考核单位", 24.0)]
 SUMMARY_TAIL = [("名次", 7.0), ("等次", 9.0)]
 GROUP_WIDTH = 11.0
 ITEM_HEADERS = ["序号", "考核内容", "分值", "自动评分", "自评", "审核", "得分", "依据", "说明"]
-ITEM_WIDTHS = [6.0, 24.0, 7.0, 9.0, 7.0, 7.0, 7.0, 30.0, 24.0]
+ITEM_WIDTHS = [6.0, 24.0, 7.0, 9.0, 7.0, 7.0, 7.0, 38.0, 24.0]
 _BAD_SHEET_CHARS = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
-_FINE = "k_dec2"  # a score with two decimals (7.25) keeps them
+_SCORE, _SUB_SCORE = "k_score", "k_sub_score"
 
 
-def _fine_styles() -> list[NamedStyle]:
-    """Two-decimal variants of the return's number styles, for scores such as 7.25."""
+def _score_styles() -> list[NamedStyle]:
+    """Scores centred and as written (10, 7.5, 7.25), in the return's cell and subtotal looks."""
     out = []
-    for base, name in (("k_dec", _FINE), ("k_sub_dec", "k_sub_dec2")):
+    for base, name in (("k_center", _SCORE), ("k_sub_text", _SUB_SCORE)):
         source = next(st for st in STYLES if st.name == base)
         st = NamedStyle(name=name)
-        st.font, st.alignment, st.border = source.font, source.alignment, source.border
-        st.fill = source.fill
-        st.number_format = "#,##0.00"
+        st.font, st.border, st.fill = source.font, source.border, source.fill
+        st.alignment = Alignment(horizontal="center", vertical="center")
+        st.number_format = "General"
         out.append(st)
     return out
 
 
-def _score_style(value: float, sub: bool = False) -> str:
-    if round(value * 10, 6).is_integer():
-        return number_style(value, sub)
-    return "k_sub_dec2" if sub else _FINE
-
-
 def _put_score(g: Grid, row: int, col: int, value: float | None, sub: bool = False) -> None:
-    if value is None:
-        g.put(row, col, "—", "k_sub_text" if sub else "k_center")
-    else:
-        g.put(row, col, value, _score_style(value, sub))
+    g.put(row, col, "—" if value is None else value, _SUB_SCORE if sub else _SCORE)
 
 
 def _title(g: Grid, table: ResultsTable, title: str, right: str, width: int) -> int:
@@ -166,7 +156,7 @@ def export_results(table: ResultsTable, out: Path | str) -> Path:
     out = Path(out)
     wb = Workbook(write_only=True)
     add_styles(wb)
-    for st in _fine_styles():
+    for st in _score_styles():
         wb.add_named_style(st)
     wb.properties.title = f"{table.region}全民科学素质工作{table.year}年度考核结果汇总表"
     try:

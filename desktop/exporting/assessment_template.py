@@ -195,18 +195,19 @@ def _activity_sheet(wb: Workbook, spec: SelfAssessment) -> None:
             cell.alignment = _WRAP if col == 3 else _CENTER
         ws.cell(row, 2).number_format = "yyyy-mm-dd"
         ws.cell(row, 6).number_format = "#,##0"
-        lines = text_lines(a.title, title_width)
-        if lines > 1:
-            ws.row_dimensions[row].height = lines * _LINE + 4
+        ws.row_dimensions[row].height = max(text_lines(a.title, title_width) * _LINE + 4, 18)
         row += 1
     if not spec.activities:
         _put(ws, row, 1, f"台账中没有{spec.unit} {spec.year} 年组织的活动。")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
     else:
-        _put(ws, row, 3, "合计", bold=True).border = _BORDER
-        cell = _put(ws, row, 6, sum(a.participants for a in spec.activities), bold=True)
-        cell.border = _BORDER
-        cell.number_format = "#,##0"
+        _put(ws, row, 3, "合计", bold=True)
+        _put(ws, row, 6, sum(a.participants for a in spec.activities), bold=True)
+        ws.cell(row, 6).number_format = "#,##0"
+        for col in range(1, last + 1):
+            ws.cell(row, col).border = _BORDER
+            ws.cell(row, col).alignment = _CENTER
+        ws.row_dimensions[row].height = 18
     _print_setup(ws, landscape=False)
     _protect(ws)
 
