@@ -34,8 +34,8 @@ SCORE_COLUMN_OF = {key: index for index, (key, _, _) in enumerate(SCORE_COLUMNS,
 ACTIVITY_COLUMNS: list[tuple[str, str, float]] = [
     ("number", "序号", 6),
     ("date", "日期", 12),
-    ("title", "活动名称", 34),
-    ("type", "活动类型", 16),
+    ("title", "活动名称", 42),
+    ("type", "活动类型", 20),
     ("place", "地点", 14),
     ("participants", "参加人次", 10),
 ]
