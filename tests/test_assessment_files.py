@@ -145,6 +145,14 @@ def test_self_scores_come_back_and_the_results_table_adds_them_up(db: str, tmp_p
     code, out, err = run(capsys, "--db", db, "assessment", "import", str(path))
     assert code == 0, err
     assert "6 项" in out
+    con = sqlite3.connect(db)
+    try:
+        audited = con.execute(
+            "SELECT summary FROM audit_record WHERE entity = 'assessment' ORDER BY id"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(audited) == 6 and "县科协 L：自评 10" in audited[0][0]
     got = _scores(capsys, db, "县科协")
     assert {c: r["self"] for c, r in got.items()} == SELF
     assert got["L"]["auto"] == 7.5 and got["L"]["final"] == 10

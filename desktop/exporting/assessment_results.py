@@ -72,9 +72,7 @@ def sheet_title(unit: str, taken: set[str]) -> str:
 def _summary(ws: WriteOnlyWorksheet, table: ResultsTable) -> None:
     maxima = {g: 0.0 for g in table.groups}
     for code, group in table.group_of.items():
-        if table.results:
-            item = next(i for i in table.results[0].items if i.code == code)
-            maxima[group] += item.max
+        maxima[group] += table.max_of[code]
     scale = sum(maxima.values())
     headers = [h for h, _ in SUMMARY_FIXED]
     headers += [f"{g}\n（{maxima[g]:g}分）" for g in table.groups]

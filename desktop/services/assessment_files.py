@@ -76,6 +76,7 @@ class ResultsTable:
     groups: list[str]  # in the rubric's order
     group_of: dict[str, str]  # item code → its group
     content_of: dict[str, str]  # item code → its 考核内容
+    max_of: dict[str, float]  # item code → its 分值
     results: list[UnitResult]
 
 
@@ -207,5 +208,6 @@ class AssessmentFiles:
                 list(dict.fromkeys(group_of.values())),
                 group_of,
                 {i.code: i.content for i in rubric.items},
+                {i.code: i.max_points for i in rubric.items},
                 results(s, year),
             )
