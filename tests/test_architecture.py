@@ -46,6 +46,7 @@ FOUNDATION = (
     "desktop.collection_layout",
     "desktop.collection_rows",
     "desktop.return_layout",
+    "desktop.assessment_layout",
 )
 # (layer, name, module prefixes) bottom to top.
 LAYERS: list[tuple[int, str, tuple[str, ...]]] = [

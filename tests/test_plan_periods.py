@@ -249,6 +249,10 @@ def test_a_plan_read_from_its_text_continues_the_old_one(plan_services: Services
     assert a01.continues_id == c1.id and (a01.baseline, a01.baseline_year) == (9000, 2025)
     with pytest.raises(ValidationError, match="计量方式不同"):
         svc.plan_periods.set_continuations("test-county-2026-2030", old.code, {"A01": "L1"})
+    # Said to be new, it stays new when the table is opened again.
+    svc.plan_periods.set_continuations("test-county-2026-2030", old.code, {"A01": None})
+    again = {r.code: r for r in svc.plan_periods.continuations("test-county-2026-2030", old.code)}
+    assert again["A01"].old_code is None
 
 
 def test_a_per_year_target_is_entered_year_by_year(plan_services: Services):

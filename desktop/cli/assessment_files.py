@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.common import open_services
-from desktop.services.assessment_files import AssessmentFiles
 
 
 def register(acts: argparse._SubParsersAction) -> None:
@@ -32,7 +31,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     svc = open_services(args)
     try:
-        spec = AssessmentFiles(svc.db).self_assessment(args.year, args.unit)
+        spec = svc.assessment_files.self_assessment(args.year, args.unit)
     finally:
         svc.close()
     out = write_self_assessment(spec, Path(args.out))
@@ -63,7 +62,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     svc = open_services(args)
     try:
-        table = AssessmentFiles(svc.db).results_table(args.year)
+        table = svc.assessment_files.results_table(args.year)
     finally:
         svc.close()
     out = export_results(table, Path(args.out))

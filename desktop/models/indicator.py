@@ -49,7 +49,8 @@ class Indicator(Base):
     quote: Mapped[str] = mapped_column(Text, default="")
     # The previous plan's indicator this one carries on (a rollover, or the office's match).
     # A plain id, not a foreign key: adding one to SQLite means copying `indicator`, and the
-    # copy's drop would cascade to every entry. A link to a removed indicator reads as none.
+    # copy's drop would cascade to every entry. A link to a removed indicator reads as none;
+    # 0 says the office reviewed it and it is new (desktop/services/plan_periods.py).
     continues_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     plan: Mapped[Plan] = relationship()

@@ -17,6 +17,7 @@ from desktop.services.reference import reference_complete, seed_reference
 if TYPE_CHECKING:
     from desktop.services.activities import ActivityService
     from desktop.services.assessment import AssessmentService
+    from desktop.services.assessment_files import AssessmentFiles
     from desktop.services.entries import EntryService
     from desktop.services.entry_grid import EntryGridService
     from desktop.services.evidence import EvidenceService
@@ -149,6 +150,12 @@ class Services:
         from desktop.services.assessment import AssessmentService
 
         return AssessmentService(self.db)
+
+    @cached_property
+    def assessment_files(self) -> AssessmentFiles:
+        from desktop.services.assessment_files import AssessmentFiles
+
+        return AssessmentFiles(self.db)
 
     @cached_property
     def rubrics(self) -> RubricService:

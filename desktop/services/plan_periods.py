@@ -93,6 +93,7 @@ def _pending(ind: IndicatorDoc, final: float | None, year: int) -> IndicatorDoc:
         targets_by_year=None,
         baseline=final if final is not None else ind.baseline,
         baseline_year=year if final is not None else ind.baseline_year,
+        quote="",  # the old plan's sentence states the old target; the new plan has its own
     )
 
 
@@ -176,6 +177,11 @@ class Continuation:
     final: float | None = None
 
 
+# continues_id of an indicator the office has said is new this period (no predecessor), so a
+# later review does not suggest a name match again. No indicator has id 0.
+NEW_INDICATOR = 0
+
+
 def _norm(name: str) -> str:
     return re.sub(r"[\s（）()，,、。]", "", name)
 
@@ -193,6 +199,9 @@ def suggest_continuations(session: Session, new: Plan, old: Plan) -> list[Contin
     for ind in session.scalars(
         select(Indicator).where(Indicator.plan_id == new.id).order_by(Indicator.sort_order)
     ):
+        if ind.continues_id == NEW_INDICATOR:
+            out.append(Continuation(ind.code, ind.name, ind.uom, ind.measure, None))
+            continue
         match = by_id.get(ind.continues_id) if ind.continues_id else None
         if match is None:
             match = next(
@@ -241,7 +250,7 @@ def set_continuations(
         if ind is None:
             raise NotFoundError(f"方案“{new.name}”中没有编号为“{code}”的指标。")
         if old_code is None:
-            ind.continues_id = None
+            ind.continues_id = NEW_INDICATOR
             continue
         prior = olds.get(old_code)
         if prior is None:

@@ -475,6 +475,7 @@ def measure_indicator(
             status = status_for(completion, expected)
     elif target is None:
         status = "no_target"
+        expected = None  # no target, so no share of it is due yet
 
     task = ind.task
     section = task.section if task else None
