@@ -280,3 +280,21 @@ def test_upgrade_from_0010_keeps_the_plan_and_rolls_over(plan_services: Services
         assert _ind(again, "C1").baseline == 700
     finally:
         again.close()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("progress", "--period", "2031"),
+        ("progress", "--as-of", "2031-03-01"),
+        ("flags", "--period", "2031"),
+        ("collection", "status", "--period", "2031"),
+        ("returns", "status", "--period", "2031"),
+        ("lock", "--period", "2031"),
+    ],
+)
+def test_a_period_no_plan_covers_is_refused_everywhere(plan_services, data_dir, capsys, argv):
+    db = str(data_dir / "county.sqlite3")
+    plan_services.close()
+    code, out, err = run(capsys, "--db", db, *argv)
+    assert code != 0 and "统计期 2031年 不在实施方案期限（2021—2025年）内" in err

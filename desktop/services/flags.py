@@ -38,6 +38,7 @@ from desktop.models import Activity, Entry, FlagConfirmation, Indicator, Unit
 from desktop.services import audit
 from desktop.services.activities import ActivityInput
 from desktop.services.periods import Period, parse_period, year_period
+from desktop.services.plans import plan_for
 
 HISTORY_FACTOR = 3
 HISTORY_MIN = 3
@@ -426,6 +427,8 @@ class FlagService:
     def flags(self, period_code: str | None = None) -> list[Flag]:
         period = parse_period(period_code) if period_code else None
         with self.db.reading() as s:
+            if period is not None:
+                plan_for(s, period)  # a period no plan covers is refused, as everywhere
             return flags_in(s, period)
 
     def open_flags(self, period_code: str | None = None) -> list[Flag]:
