@@ -41,7 +41,7 @@ from desktop.services.assessment import ItemScore, UnitResult
 from desktop.services.assessment_rules import rule_text
 from desktop.ui.table_cells import read_only_item
 from desktop.ui.widgets import MUTED, page_title
-from desktop.ui.workers import Task
+from desktop.ui.workers import Task, run_with_progress
 
 RUBRIC_HEADERS = ["序号", "考核项目", "考核内容", "考核标准", "分值", "识别出的计分规则"]
 GRADE_COLOURS = {"优秀": "#2e7d32", "良好": "#1565c0", "合格": "#ef6c00", "不合格": "#c62828"}
@@ -110,6 +110,9 @@ class AssessmentPage(QWidget):
         self.import_button.setToolTip("本地的考核评分细则：Excel（按各地公布的格式）或 YAML")
         self.sample_button = QPushButton("使用内置示例细则")
         self.score_button = QPushButton("填写自评/审核…")
+        self.export_button = QPushButton("导出结果汇总表…")
+        self.book_button = QPushButton("生成台账资料汇编…")
+        self.book_button.setToolTip("选中单位的考核台账资料汇编（PDF，含佐证照片和签到表）")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.rubric = QTableWidget(0, len(RUBRIC_HEADERS))
@@ -132,7 +135,13 @@ class AssessmentPage(QWidget):
         top.addWidget(QLabel("年度"))
         top.addWidget(self.year)
         top.addStretch(1)
-        for button in (self.score_button, self.import_button, self.sample_button):
+        for button in (
+            self.score_button,
+            self.export_button,
+            self.book_button,
+            self.import_button,
+            self.sample_button,
+        ):
             top.addWidget(button)
         hint = QLabel(
             "得分取审核分，未审核取自评分，未自评取自动评分；自动评分按细则识别出的规则从活动台账计算，"
@@ -150,6 +159,8 @@ class AssessmentPage(QWidget):
         self.import_button.clicked.connect(self._ask_rubric)
         self.sample_button.clicked.connect(self.use_sample)
         self.score_button.clicked.connect(self.edit_selected)
+        self.export_button.clicked.connect(self._ask_export)
+        self.book_button.clicked.connect(self._ask_book)
         self.grid.cellDoubleClicked.connect(lambda r, c: self.edit(r, c))
 
     def refresh(self) -> None:
@@ -191,14 +202,16 @@ class AssessmentPage(QWidget):
         self.grid.setColumnCount(0)
         self.status.setText(str(exc))
         self.sample_button.setVisible(True)
-        self.score_button.setEnabled(False)
+        for button in (self.score_button, self.export_button, self.book_button):
+            button.setEnabled(False)
         self.loaded.emit()
 
     def _show(self, read: tuple[list[dict], list[UnitResult]]) -> None:
         self.task = None
         items, self.results = read
         self.sample_button.setVisible(False)
-        self.score_button.setEnabled(bool(self.results))
+        for button in (self.score_button, self.export_button, self.book_button):
+            button.setEnabled(bool(self.results))
         self.rubric.setRowCount(len(items))
         for row, i in enumerate(items):
             values = [i["code"], i["group"], i["content"], i["standard"], _points(i["max"])]
@@ -304,3 +317,60 @@ class AssessmentPage(QWidget):
             return
         self.status.setText(f"已导入考核评分细则《{name}》（{source}）。")
         self.load()
+
+    # --- the results table and the evidence book, written off the GUI thread -----------
+    def _ask_export(self) -> None:
+        year = self.year.currentData()
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出考核结果汇总表", f"{year}年度考核结果汇总表.xlsx", "Excel 工作簿 (*.xlsx)"
+        )
+        if path:
+            self.export_results_to(Path(path))
+
+    def export_results_to(self, out: Path) -> None:
+        from desktop.exporting.assessment_results import export_results
+
+        year = self.year.currentData()
+        out = out.with_suffix(".xlsx")
+
+        def job(_report: object) -> Path:
+            return export_results(self.services.assessment_files.results_table(year), out)
+
+        self.task = run_with_progress(
+            self, "正在导出考核结果汇总表", job, lambda p: self._written(p), self._failed
+        )
+
+    def _ask_book(self) -> None:
+        row = self.grid.currentRow()
+        if not 0 <= row < len(self.results):
+            self.status.setText("请先在评分表中选中一个单位。")
+            return
+        from desktop.exporting.evidence_book import book_file_name
+
+        year, unit = self.year.currentData(), self.results[row].unit
+        path, _ = QFileDialog.getSaveFileName(
+            self, "生成台账资料汇编", book_file_name(unit, year), "PDF 文件 (*.pdf)"
+        )
+        if path:
+            self.write_book(unit, Path(path))
+
+    def write_book(self, unit: str, out: Path) -> None:
+        from desktop.exporting.evidence_book import export_book
+
+        year = self.year.currentData()
+        out = out.with_suffix(".pdf")
+        self.task = run_with_progress(
+            self,
+            f"正在生成{unit}台账资料汇编",
+            lambda report: export_book(self.services, year, unit, out, report),
+            lambda p: self._written(p),
+            self._failed,
+        )
+
+    def _written(self, path: Path) -> None:
+        self.task = None
+        self.status.setText(f"已生成：{path}")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        self.status.setText(f"未能生成：{exc}")

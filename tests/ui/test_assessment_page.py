@@ -60,3 +60,22 @@ def test_without_a_rubric_the_page_offers_the_sample(qtbot, county):
     with qtbot.waitSignal(page.loaded, timeout=30_000):
         page.use_sample()
     assert page.rubric.rowCount() == 10 and page.sample_button.isHidden()
+
+
+def test_the_results_table_and_a_units_book_from_the_page(qtbot, scored, tmp_path):  # noqa: F811
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    page = _page(qtbot, scored)
+    page.export_results_to(tmp_path / "结果.xlsx")
+    qtbot.waitUntil(lambda: "已生成" in page.status.text(), timeout=60_000)
+    wb = load_workbook(tmp_path / "结果.xlsx")
+    cells = [c for row in wb.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert "县科协" in cells and "县教体局" in cells
+    r = next(r for r in range(page.grid.rowCount()) if page.grid.item(r, 0).text() == "县科协")
+    page.grid.setCurrentCell(r, 1)
+    page.status.setText("")
+    page.write_book("县科协", tmp_path / "book.pdf")
+    qtbot.waitUntil(lambda: "已生成" in page.status.text(), timeout=60_000)
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "book.pdf").pages)
+    assert "县科协" in text and "科普讲座" in text
