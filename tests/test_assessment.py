@@ -328,3 +328,36 @@ def test_a_rubric_workbook_with_bad_points_names_row_and_column(tmp_path: Path):
     )
     with pytest.raises(ValidationError, match="第 3 行 D 列（分值）"):
         read_rubric_workbook(path)
+
+
+def test_an_indicator_rule_scores_its_completion(county: Services):
+    """C1 (10,000 人次 over the plan) at 2,500 by the end of 2024: 25 % → 25 % of 8 = 2 分."""
+    svc = county
+    c1 = next(i.id for i in svc.plans.indicators() if i.code == "C1")
+    svc.entries.set(c1, "2024", 2500)
+    svc.rubrics.import_rubric(
+        {
+            "name": "指标细则",
+            "audience": "list",
+            "audience_value": ["县农业农村局"],
+            "items": [
+                {
+                    "code": "I",
+                    "content": "农民培训",
+                    "standard": "完成农民培训指标",
+                    "max": 8,
+                    "rule": {"kind": "indicator", "indicator": "C1"},
+                },
+            ],
+        }
+    )
+    (result,) = svc.assessment.results(2024)
+    (item,) = result.items
+    assert item.auto == 2 and item.reason == "指标 C1 完成 25.0%，按比例 2.0/8 分"
+    with pytest.raises(ValidationError, match="indicator"):
+        checked_rubric(
+            {
+                "name": "x",
+                "items": [{"code": "1", "content": "a", "max": 1, "rule": {"kind": "indicator"}}],
+            }
+        )

@@ -25,6 +25,7 @@ from desktop.models import (
     ActivityType,
     AssessmentScore,
     Evidence,
+    Indicator,
     Plan,
     Rubric,
     Section,
@@ -37,6 +38,7 @@ from desktop.services import audit, locks
 from desktop.services.assessment_rules import rule_text
 from desktop.services.periods import parse_period, year_period
 from desktop.services.plans import plan_for
+from desktop.services.progress import measure_indicator
 from desktop.services.reporting import LATE, RECEIVED, REGION_KIND, collected_kind, period_report
 
 DEFAULT_GRADES = [["优秀", 90.0], ["良好", 80.0], ["合格", 60.0]]
@@ -204,6 +206,25 @@ def _share(max_points: float, done: int, of: int, what: str, none: str) -> tuple
     return points, f"{done}/{of} {what}，按比例 {points:.1f}/{max_points:g} 分"
 
 
+def _indicator_score(
+    s: Session, plan: Plan, rule: dict[str, Any], max_points: float, year: int
+) -> tuple[float | None, str]:
+    """An indicator's completion at the end of `year` (the progress engine's), in points."""
+    code = rule["indicator"]
+    ind = s.scalar(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.code == code))
+    if ind is None:
+        return None, f"方案中没有指标 {code}，人工评分"
+    p = measure_indicator(s, plan, ind, date(year, 12, 31), year_period(year))
+    if p.completion_pct is None:
+        return None, f"指标 {code} {p.status_label}，人工评分"
+    full = float(rule.get("threshold") or 100)
+    points = max_points * min(p.completion_pct / full, 1.0)
+    return (
+        points,
+        f"指标 {code} 完成 {p.completion_pct:.1f}%，按比例 {points:.1f}/{max_points:g} 分",
+    )
+
+
 def auto_scores(
     s: Session, rubric: Rubric, year: int, units: list[Unit]
 ) -> dict[tuple[int, int], tuple[float | None, str]]:
@@ -237,6 +258,11 @@ def auto_scores(
                 out[(item.id, u)] = _share(
                     item.max_points, *leads.get(u, (0, 0)), "项牵头任务有活动", "该单位没有牵头任务"
                 )
+            continue
+        if kind == "indicator":
+            found = _indicator_score(s, plan, rule, item.max_points, year)
+            for u in ids:
+                out[(item.id, u)] = found
             continue
         facts = _activity_facts(s, rule, year, ids)
         word = _UNIT_WORDS.get(kind, "次")

@@ -11,7 +11,9 @@ A rule: {"kind", "threshold", "scoring", "each", "types", "evidence"}.
 Kinds: activities (count), participants, evidence (activities with
 evidence of a kind), media (activities reported in the media: 科普信息),
 reporting (share of collection periods received on time), lead_tasks
-(share of the unit's lead tasks served by an activity). Scoring:
+(share of the unit's lead tasks served by an activity), indicator (an
+indicator's completion at the year's end, for the units responsible for
+it; a threshold is the completion % that earns full points). Scoring:
 proportional (full at the threshold, else in proportion), all_or_nothing,
 per_each (so many points each, up to the maximum).
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-KINDS = ("activities", "participants", "evidence", "media", "reporting", "lead_tasks")
+KINDS = ("activities", "participants", "evidence", "media", "reporting", "lead_tasks", "indicator")
 SCORINGS = ("proportional", "all_or_nothing", "per_each")
 EVIDENCE_KINDS = ("照片", "签到表", "会议记录", "文件")
 KIND_LABELS = {
@@ -31,6 +33,7 @@ KIND_LABELS = {
     "media": "媒体报道（科普信息）",
     "reporting": "按时报送",
     "lead_tasks": "牵头任务落实",
+    "indicator": "指标完成",
 }
 SCORING_LABELS = {
     "proportional": "按比例",
@@ -161,6 +164,8 @@ def rule_text(rule: dict[str, Any] | None) -> str:
         parts.append("类型：" + "、".join(names.get(c, c) for c in rule["types"]))
     if rule.get("evidence"):
         parts.append(f"须有{rule['evidence']}")
+    if rule.get("indicator"):
+        parts.append(f"指标 {rule['indicator']}")
     if rule.get("threshold") is not None:
         parts.append(f"达到 {rule['threshold']:g}")
     scoring = rule.get("scoring", "proportional")
@@ -181,6 +186,8 @@ def rule_problems(rule: dict[str, Any]) -> list[str]:
         problems.append(f"计分方式“{rule.get('scoring')}”无效。")
     if rule.get("scoring") == "per_each" and not rule.get("each"):
         problems.append("“每次计分”须写明每次的分值（each）。")
+    if rule.get("kind") == "indicator" and not rule.get("indicator"):
+        problems.append("“指标完成”规则须写明指标编号（indicator）。")
     if rule.get("evidence") not in (None, *EVIDENCE_KINDS):
         problems.append(f"佐证材料类型“{rule.get('evidence')}”无效。")
     return problems
