@@ -92,8 +92,16 @@ def test_the_book_holds_every_item_its_outline_photos_and_appended_scan(
     assert "3/4次，按比例7.5/10分" in text
     titles = _titles(reader.outline)
     assert titles[:2] == ["目　录", "一、考核得分"]
-    assert "二、L　科普讲座" in titles and "七、M　特色亮点" in titles
+    assert "二、第 L 项　科普讲座" in titles and "七、第 M 项　特色亮点" in titles
     assert "附件：会议纪要扫描件.pdf" in titles
+    # The contents' page numbers are the printed ones (the cover has none: index = number).
+    contents = _flat(pages[1])
+    for heading in ("第L项科普讲座", "第D项全国科普日", "附件：会议纪要扫描件.pdf"):
+        # Each entry's dots and number are drawn, and so extracted, before its text.
+        number = int(
+            re.search(r"(\d+)(?:[一二三四五六七八九十]+、)?" + re.escape(heading), contents)[1]
+        )
+        assert heading in _flat(pages[number]) and f"—{number}—" in _flat(pages[number])
     # The scan is set into the L section, both its pages, and named in the contents.
     scan_pages = [i for i, t in enumerate(pages) if SCAN_TEXT in t]
     assert len(scan_pages) == 1 and "Second page of the scan" in pages[scan_pages[0] + 1]

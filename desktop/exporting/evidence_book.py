@@ -178,6 +178,9 @@ def _write(services: Services, data: Book, out: Path, steps: Steps) -> None:
     title = f"{data.unit}{data.year}年度考核台账资料汇编"
     pages = PageNumbers(fs.song, None, 0)
 
+    def first(canvas: Any, doc: Any) -> None:
+        steps.check()
+
     def later(canvas: Any, doc: Any) -> None:
         pages.page(canvas, doc)
         steps.check()
@@ -200,7 +203,14 @@ def _write(services: Services, data: Book, out: Path, steps: Steps) -> None:
         )
         doc.toc_font = fs.fangsong  # type: ignore[attr-defined]
         try:
-            doc.multiBuild(story, onFirstPage=lambda c, d: steps.check(), onLaterPages=later)
+            # The passes that settle the contents' page numbers draw no photos (the
+            # layout is the same without them); the contents settled, one more pass
+            # draws them, so each photo is read once.
+            for drafting in (True, False):
+                doc.drafting = drafting  # type: ignore[attr-defined]
+                doc.multiBuild(story, onFirstPage=first, onLaterPages=later)
+                for flowable in story:  # what multiBuild leaves marked after its last pass
+                    flowable.__dict__.pop("_postponed", None)
         except ExportCancelled:
             raise ExportCancelled() from None
         if inserts:
@@ -332,7 +342,10 @@ def _item(
     table.setStyle(_grid())
     story: list[Flowable] = [
         _heading(
-            f"{cn_number(n + 1)}、{item.code}　{item.content or item.group}", st.h1, 0, f"item{n}"
+            f"{cn_number(n + 1)}、第 {item.code} 项　{item.content or item.group}",
+            st.h1,
+            0,
+            f"item{n}",
         ),
         table,
         Spacer(1, 6),
@@ -385,7 +398,7 @@ def _activity_table(st: Styles, item: BookItem, shown: dict[int, str]) -> Table:
         ]
         for k, a in enumerate(item.activities, start=1)
     ]
-    widths = [0.08, 0.17, 0.33, 0.13, 0.09, 0.2]
+    widths = [0.08, 0.17, 0.31, 0.13, 0.11, 0.2]
     return simple_table(
         st,
         ["序号", "日期", "活动名称", "地点", "人次", "佐证材料"],
@@ -406,6 +419,14 @@ def _grid() -> TableStyle:
     )
 
 
+class _Picture(Image):
+    """A photo copy that a drafting pass (`_BookDoc.drafting`) leaves undrawn."""
+
+    def draw(self) -> None:
+        if not getattr(getattr(self.canv, "_doctemplate", None), "drafting", False):
+            super().draw()
+
+
 def _picture(f: BookFile, tmp: Path, box: tuple[float, float, int]) -> Image | None:
     """The file's print-size copy, named by its content: a photo attached twice is scaled once."""
     w, h, px = box
@@ -413,7 +434,7 @@ def _picture(f: BookFile, tmp: Path, box: tuple[float, float, int]) -> Image | N
     if pic is None:
         return None
     scale = min(w / pic.width, h / pic.height)
-    return Image(str(pic.path), width=pic.width * scale, height=pic.height * scale, lazy=2)
+    return _Picture(str(pic.path), width=pic.width * scale, height=pic.height * scale, lazy=2)
 
 
 def _pictures(
