@@ -361,3 +361,23 @@ def test_an_indicator_rule_scores_its_completion(county: Services):
                 "items": [{"code": "1", "content": "a", "max": 1, "rule": {"kind": "indicator"}}],
             }
         )
+
+
+def test_a_rubric_goes_out_as_a_workbook_and_comes_back_the_same(
+    county: Services, tmp_path, capsys, data_dir
+):
+    from desktop.importing.rubric_workbook import read_rubric_workbook
+
+    county.rubrics.import_rubric(sample_rubric())
+    db = str(data_dir / "county.sqlite3")
+    county.close()
+    out = tmp_path / "细则.xlsx"
+    code, _, err = run(capsys, "--db", db, "assessment", "rubric", "export", "--out", str(out))
+    assert code == 0, err
+    back = checked_rubric(read_rubric_workbook(out))
+    sent = checked_rubric(sample_rubric())
+    keys = ("code", "group", "content", "standard", "max", "basis", "rule")
+    assert [{k: i[k] for k in keys} for i in back["items"]] == [
+        {k: i[k] for k in keys} for i in sent["items"]
+    ]
+    assert back["name"] == sent["name"]

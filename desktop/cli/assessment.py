@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sample", action="store_true", help="导入内置的示例细则（10 项、100 分）")
     p.add_argument("--name", help="细则名称（默认：文件中的名称）")
     p.set_defaults(func=cmd_rubric_import)
-    p = rubric.add_parser("export", help="导出评分细则为 YAML")
+    p = rubric.add_parser("export", help="导出评分细则（.xlsx 按公布的表式，或 .yaml）")
     p.add_argument("--out", required=True)
     p.add_argument("--year", type=int, help="年度（默认：当前方案最新的细则）")
     p.set_defaults(func=cmd_rubric_export)
@@ -87,7 +87,13 @@ def cmd_rubric_export(args: argparse.Namespace) -> int:
         data = svc.rubrics.export(args.year)
     finally:
         svc.close()
-    Path(args.out).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    out = Path(args.out)
+    if out.suffix.lower() == ".xlsx":
+        from desktop.exporting.rubric_workbook import write_rubric_workbook
+
+        write_rubric_workbook(data, out)
+    else:
+        out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     print(f"已导出考核评分细则《{data['name']}》：{args.out}")
     return 0
 
