@@ -45,6 +45,7 @@ from desktop.exporting.evidence_book_files import (
     Inserted,
     Progress,
     Steps,
+    binary_streams,
     pdf_pages,
     prepare_picture,
     set_inserts,
@@ -185,7 +186,11 @@ def _write(services: Services, data: Book, out: Path, steps: Steps) -> None:
         pages.page(canvas, doc)
         steps.check()
 
-    with tempfile.TemporaryDirectory(prefix="kepu-book-") as tmp, written_in_place(out) as staged:
+    with (
+        tempfile.TemporaryDirectory(prefix="kepu-book-") as tmp,
+        written_in_place(out) as staged,
+        binary_streams(),
+    ):
         story, inserts = _story(st, data, office, Path(tmp), steps)
         built = Path(tmp) / "book.pdf"
         doc = _BookDoc(
