@@ -15,14 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -34,16 +32,13 @@ from desktop.exporting.fonts import fonts, markup
 from desktop.exporting.progress_table import cn_number
 from desktop.exporting.return_workbook import ExportCancelled, cn_date, office_name
 from desktop.exporting.summary_style import (
-    BOTTOM,
-    LEFT,
-    RIGHT,
     TEXT_WIDTH,
-    TOP,
     PageNumbers,
     Progress,
     Styles,
     fmt,
     make_styles,
+    official_document,
     para,
     pct,
     simple_table,
@@ -93,19 +88,7 @@ def export_evaluation(
     story += _unmet(st, ev)
 
     with written_in_place(out) as staged:
-        doc = SimpleDocTemplate(
-            str(staged.tmp),
-            pagesize=A4,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
-            leftMargin=LEFT,
-            rightMargin=RIGHT,
-            title=title,
-            author=office,
-            subject=f"{ev.period_label}终期评估",
-            creator="科普台账",
-            initialFontName=fs.song,
-        )
+        doc = official_document(str(staged.tmp), fs, title, office, f"{ev.period_label}终期评估")
         try:
             doc.build(story, onFirstPage=pages.cover, onLaterPages=pages.page)
         except ExportCancelled:

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -21,7 +20,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
 )
 
@@ -32,16 +30,13 @@ from desktop.exporting.return_workbook import ExportCancelled, cn_date, office_n
 from desktop.exporting.summary_appendix import appendix
 from desktop.exporting.summary_chart import completion_chart
 from desktop.exporting.summary_style import (
-    BOTTOM,
-    LEFT,
-    RIGHT,
     TEXT_WIDTH,
-    TOP,
     PageNumbers,
     Progress,
     Styles,
     fmt,
     make_styles,
+    official_document,
     para,
     pct,
     short,
@@ -98,19 +93,7 @@ def export_summary(
     story += appendix(st, services, period, ledger_rows)
 
     with written_in_place(out) as staged:
-        doc = SimpleDocTemplate(
-            str(staged.tmp),
-            pagesize=A4,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
-            leftMargin=LEFT,
-            rightMargin=RIGHT,
-            title=title,
-            author=office,
-            subject=f"{year}年度工作总结",
-            creator="科普台账",
-            initialFontName=fs.song,
-        )
+        doc = official_document(str(staged.tmp), fs, title, office, f"{year}年度工作总结")
         try:
             doc.build(story, onFirstPage=pages.cover, onLaterPages=pages.page)
         except ExportCancelled:

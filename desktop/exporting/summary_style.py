@@ -21,13 +21,35 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from desktop.exporting.fonts import FontSet, markup, plain
 from desktop.exporting.return_workbook import ExportCancelled
 
 Progress = Callable[[int, int], bool]
 TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
+
+
+def official_document(
+    path: str, fs: FontSet, title: str, author: str, subject: str, cls: type = SimpleDocTemplate
+) -> Any:
+    """A document on the GB/T 9704 page (A4, its margins) with the file's own metadata:
+    the annual summary, the final evaluation and the evidence book share it."""
+    return cls(
+        path,
+        pagesize=A4,
+        topMargin=TOP,
+        bottomMargin=BOTTOM,
+        leftMargin=LEFT,
+        rightMargin=RIGHT,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="科普台账",
+        initialFontName=fs.song,
+    )
+
+
 TEXT_WIDTH = A4[0] - LEFT - RIGHT
 BODY_SIZE, BODY_LEADING = 16, 28
 TABLE_SIZE, TABLE_LEADING = 10.5, 14
