@@ -241,3 +241,15 @@ def test_cli_refusals_say_why_and_write_nothing(
     )
     assert code != 0 and message in err
     assert list(cwd.iterdir()) == []
+
+
+def test_unreadable_files_are_listed_not_printed(booked: Services, tmp_path: Path):
+    aid = _activity(booked, "县科协", "lecture", date(2024, 10, 8))
+    for name in ("损坏的扫描件.pdf", "损坏的照片.jpg"):
+        (tmp_path / name).write_bytes(b"not what the name says")
+        booked.evidence.add(aid, tmp_path / name)
+    reader = PdfReader(export_book(booked, 2024, "县科协", tmp_path / "book.pdf"))
+    text = _flat("".join(p.extract_text() for p in reader.pages))
+    assert "附件“损坏的扫描件.pdf”无法打开" in text
+    assert "损坏的照片.jpg（文件无法读取，未能印出）" in text
+    assert "附件：损坏的扫描件.pdf" not in _titles(reader.outline)
