@@ -23,12 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -47,7 +45,7 @@ from desktop.exporting.evidence_book_files import (
     Steps,
     binary_streams,
     pdf_pages,
-    prepare_picture,
+    picture_flowable,
     set_inserts,
 )
 from desktop.exporting.files import written_in_place
@@ -55,15 +53,12 @@ from desktop.exporting.fonts import fonts, markup
 from desktop.exporting.progress_table import cn_number
 from desktop.exporting.return_workbook import ExportCancelled, cn_date, office_name
 from desktop.exporting.summary_style import (
-    BOTTOM,
-    LEFT,
-    RIGHT,
     TEXT_WIDTH,
-    TOP,
     PageNumbers,
     Styles,
     fmt,
     make_styles,
+    official_document,
     para,
     simple_table,
 )
@@ -193,19 +188,7 @@ def _write(services: Services, data: Book, out: Path, steps: Steps) -> None:
     ):
         story, inserts = _story(st, data, office, Path(tmp), steps)
         built = Path(tmp) / "book.pdf"
-        doc = _BookDoc(
-            str(built),
-            pagesize=A4,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
-            leftMargin=LEFT,
-            rightMargin=RIGHT,
-            title=title,
-            author=office,
-            subject=f"{data.year}年度考核",
-            creator="科普台账",
-            initialFontName=fs.song,
-        )
+        doc = official_document(str(built), fs, title, office, f"{data.year}年度考核", cls=_BookDoc)
         doc.toc_font = fs.fangsong  # type: ignore[attr-defined]
         try:
             # The passes that settle the contents' page numbers draw no photos (the
@@ -424,24 +407,6 @@ def _grid() -> TableStyle:
     )
 
 
-class _Picture(Image):
-    """A photo copy that a drafting pass (`_BookDoc.drafting`) leaves undrawn."""
-
-    def draw(self) -> None:
-        if not getattr(getattr(self.canv, "_doctemplate", None), "drafting", False):
-            super().draw()
-
-
-def _picture(f: BookFile, tmp: Path, box: tuple[float, float, int]) -> Image | None:
-    """The file's print-size copy, named by its content: a photo attached twice is scaled once."""
-    w, h, px = box
-    pic = prepare_picture(f.path, tmp / f"{f.sha256}-{px}.jpg", px)
-    if pic is None:
-        return None
-    scale = min(w / pic.width, h / pic.height)
-    return _Picture(str(pic.path), width=pic.width * scale, height=pic.height * scale, lazy=2)
-
-
 def _pictures(
     st: Styles, activities: list[BookActivity], tmp: Path, steps: Steps
 ) -> list[Flowable]:
@@ -454,7 +419,7 @@ def _pictures(
             if f.role not in (PHOTO, SHEET):
                 continue
             box = (PHOTO_W, PHOTO_H, PHOTO_PX) if f.role == PHOTO else (SHEET_W, SHEET_H, SHEET_PX)
-            img = _picture(f, tmp, box)
+            img = picture_flowable(f, tmp, box)
             steps.advance()
             words = f"{a.day.isoformat()} {a.title}　{f.name}"
             if img is None:

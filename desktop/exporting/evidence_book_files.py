@@ -23,7 +23,7 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Image
 
 from desktop.exporting.fonts import plain
 from desktop.exporting.return_workbook import ExportCancelled
@@ -81,6 +81,27 @@ def prepare_picture(source: Path, target: Path, longest: int) -> Picture | None:
             return Picture(target, rgb.width, rgb.height)
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
+
+
+class PictureFlowable(Image):
+    """A photo copy that a drafting pass leaves undrawn
+    (desktop/exporting/evidence_book.py `_BookDoc`: its `drafting` is set per build)."""
+
+    def draw(self) -> None:
+        if not getattr(getattr(self.canv, "_doctemplate", None), "drafting", False):
+            super().draw()
+
+
+def picture_flowable(f: BookFile, tmp: Path, box: tuple[float, float, int]) -> Image | None:
+    """The file's print-size copy, named by its content: a photo attached twice is scaled once."""
+    w, h, px = box
+    pic = prepare_picture(f.path, tmp / f"{f.sha256}-{px}.jpg", px)
+    if pic is None:
+        return None
+    scale = min(w / pic.width, h / pic.height)
+    return PictureFlowable(
+        str(pic.path), width=pic.width * scale, height=pic.height * scale, lazy=2
+    )
 
 
 def pdf_pages(path: Path) -> int | None:
