@@ -36,23 +36,29 @@ def is_read_only(session: Session, plan: Plan) -> bool:
     return plan.edit_unlocked_at is None and is_ended(session, plan)
 
 
+def _get(session: Session, cls: type, ident: int | None) -> object | None:
+    """The row, or None for an object not yet flushed (its key still unset)."""
+    return session.get(cls, ident) if ident is not None else None
+
+
 def _plan_of(session: Session, obj: object) -> int | None:
+    """The plan an object of a plan's structure belongs to; None for a plan not yet stored."""
     if isinstance(obj, Plan):
         return obj.id
     if isinstance(obj, Section | Indicator):
-        return obj.plan_id
+        return obj.plan_id if obj.plan_id is not None else (obj.plan.id if obj.plan else None)
     if isinstance(obj, Task):
-        section = obj.section or session.get(Section, obj.section_id)
-        return section.plan_id if section else None
+        section = obj.section or _get(session, Section, obj.section_id)
+        return _plan_of(session, section) if section else None
     if isinstance(obj, TaskUnit):
-        task = session.get(Task, obj.task_id)
+        task = obj.task or _get(session, Task, obj.task_id)
         return _plan_of(session, task) if task else None
     if isinstance(obj, SectionUnit):
-        section = session.get(Section, obj.section_id)
-        return section.plan_id if section else None
+        section = obj.section or _get(session, Section, obj.section_id)
+        return _plan_of(session, section) if section else None
     if isinstance(obj, IndicatorYearTarget):
-        ind = obj.indicator or session.get(Indicator, obj.indicator_id)
-        return ind.plan_id if ind else None
+        ind = obj.indicator or _get(session, Indicator, obj.indicator_id)
+        return _plan_of(session, ind) if ind else None
     return None
 
 
