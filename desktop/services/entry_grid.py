@@ -23,7 +23,7 @@ from desktop.services import locks
 from desktop.services.flags import entry_marks
 from desktop.services.periods import Period, parse_period, year_period
 from desktop.services.plans import active_plan, plan_by_code
-from desktop.services.progress import entries_by_unit
+from desktop.services.progress_values import entries_by_unit
 
 Granularity = Literal["quarter", "year"]
 MEASURE_LABELS = {"count": "累计量", "level": "存量", "percent": "比例"}

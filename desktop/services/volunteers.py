@@ -22,7 +22,7 @@ from desktop.errors import NotFoundError, ServiceError, ValidationError
 from desktop.limits import checked
 from desktop.models import Place, TeamHeadcount, Unit, VolunteerTeam
 from desktop.services import audit, locks
-from desktop.services.progress import team_headcount
+from desktop.services.progress_values import team_headcount
 
 
 @dataclass
