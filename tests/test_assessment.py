@@ -381,3 +381,37 @@ def test_a_rubric_goes_out_as_a_workbook_and_comes_back_the_same(
         {k: i[k] for k in keys} for i in sent["items"]
     ]
     assert back["name"] == sent["name"]
+
+
+def test_the_office_itself_is_assessed_on_its_whole_ledger(county: Services, tmp_path: Path):
+    """The city's rubric for the county: 科普讲座不少于 4 次 counts every unit's lectures (3 of
+    县科协, 1 of 县教体局: 4/4 → 10), and 按时报送 its own final returns (2024's, sent late → 0/1)."""
+    from desktop.exporting.return_workbook import export_return
+    from desktop.services.periods import parse_period
+
+    svc = county
+    for unit in ("县科协", "县科协", "县科协", "县教体局"):
+        _activity(svc, unit, "lecture", date(2024, 4, 2))
+    export_return(svc, parse_period("2024"), tmp_path / "r.xlsx", final=True)
+    svc.rubrics.import_rubric(
+        {
+            "name": "市对县考核细则",
+            "audience": "office",
+            "items": [
+                {
+                    "code": "1",
+                    "content": "科普讲座",
+                    "standard": "举办科普讲座不少于 4 次",
+                    "max": 10,
+                },
+                {"code": "2", "content": "报表报送", "standard": "按时报送统计报表", "max": 5},
+            ],
+        }
+    )
+    (result,) = svc.assessment.results(2024)
+    assert result.unit == "测试县全民科学素质工作领导小组办公室"
+    scores = {i.code: (i.auto, i.reason) for i in result.items}
+    assert scores["1"] == (10, "4/4 次，按比例 10.0/10 分")
+    assert scores["2"] == (0, "0/1 期正式报表按时报送，按比例 0.0/5 分")
+    # The office is no member unit: 报送情况 does not list it.
+    assert all(u.unit != result.unit for u in svc.reporting.status("2024Q1").units)

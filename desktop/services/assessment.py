@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models import (
-    Activity,
-    ActivityType,
     AssessmentScore,
-    Evidence,
     Indicator,
     Plan,
     Rubric,
@@ -32,14 +29,24 @@ from desktop.models import (
     Task,
     TaskUnit,
     Unit,
-    activity_task,
 )
 from desktop.services import audit, locks
+from desktop.services.assessment_facts import (
+    activity_facts,
+    lead_facts,
+    office_facts,
+    office_leads,
+    office_reporting,
+    reporting_facts,
+)
 from desktop.services.assessment_rules import rule_text
-from desktop.services.periods import parse_period, year_period
+from desktop.services.periods import year_period
 from desktop.services.plans import plan_for
 from desktop.services.progress import measure_indicator
-from desktop.services.reporting import LATE, RECEIVED, REGION_KIND, collected_kind, period_report
+from desktop.services.reporting import (
+    OFFICE_KIND,
+    REGION_KIND,
+)
 
 DEFAULT_GRADES = [["优秀", 90.0], ["良好", 80.0], ["合格", 60.0]]
 FAIL_GRADE = "不合格"
@@ -86,104 +93,6 @@ class UnitResult:
     grade: str
 
 
-def _evidence_kind(kind: str) -> Any:
-    """SQL for "this activity has evidence of `kind`": by how it was stored and what it is called."""
-    name = Evidence.original_name
-    conds = {
-        "照片": Evidence.kind == "image",
-        "签到表": name.contains("签到"),
-        "会议记录": or_(name.contains("会议"), name.contains("纪要")),
-        "文件": Evidence.kind == "file",
-    }
-    return exists().where(Evidence.activity_id == Activity.id, conds[kind])
-
-
-def _activity_facts(
-    s: Session, rule: dict[str, Any], year: int, unit_ids: list[int]
-) -> dict[int, float]:
-    """Per unit: the count (or 人次) the rule asks of its activities in the year."""
-    value = (
-        func.coalesce(func.sum(Activity.participants), 0)
-        if rule.get("kind") == "participants"
-        else (func.count(Activity.id))
-    )
-    conds = activity_conditions(rule, year, unit_ids)
-    rows = s.execute(select(Activity.unit_id, value).where(*conds).group_by(Activity.unit_id))
-    return {unit_id: float(v) for unit_id, v in rows}
-
-
-def activity_conditions(rule: dict[str, Any], year: int, unit_ids: list[int]) -> list[Any]:
-    """SQL conditions for "this activity counts for the rule": scoring and the evidence book
-    (desktop/services/assessment_evidence.py) read the same ones, so the book lists exactly
-    the activities the score was counted from."""
-    period = year_period(year)
-    kind = rule.get("kind")
-    conds = [
-        Activity.unit_id.in_(unit_ids),
-        Activity.start_date.between(period.start, period.end),
-    ]
-    if rule.get("types"):
-        conds.append(
-            Activity.type_id.in_(
-                select(ActivityType.id).where(ActivityType.code.in_(rule["types"]))
-            )
-        )
-    if kind == "media":
-        conds.append(Activity.media != "")
-    if rule.get("evidence"):
-        conds.append(_evidence_kind(rule["evidence"]))
-    return conds
-
-
-def _reporting_facts(s: Session, year: int, unit_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per unit: (periods received by the due date, periods expected) of the year's collection."""
-    kind = collected_kind(s)
-    codes = (
-        [str(year)]
-        if kind == "year"
-        else [f"{year}Q{q}" for q in range(1, 5)]
-        if kind == "quarter"
-        else [f"{year}{m:02d}" for m in range(1, 13)]
-    )
-    out = {u: (0, 0) for u in unit_ids}
-    for code in codes:
-        period = parse_period(code)
-        if period.end >= date.today():
-            continue  # not over yet: neither on time nor late
-        for r in period_report(s, period).units:
-            if r.unit_id not in out or r.status not in (RECEIVED, LATE, "missing"):
-                continue
-            on_time, expected = out[r.unit_id]
-            out[r.unit_id] = (on_time + (r.status == RECEIVED), expected + 1)
-    return out
-
-
-def _lead_facts(
-    s: Session, plan: Plan, year: int, unit_ids: list[int]
-) -> dict[int, tuple[int, int]]:
-    """Per unit: (its lead tasks served by at least one activity in the year, its lead tasks)."""
-    period = year_period(year)
-    served = set(
-        s.scalars(
-            select(activity_task.c.task_id)
-            .join(Activity, Activity.id == activity_task.c.activity_id)
-            .where(Activity.start_date.between(period.start, period.end))
-            .distinct()
-        )
-    )
-    leads = s.execute(
-        select(TaskUnit.unit_id, TaskUnit.task_id)
-        .join(Task, Task.id == TaskUnit.task_id)
-        .join(Section, Section.id == Task.section_id)
-        .where(Section.plan_id == plan.id, TaskUnit.role == "lead", TaskUnit.unit_id.in_(unit_ids))
-    )
-    out: dict[int, tuple[int, int]] = {}
-    for unit_id, task_id in leads:
-        done, n = out.get(unit_id, (0, 0))
-        out[unit_id] = (done + (task_id in served), n + 1)
-    return out
-
-
 def _score(rule: dict[str, Any], max_points: float, value: float, word: str) -> tuple[float, str]:
     scoring = rule.get("scoring", "proportional")
     if scoring == "per_each":
@@ -225,12 +134,46 @@ def _indicator_score(
     )
 
 
+def _office_scores(
+    s: Session, rubric: Rubric, plan: Plan, year: int, units: list[Unit]
+) -> dict[tuple[int, int], tuple[float | None, str]]:
+    """The office itself assessed (the city assessing the county): its whole ledger, all the
+    plan's tasks, its own final returns."""
+    out: dict[tuple[int, int], tuple[float | None, str]] = {}
+    for item in rubric.items:
+        rule = item.rule
+        kind = rule.get("kind") if rule else None
+        if not rule:
+            found: tuple[float | None, str] = (None, "人工评分")
+        elif kind == "reporting":
+            found = _share(
+                item.max_points,
+                *office_reporting(s, year),
+                "期正式报表按时报送",
+                "本年没有应报送的报表",
+            )
+        elif kind == "lead_tasks":
+            found = _share(
+                item.max_points, *office_leads(s, plan, year), "项任务有活动", "方案中没有任务"
+            )
+        elif kind == "indicator":
+            found = _indicator_score(s, plan, rule, item.max_points, year)
+        else:
+            value = office_facts(s, rule, year)
+            found = _score(rule, item.max_points, value, _UNIT_WORDS.get(kind, "次"))
+        for u in units:
+            out[(item.id, u.id)] = found
+    return out
+
+
 def auto_scores(
     s: Session, rubric: Rubric, year: int, units: list[Unit]
 ) -> dict[tuple[int, int], tuple[float | None, str]]:
     """(item id, unit id) → the automatic score and its reason, each rule read once for all."""
     plan = s.get(Plan, rubric.plan_id)
     assert plan is not None
+    if rubric.audience == "office":
+        return _office_scores(s, rubric, plan, year, units)
     ids = [u.id for u in units]
     out: dict[tuple[int, int], tuple[float | None, str]] = {}
     reporting: dict[int, tuple[int, int]] | None = None
@@ -243,7 +186,7 @@ def auto_scores(
             continue
         kind = rule.get("kind")
         if kind == "reporting":
-            reporting = reporting if reporting is not None else _reporting_facts(s, year, ids)
+            reporting = reporting if reporting is not None else reporting_facts(s, year, ids)
             for u in ids:
                 out[(item.id, u)] = _share(
                     item.max_points,
@@ -253,7 +196,7 @@ def auto_scores(
                 )
             continue
         if kind == "lead_tasks":
-            leads = leads if leads is not None else _lead_facts(s, plan, year, ids)
+            leads = leads if leads is not None else lead_facts(s, plan, year, ids)
             for u in ids:
                 out[(item.id, u)] = _share(
                     item.max_points, *leads.get(u, (0, 0)), "项牵头任务有活动", "该单位没有牵头任务"
@@ -264,7 +207,7 @@ def auto_scores(
             for u in ids:
                 out[(item.id, u)] = found
             continue
-        facts = _activity_facts(s, rule, year, ids)
+        facts = activity_facts(s, rule, year, ids)
         word = _UNIT_WORDS.get(kind, "次")
         for u in ids:
             out[(item.id, u)] = _score(rule, item.max_points, facts.get(u, 0.0), word)
@@ -274,7 +217,9 @@ def auto_scores(
 def assessed_units(s: Session, rubric: Rubric) -> list[Unit]:
     """Whom the rubric assesses: member units of the plan (by kind, or named), never regions."""
     stmt = select(Unit).where(Unit.active.is_(True), Unit.kind != REGION_KIND)
-    if rubric.audience == "kind":
+    if rubric.audience == "office":
+        stmt = stmt.where(Unit.kind == OFFICE_KIND)
+    elif rubric.audience == "kind":
         stmt = stmt.where(Unit.kind.in_(rubric.audience_value or []))
     elif rubric.audience == "list":
         stmt = stmt.where(Unit.name.in_(rubric.audience_value or []))
@@ -285,7 +230,7 @@ def assessed_units(s: Session, rubric: Rubric) -> list[Unit]:
             .join(Section, Section.id == Task.section_id)
             .where(Section.plan_id == rubric.plan_id)
         )
-        stmt = stmt.where(Unit.id.in_(named))
+        stmt = stmt.where(Unit.id.in_(named), Unit.kind != OFFICE_KIND)
     return list(s.scalars(stmt.order_by(Unit.sort_order, Unit.id)))
 
 

@@ -24,16 +24,12 @@ from sqlalchemy.orm import Session, selectinload
 from desktop.db import Database
 from desktop.errors import NotFoundError
 from desktop.models import Activity, Plan, Rubric, Section, Task, TaskUnit, Unit, activity_task
-from desktop.services.assessment import (
-    ItemScore,
-    activity_conditions,
-    assessed_units,
-    results,
-    rubric_for,
-)
+from desktop.services.assessment import ItemScore, assessed_units, results, rubric_for
+from desktop.services.assessment_facts import activity_conditions
 from desktop.services.assessment_rules import rule_text
 from desktop.services.evidence import evidence_dir
 from desktop.services.periods import year_period
+from desktop.services.reporting import OFFICE_KIND
 
 PHOTO, SHEET, PDF, OTHER = "photo", "sheet", "pdf", "other"
 # Rule kinds whose score is counted from activities; the others list none.
@@ -96,7 +92,8 @@ def file_role(name: str, kind: str) -> str:
 
 
 def _lead_conditions(s: Session, rubric: Rubric, unit: Unit, year: int) -> list[Any]:
-    """The year's activities (of any unit) serving a task the unit leads, as the score counts."""
+    """The year's activities (of any unit) serving a task the unit leads, as the score counts
+    (the office itself: any task of the plan)."""
     period = year_period(year)
     leads = (
         select(TaskUnit.task_id)
@@ -106,6 +103,8 @@ def _lead_conditions(s: Session, rubric: Rubric, unit: Unit, year: int) -> list[
             Section.plan_id == rubric.plan_id, TaskUnit.role == "lead", TaskUnit.unit_id == unit.id
         )
     )
+    if unit.kind == OFFICE_KIND:
+        leads = select(Task.id).join(Section).where(Section.plan_id == rubric.plan_id)
     serving = select(activity_task.c.activity_id).where(activity_task.c.task_id.in_(leads))
     return [Activity.id.in_(serving), Activity.start_date.between(period.start, period.end)]
 
@@ -145,7 +144,7 @@ def item_activities(
         conds = (
             _lead_conditions(s, rubric, unit, year)
             if kind == "lead_tasks"
-            else activity_conditions(rule, year, [unit.id])
+            else activity_conditions(rule, year, None if unit.kind == OFFICE_KIND else [unit.id])
         )
         rows = s.scalars(
             select(Activity)

@@ -34,6 +34,8 @@ STATUS_LABELS = {
 STATUS_ORDER = {MISSING: 0, LATE: 1, RECEIVED: 2, NOT_REQUIRED: 3}
 # A lower region (a county under a city) is a unit of this kind; its returns are batches of this kind.
 REGION_KIND, RETURN_BATCH = "region", "return"
+# The office itself, as a unit, when its own work is assessed (the city assessing the county).
+OFFICE_KIND = "office"
 # The setting (desktop/services/settings.py) of the days allowed after a period of each kind.
 DUE_KEYS = {"month": "due_days", "quarter": "due_days", "year": "due_days_year"}
 
@@ -147,7 +149,7 @@ def period_report(session: Session, period: Period) -> PeriodReport:
     rows = []
     units = session.scalars(
         select(Unit)
-        .where(Unit.active.is_(True), Unit.kind != REGION_KIND)
+        .where(Unit.active.is_(True), Unit.kind.not_in((REGION_KIND, OFFICE_KIND)))
         .order_by(Unit.sort_order, Unit.id)
     )
     for unit in units:

@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.errors import ValidationError
-from desktop.models import Rubric, RubricItem
+from desktop.models import Plan, Rubric, RubricItem, Setting, Unit
 from desktop.paths import resource_dir
 from desktop.services import audit
 from desktop.services.assessment import rubric_for
 from desktop.services.assessment_rules import recognise, rule_problems
 from desktop.services.plans import active_plan
+from desktop.services.reference import find_unit
+from desktop.services.reporting import OFFICE_KIND
 
 AUDIENCES = ("all", "kind", "list", "office")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -147,6 +149,8 @@ def store_rubric(s: Session, data: dict[str, Any], name: str | None = None) -> R
         for n, i in enumerate(checked["items"])
     ]
     s.add(rubric)
+    if rubric.audience == "office":
+        _office_unit(s, plan)
     s.flush()
     total = sum(i.max_points for i in rubric.items)
     audit.record(
@@ -157,6 +161,22 @@ def store_rubric(s: Session, data: dict[str, Any], name: str | None = None) -> R
         f"导入考核细则《{rubric.name}》：{len(rubric.items)} 项、{total:g} 分",
     )
     return rubric
+
+
+def _office_unit(s: Session, plan: Plan) -> Unit:
+    """The office itself as the assessed unit (the city assessing the county), made once."""
+    unit = s.scalar(select(Unit).where(Unit.kind == OFFICE_KIND))
+    if unit is None:
+        setting = s.get(Setting, "office_name")
+        name = (setting.value if setting and setting.value else "") or (
+            f"{plan.region}全民科学素质工作领导小组办公室"
+        )
+        if find_unit(s, name) is not None:  # a member unit goes by that name: keep it as it is
+            name = f"{name}（本级）"
+        unit = Unit(name=name, kind=OFFICE_KIND, sort_order=0)
+        s.add(unit)
+        s.flush()
+    return unit
 
 
 def rubric_dict(rubric: Rubric) -> dict[str, Any]:
