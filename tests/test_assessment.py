@@ -415,3 +415,21 @@ def test_the_office_itself_is_assessed_on_its_whole_ledger(county: Services, tmp
     assert scores["2"] == (0, "0/1 期正式报表按时报送，按比例 0.0/5 分")
     # The office is no member unit: 报送情况 does not list it.
     assert all(u.unit != result.unit for u in svc.reporting.status("2024Q1").units)
+
+
+def test_the_editor_checks_an_item_as_an_import_would(scored: Services):
+    svc = scored
+    rubric_id = svc.assessment.items(2024)[0]["rubric_id"]
+    with pytest.raises(ValidationError, match="已有考核项目"):
+        svc.rubric_editor.save_item(rubric_id, "L", {"content": "x", "max": 1}, new=True)
+    with pytest.raises(ValidationError, match="分值"):
+        svc.rubric_editor.save_item(rubric_id, "Z", {"content": "x", "max": 0}, new=True)
+    svc.rubric_editor.save_item(
+        rubric_id,
+        "L",
+        {"content": "科普讲座", "standard": "举办科普讲座不少于 6 次", "max": 12},
+        new=False,
+    )
+    kexie = next(r for r in svc.assessment.results(2024) if r.unit == "县科协")
+    lecture = next(i for i in kexie.items if i.code == "L")
+    assert (lecture.max, lecture.auto) == (12, 6)  # 3/6 of 12

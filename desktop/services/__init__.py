@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from desktop.services.reporting import ReportingService
     from desktop.services.reports import ReportService
     from desktop.services.returns import ReturnsService
-    from desktop.services.rubrics import RubricService
+    from desktop.services.rubrics import RubricEditing, RubricService
     from desktop.services.safety import AuditLogService, BackupService
     from desktop.services.settings import SettingsService
     from desktop.services.submissions import SubmissionService
@@ -156,6 +156,12 @@ class Services:
         from desktop.services.assessment_files import AssessmentFiles
 
         return AssessmentFiles(self.db)
+
+    @cached_property
+    def rubric_editor(self) -> RubricEditing:
+        from desktop.services.rubrics import RubricEditing
+
+        return RubricEditing(self.db)
 
     @cached_property
     def rubrics(self) -> RubricService:

@@ -380,6 +380,9 @@ class AssessmentService:
             rubric = rubric_for(s, year)
             return [
                 {
+                    "rubric_id": rubric.id,
+                    "basis": i.basis,
+                    "note": i.note,
                     "code": i.code,
                     "group": i.group,
                     "content": i.content,

@@ -224,3 +224,70 @@ class RubricService:
                 rubric = rubric_for(s, year)
             assert rubric is not None
             return rubric_dict(rubric)
+
+
+def _item_fields(data: dict[str, Any], code: str) -> dict[str, Any]:
+    """One item as typed in the editor, checked as an imported one is; its rule read afresh
+    from its words unless it is to be scored by hand."""
+    manual = bool(data.get("manual"))
+    item = {k: data.get(k, "") for k in ("group", "content", "standard", "max", "basis", "note")}
+    item["code"] = code
+    if manual:
+        item["rule"] = None
+    checked = checked_rubric({"name": "—", "items": [item]}, "考核项目")["items"][0]
+    return checked
+
+
+class RubricEditing:
+    """The 考核 page's editor: add, change and remove a rubric's items, each audited."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def save_item(self, rubric_id: int, code: str, data: dict[str, Any], new: bool) -> None:
+        code = str(code or "").strip()[:20]
+        if not code:
+            raise ValidationError("请填写项目序号。", "code")
+        fields = _item_fields(data, code)
+        with self.db.transaction() as s:
+            rubric = s.get(Rubric, rubric_id)
+            if rubric is None:
+                raise ValidationError("评分细则不存在（可能已被替换）。")
+            item = next((i for i in rubric.items if i.code == code), None)
+            if new and item is not None:
+                raise ValidationError(f"序号“{code}”已有考核项目。", "code")
+            if not new and item is None:
+                raise ValidationError(f"没有序号为“{code}”的考核项目。", "code")
+            before = None
+            if item is None:
+                item = RubricItem(code=code, sort_order=len(rubric.items))
+                rubric.items.append(item)
+            else:
+                before = {"max": item.max_points, "standard": item.standard, "rule": item.rule}
+            item.group = fields["group"]
+            item.content = fields["content"]
+            item.standard = fields["standard"]
+            item.max_points = fields["max"]
+            item.basis = fields["basis"]
+            item.note = fields["note"]
+            item.rule = fields["rule"]
+            s.flush()
+            audit.record(
+                s,
+                "create" if before is None else "update",
+                "rubric",
+                rubric.id,
+                f"《{rubric.name}》第 {code} 项：{fields['content']}（{fields['max']:g} 分）",
+                {"before": before, "after": {"max": fields["max"], "rule": fields["rule"]}},
+            )
+
+    def remove_item(self, rubric_id: int, code: str) -> None:
+        with self.db.transaction() as s:
+            rubric = s.get(Rubric, rubric_id)
+            item = next((i for i in rubric.items if i.code == code), None) if rubric else None
+            if rubric is None or item is None:
+                raise ValidationError(f"没有序号为“{code}”的考核项目。", "code")
+            rubric.items.remove(item)
+            audit.record(
+                s, "delete", "rubric", rubric.id, f"《{rubric.name}》删除第 {code} 项：{item.content}"
+            )

@@ -126,9 +126,22 @@ class AssessmentPage(QWidget):
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.verticalHeader().setVisible(False)
+        self.add_item_button = QPushButton("新增项目…")
+        self.edit_item_button = QPushButton("编辑项目…")
+        self.remove_item_button = QPushButton("删除项目")
+        rubric_page = QWidget()
+        box = QVBoxLayout(rubric_page)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.rubric, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for button in (self.add_item_button, self.edit_item_button, self.remove_item_button):
+            row.addWidget(button)
+        box.addLayout(row)
+        self.items: list[dict] = []
         self.tabs = QTabWidget()
         self.tabs.addTab(self.grid, "评分")
-        self.tabs.addTab(self.rubric, "评分细则")
+        self.tabs.addTab(rubric_page, "评分细则")
         top = QHBoxLayout()
         top.addWidget(page_title("年度考核"))
         top.addSpacing(16)
@@ -162,6 +175,10 @@ class AssessmentPage(QWidget):
         self.export_button.clicked.connect(self._ask_export)
         self.book_button.clicked.connect(self._ask_book)
         self.grid.cellDoubleClicked.connect(lambda r, c: self.edit(r, c))
+        self.add_item_button.clicked.connect(lambda: self.edit_item(None))
+        self.edit_item_button.clicked.connect(lambda: self.edit_item(self.rubric.currentRow()))
+        self.rubric.cellDoubleClicked.connect(lambda r, _c: self.edit_item(r))
+        self.remove_item_button.clicked.connect(self.remove_item)
 
     def refresh(self) -> None:
         plans = self.services.plans.plans()
@@ -209,6 +226,7 @@ class AssessmentPage(QWidget):
     def _show(self, read: tuple[list[dict], list[UnitResult]]) -> None:
         self.task = None
         items, self.results = read
+        self.items = items
         self.sample_button.setVisible(False)
         for button in (self.score_button, self.export_button, self.book_button):
             button.setEnabled(bool(self.results))
@@ -374,3 +392,46 @@ class AssessmentPage(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.task = None
         self.status.setText(f"未能生成：{exc}")
+
+    # --- the rubric's items, edited here --------------------------------------------
+    def edit_item(self, row: int | None) -> None:
+        """A new item (row None) or the one in `row`; saved through the rubric editor."""
+        from desktop.ui.rubric_item_dialog import RubricItemDialog
+
+        if not self.items:
+            self.status.setText("请先导入评分细则。")
+            return
+        item = self.items[row] if row is not None and 0 <= row < len(self.items) else None
+        if row is not None and item is None:
+            self.status.setText("请先选中一个考核项目。")
+            return
+        dialog = RubricItemDialog(item, self)
+        if not dialog.exec():
+            return
+        code, data = dialog.values()
+        try:
+            self.services.rubric_editor.save_item(
+                self.items[0]["rubric_id"], code, data, new=item is None
+            )
+        except ServiceError as exc:
+            QMessageBox.warning(self, "考核项目", str(exc))
+            return
+        self.load()
+
+    def remove_item(self) -> None:
+        row = self.rubric.currentRow()
+        if not 0 <= row < len(self.items):
+            self.status.setText("请先选中一个考核项目。")
+            return
+        item = self.items[row]
+        answer = QMessageBox.question(
+            self, "删除考核项目", f"删除第 {item['code']} 项“{item['content']}”及其自评、审核分？"
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.services.rubric_editor.remove_item(item["rubric_id"], item["code"])
+        except ServiceError as exc:
+            QMessageBox.warning(self, "考核项目", str(exc))
+            return
+        self.load()

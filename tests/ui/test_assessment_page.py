@@ -79,3 +79,45 @@ def test_the_results_table_and_a_units_book_from_the_page(qtbot, scored, tmp_pat
     qtbot.waitUntil(lambda: "已生成" in page.status.text(), timeout=60_000)
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "book.pdf").pages)
     assert "县科协" in text and "科普讲座" in text
+
+
+def test_the_rubric_is_edited_on_the_page(qtbot, scored, monkeypatch, modals):  # noqa: F811
+    from desktop.ui.rubric_item_dialog import RubricItemDialog
+
+    page = _page(qtbot, scored)
+
+    def add(dialog: RubricItemDialog) -> int:
+        dialog.code.setText("N")
+        dialog.content.setText("科普信息")
+        dialog.standard.setPlainText("每年上报科普信息 2 篇以上，完不成的按比例扣分")
+        dialog.max.setValue(4)
+        assert dialog.rule.text().startswith("媒体报道（科普信息），达到 2")
+        return 1
+
+    monkeypatch.setattr(RubricItemDialog, "exec", add)
+    with qtbot.waitSignal(page.loaded, timeout=30_000):
+        page.edit_item(None)
+    codes = [page.rubric.item(r, 0).text() for r in range(page.rubric.rowCount())]
+    assert codes[-1] == "N" and page.rubric.item(len(codes) - 1, 4).text() == "4"
+    assert "N（4）" in [
+        page.grid.horizontalHeaderItem(c).text() for c in range(page.grid.columnCount())
+    ]
+
+    def manual(dialog: RubricItemDialog) -> int:
+        assert dialog.code.isReadOnly() and dialog.content.text() == "科普讲座"
+        dialog.manual.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(RubricItemDialog, "exec", manual)
+    with qtbot.waitSignal(page.loaded, timeout=30_000):
+        page.edit_item(0)
+    assert page.rubric.item(0, 5).text() == "人工评分"
+    assert _row(page, "县科协")["L（10）"] == ""  # now scored by hand, and not yet
+
+    page.rubric.setCurrentCell(len(codes) - 1, 0)
+    from PySide6.QtWidgets import QMessageBox
+
+    modals.reply(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(page.loaded, timeout=30_000):
+        page.remove_item()
+    assert page.rubric.rowCount() == len(codes) - 1
