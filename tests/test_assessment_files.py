@@ -256,3 +256,18 @@ def test_a_locked_year_refuses_the_file(db: str, tmp_path: Path, capsys):
     code, _, err = run(capsys, "--db", db, "assessment", "import", str(path))
     assert code != 0 and "锁定" in err
     assert _dump(Path(db)) == before
+
+
+def test_a_merged_score_cell_is_refused(db: str, tmp_path: Path, capsys):
+    """Merged over two items, only the first would carry a score: refused, naming the range."""
+    path = _fill(_template(capsys, db, tmp_path / "自评表.xlsx"), {"L": 7})
+    wb = load_workbook(path)
+    ws = wb[SCORE_SHEET]
+    ws.protection.sheet = False
+    ws.merge_cells(f"{SELF_COLUMN}4:{SELF_COLUMN}5")
+    wb.save(path)
+    before = _dump(Path(db))
+    code, _, err = run(capsys, "--db", db, "assessment", "import", str(path))
+    assert code != 0
+    assert f"第 4 行 {SELF_COLUMN} 列（自评分）：有合并单元格（{SELF_COLUMN}4:{SELF_COLUMN}5）" in err
+    assert _dump(Path(db)) == before

@@ -159,8 +159,10 @@ def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
 def _scores(path: Path, book: Any, facts: SheetFacts, into: AssessmentFile) -> list[CellProblem]:
     if SCORE_SHEET not in book.sheet_names:
         raise _fail(path, f"缺少工作表“{SCORE_SHEET}”。")
-    formulas = facts.cells(SCORE_SHEET).formulas
-    rows = book.get_sheet_by_name(SCORE_SHEET).to_python(skip_empty_area=False)
+    cells = facts.cells(SCORE_SHEET)
+    formulas = cells.formulas
+    sheet = book.get_sheet_by_name(SCORE_SHEET)
+    rows = sheet.to_python(skip_empty_area=False)
     index, columns = _header(rows)
     self_pos, note_pos = columns["self"], columns.get("note")
     into.self_column = self_pos + 1
@@ -207,6 +209,30 @@ def _scores(path: Path, book: Any, facts: SheetFacts, into: AssessmentFile) -> l
             into.scores[code] = (score, note)
     if not into.rows:
         raise _fail(path, f"工作表“{SCORE_SHEET}”中没有考核项目。")
+    merges = cells.merges
+    if merges is None:
+        merges = [
+            (r1 + 1, r2 + 1, c1 + 1, c2 + 1, "")
+            for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []
+        ]
+    filled = {self_pos + 1: self_header}
+    if note_pos is not None:
+        filled[note_pos + 1] = SCORE_HEADER_OF["note"]
+    item_rows = set(into.rows.values())
+    for r1, r2, c1, c2, _ref in merges:
+        if not item_rows.intersection(range(r1, r2 + 1)):
+            continue  # the title, the header and the notes under the items may be merged
+        for col, header in filled.items():
+            if c1 <= col <= c2:
+                ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+                problems.append(
+                    CellProblem(
+                        min(item_rows.intersection(range(r1, r2 + 1))),
+                        col,
+                        header,
+                        f"有合并单元格（{ref}），合并后只有第一格有值；请取消合并并逐项填写。",
+                    )
+                )
     return problems
 
 
