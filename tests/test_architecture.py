@@ -47,6 +47,7 @@ FOUNDATION = (
     "desktop.collection_rows",
     "desktop.return_layout",
     "desktop.assessment_layout",
+    "desktop.numbers",
 )
 # (layer, name, module prefixes) bottom to top.
 LAYERS: list[tuple[int, str, tuple[str, ...]]] = [

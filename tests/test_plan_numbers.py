@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.importing.numbers import (
+from desktop.numbers import (
     Quantity,
     comparator_of,
     find_quantities,

@@ -28,11 +28,11 @@ from typing import Any
 
 import pytest
 
-from desktop.importing.numbers import find_quantities
 from desktop.importing.plan_document_file import read_plan_document
 from desktop.importing.plan_lines import clean_lines, unwrap
 from desktop.importing.plan_text import parse_plan_text
 from desktop.importing.units import parse_unit_clause
+from desktop.numbers import find_quantities
 
 VARIANTS = Path(__file__).resolve().parent / "data" / "plan_variants"
 

@@ -30,9 +30,9 @@ from desktop.collection_layout import TEMPLATE_KIND as COLLECTION_KIND
 from desktop.errors import ServiceError
 from desktop.importing.cell_text import cell_text
 from desktop.importing.file_kind import FileKind
-from desktop.importing.numbers import parse_number
 from desktop.importing.sheet_facts import SheetFacts
 from desktop.importing.workbook_file import FileRefused, check_file, column_letter
+from desktop.numbers import parse_number
 from desktop.services.assessment_files import AssessmentFiles
 
 if TYPE_CHECKING:

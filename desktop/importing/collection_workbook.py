@@ -50,10 +50,10 @@ from desktop.collection_rows import CollectionFile, Problem, RowRecord
 from desktop.errors import ServiceError, ValidationError
 from desktop.importing.cell_text import cell_text
 from desktop.importing.file_kind import FileKind
-from desktop.importing.numbers import parse_number
 from desktop.importing.sheet_facts import SheetFacts
 from desktop.importing.workbook_file import FileRefused, check_file, column_letter
 from desktop.limits import FILE_LIMITS, checked
+from desktop.numbers import parse_number
 
 if TYPE_CHECKING:
     from desktop.services.import_pass import Report

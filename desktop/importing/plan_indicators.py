@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from desktop.importing.numbers import Number, Quantity, QuantityMatch, find_quantities
 from desktop.importing.plan_structure import Passage
+from desktop.numbers import Number, Quantity, QuantityMatch, find_quantities
 from desktop.plan.document import IndicatorDoc, Rule
 
 LITERACY_NAME = "公民具备科学素质的比例"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from desktop.importing.numbers import to_halfwidth
 from desktop.importing.plan_markers import (
     DOC_NUMBER_RE,
     TITLE_END_RE,
@@ -25,6 +24,7 @@ from desktop.importing.plan_markers import (
 )
 from desktop.importing.plan_unit_clauses import ends_unit_list
 from desktop.importing.units import UNIT_END_CHARS, UNIT_START_CHARS, looks_like_unit_name
+from desktop.numbers import to_halfwidth
 
 _PAGE_NUMBER_RE = re.compile(r"^[-—–_~·\s]*(?:第\s*)?\d{1,4}\s*(?:页.*)?[-—–_~·\s]*$")
 _TERMINAL = tuple("。！？；：!?;:〕】")

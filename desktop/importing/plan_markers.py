@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from desktop.importing.numbers import to_halfwidth
 from desktop.importing.units import is_unit_label
+from desktop.numbers import to_halfwidth
 
 _CN_NUM = "一二三四五六七八九十"
 TOP_RE = re.compile(rf"^(?:([{_CN_NUM}]{{1,3}})、|第([{_CN_NUM}]{{1,3}})(?:部分|章)\s*)(.*)$")

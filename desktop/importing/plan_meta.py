@@ -14,8 +14,8 @@ import re
 import zlib
 from datetime import date
 
-from desktop.importing.numbers import parse_chinese_integer, to_halfwidth
 from desktop.importing.plan_markers import CN_DATE_RE, DATE_RE, DOC_NUMBER_RE, TOP_RE, YEAR_RANGE
+from desktop.numbers import parse_chinese_integer, to_halfwidth
 from desktop.plan.document import PlanInfo
 
 _REGION_VERB_RE = re.compile(r"(?:关于)?(?:深入)?(?:贯彻落实|贯彻|落实|实施|推进|开展)$")

@@ -34,11 +34,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.importing.numbers import to_halfwidth
 from desktop.importing.plan_document_file import DocumentTable
 from desktop.importing.plan_markers import classify
 from desktop.importing.plan_structure import GivenTask, Structure, given_structure
 from desktop.importing.units import UnitMatcher, is_unit_label, parse_unit_clause
+from desktop.numbers import to_halfwidth
 
 DEADLINE_LABEL = "完成时限"
 _UNTITLED_SECTION = "重点任务"

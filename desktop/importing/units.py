@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from desktop.importing.numbers import to_halfwidth
+from desktop.numbers import to_halfwidth
 
 Role = Literal["lead", "cooperating"]
 

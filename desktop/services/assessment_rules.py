@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from desktop.numbers import parse_number, to_halfwidth
+
 KINDS = ("activities", "participants", "evidence", "media", "reporting", "lead_tasks", "indicator")
 SCORINGS = ("proportional", "all_or_nothing", "per_each")
 EVIDENCE_KINDS = ("照片", "签到表", "会议记录", "文件")
@@ -60,20 +62,7 @@ TYPE_WORDS = {
     "研学": "study_tour",
     "志愿服务": "volunteer",
 }
-_NUMERALS = {
-    "一": 1,
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-_COUNT = r"(\d+(?:\.\d+)?|[一两二三四五六七八九十])\s*(次|篇|场|期|项|个|条|人次)"
+_COUNT = r"(\d+(?:\.\d+)?|[一两二三四五六七八九十百千]+)\s*(次|篇|场|期|项|个|条|人次)"
 _AT_LEAST = [
     re.compile(r"(?:不少于|不低于|至少|达到)\s*" + _COUNT),
     re.compile(_COUNT + r"\s*(?:以上|及以上|或以上)"),
@@ -84,21 +73,17 @@ _EACH = re.compile(
 )
 
 
-def _number(text: str) -> float:
-    return float(_NUMERALS[text]) if text in _NUMERALS else float(text)
-
-
 def _threshold(text: str) -> tuple[float, str] | None:
     for pattern in _AT_LEAST:
         m = pattern.search(text)
         if m:
-            return _number(m[1]), m[2]
+            return float(parse_number(m[1])), m[2]
     return None
 
 
 def recognise(content: str, standard: str) -> dict[str, Any] | None:
     """The rule the item's words state, or None when they state none the ledger can answer."""
-    text = f"{content} {standard}"
+    text = to_halfwidth(f"{content} {standard}")
     each = _EACH.search(text)
     found = _threshold(text)
     if re.search(r"按时(?:报送|上报|填报)|及时(?:报送|上报)", text):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from desktop.db import Database
 from desktop.errors import ValidationError
 from desktop.models import Plan, Rubric, RubricItem, Setting, Unit
+from desktop.numbers import to_halfwidth
 from desktop.paths import resource_dir
 from desktop.services import audit
 from desktop.services.assessment import rubric_for
@@ -28,7 +29,6 @@ from desktop.services.reference import find_unit
 from desktop.services.reporting import OFFICE_KIND
 
 AUDIENCES = ("all", "kind", "list", "office")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def points(value: Any) -> float | None:
@@ -37,7 +37,7 @@ def points(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    text = str(value or "").translate(_FULL_WIDTH).strip()
+    text = to_halfwidth(str(value or "")).strip()
     m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*分?", text)
     return float(m[1]) if m else None
 

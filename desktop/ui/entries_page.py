@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import ServiceError
-from desktop.importing.numbers import parse_number
 from desktop.models import Plan
+from desktop.numbers import parse_number
 from desktop.services import Services
 from desktop.services.entry_grid import EntryContext, EntryGrid, GridRow
 from desktop.services.periods import Period, parse_period
