@@ -10,6 +10,7 @@ values into completion and status.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -41,14 +42,19 @@ METRICS = {
 }
 
 
-def _latest_levels(ind_id: int | None, start: date | None, end: date) -> Any:
+def latest_levels(
+    ind_id: int | None, start: date | None, end: date, unit_ids: Iterable[int] | None = None
+) -> Any:
     """Entries ranked newest first per (indicator, unit, place) up to `end`: rn == 1 is each one's level.
 
-    With no `ind_id`, every indicator's entries are ranked at once.
+    With no `ind_id`, every indicator's entries are ranked at once; `unit_ids`
+    keeps only those units' entries (the lower regions, one level up).
     """
     conds = [Entry.period_end <= end]
     if ind_id is not None:
         conds.append(Entry.indicator_id == ind_id)
+    if unit_ids is not None:
+        conds.append(Entry.unit_id.in_(list(unit_ids)))
     if start is not None:
         conds.append(Entry.period_start >= start)
     return (
@@ -80,7 +86,7 @@ def entries_by_unit(
     exactly as `measure_indicator` computes it (percents apart).
     """
     if ind.measure in ("level", "percent"):
-        ranked = _latest_levels(ind.id, latest_from, end)
+        ranked = latest_levels(ind.id, latest_from, end)
         rows = session.execute(
             select(ranked.c.unit_id, func.sum(ranked.c.value))
             .where(ranked.c.rn == 1)
@@ -145,7 +151,7 @@ class WindowValues:
         """Each (unit, place)'s latest value up to `end`, summed."""
         key = (start, end)
         if key not in self._entry_levels:
-            ranked = _latest_levels(None, start, end)
+            ranked = latest_levels(None, start, end)
             rows = self.s.execute(
                 select(ranked.c.indicator_id, func.sum(ranked.c.value))
                 .where(ranked.c.rn == 1)

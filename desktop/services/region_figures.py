@@ -21,6 +21,7 @@ from desktop.models import Entry, ImportBatch, Indicator, Plan, RegionReturn, Un
 from desktop.services.periods import Period
 from desktop.services.plans import plan_for
 from desktop.services.progress import clamp_to_plan, indicator_window
+from desktop.services.progress_values import latest_levels
 from desktop.services.reporting import (
     LATE,
     MISSING,
@@ -169,26 +170,12 @@ def _sums(
 def _latest(
     s: Session, units: dict[int, str], latest_from: date | None, end: date
 ) -> dict[tuple[int, int], float]:
-    conds = [Entry.unit_id.in_(units), Entry.period_end <= end]
-    if latest_from is not None:
-        conds.append(Entry.period_start >= latest_from)
-    ranked = (
-        select(
-            Entry.indicator_id,
-            Entry.unit_id,
-            Entry.value,
-            func.row_number()
-            .over(
-                partition_by=(Entry.indicator_id, Entry.unit_id),
-                order_by=(Entry.period_end.desc(), Entry.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(*conds)
-        .subquery()
-    )
+    """Each region's latest value of every stock and percent up to `end` (the one rule)."""
+    ranked = latest_levels(None, latest_from, end, units)
     rows = s.execute(
-        select(ranked.c.indicator_id, ranked.c.unit_id, ranked.c.value).where(ranked.c.rn == 1)
+        select(ranked.c.indicator_id, ranked.c.unit_id, func.sum(ranked.c.value))
+        .where(ranked.c.rn == 1)
+        .group_by(ranked.c.indicator_id, ranked.c.unit_id)
     )
     return {(i, u): float(v) for i, u, v in rows}
 
