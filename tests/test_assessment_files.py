@@ -22,26 +22,12 @@ from openpyxl import Workbook, load_workbook
 from desktop.assessment_layout import ACTIVITY_SHEET, MARKER_SHEET, RESULTS_SHEET, SCORE_SHEET
 from desktop.services import Services
 from tests.cli_run import run
+from tests.db_dump import database_dump
 from tests.test_assessment import scored  # noqa: F401 - the fixture
 
 SELF = {"L": 10, "D": 10, "E": 6, "R": 8, "T": 12, "M": 9}
 SELF_COLUMN = "H"  # 自评分
 NOTE_COLUMN = "I"  # 说明
-
-
-def _dump(path: Path) -> list:
-    con = sqlite3.connect(path)
-    try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%fts%'"
-                " ORDER BY name"
-            )
-        ]
-        return [(t, con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()) for t in tables]
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -138,10 +124,10 @@ def test_the_template_carries_the_items_the_automatic_scores_and_the_activities(
 
 def test_self_scores_come_back_and_the_results_table_adds_them_up(db: str, tmp_path: Path, capsys):
     path = _fill(_template(capsys, db, tmp_path / "自评表.xlsx"), SELF, {"M": "有创新案例"})
-    before = _dump(Path(db))
+    before = database_dump(Path(db))
     code, out, err = run(capsys, "--db", db, "assessment", "import", str(path), "--dry-run")
     assert code == 0, err
-    assert "未写入" in out and _dump(Path(db)) == before
+    assert "未写入" in out and database_dump(Path(db)) == before
     code, out, err = run(capsys, "--db", db, "assessment", "import", str(path))
     assert code == 0, err
     assert "6 项" in out
@@ -201,11 +187,11 @@ def test_a_bad_score_refuses_the_whole_file_and_writes_nothing(
     db: str, tmp_path: Path, capsys, scores, where
 ):
     path = _fill(_template(capsys, db, tmp_path / "自评表.xlsx"), {**SELF, **scores})
-    before = _dump(Path(db))
+    before = database_dump(Path(db))
     code, _, err = run(capsys, "--db", db, "assessment", "import", str(path))
     assert code != 0
     assert f"工作表“{SCORE_SHEET}”{where}" in err and "整个文件未导入" in err
-    assert _dump(Path(db)) == before
+    assert database_dump(Path(db)) == before
 
 
 def test_every_bad_cell_is_named_at_once(db: str, tmp_path: Path, capsys):
@@ -232,7 +218,7 @@ def test_foreign_and_mismatched_workbooks_are_refused(
     other_year = tmp_path / "别年.xlsx"
     wb[MARKER_SHEET]["B3"], wb[MARKER_SHEET]["B4"] = "县科协", "2023"
     wb.save(other_year)
-    before = _dump(Path(db))
+    before = database_dump(Path(db))
     for path, why in [
         (foreign, "不是本程序生成的考核自评表（缺少模板标记）"),
         (template, "这是数据采集表，不是考核自评表"),
@@ -242,7 +228,7 @@ def test_foreign_and_mismatched_workbooks_are_refused(
     ]:
         code, _, err = run(capsys, "--db", db, "assessment", "import", str(path))
         assert code != 0 and why in err, (path.name, err)
-    assert _dump(Path(db)) == before
+    assert database_dump(Path(db)) == before
 
 
 def test_a_locked_year_refuses_the_file(db: str, tmp_path: Path, capsys):
@@ -252,10 +238,10 @@ def test_a_locked_year_refuses_the_file(db: str, tmp_path: Path, capsys):
         svc.locks.lock("2024")
     finally:
         svc.close()
-    before = _dump(Path(db))
+    before = database_dump(Path(db))
     code, _, err = run(capsys, "--db", db, "assessment", "import", str(path))
     assert code != 0 and "锁定" in err
-    assert _dump(Path(db)) == before
+    assert database_dump(Path(db)) == before
 
 
 def test_a_merged_score_cell_is_refused(db: str, tmp_path: Path, capsys):
@@ -266,8 +252,8 @@ def test_a_merged_score_cell_is_refused(db: str, tmp_path: Path, capsys):
     ws.protection.sheet = False
     ws.merge_cells(f"{SELF_COLUMN}4:{SELF_COLUMN}5")
     wb.save(path)
-    before = _dump(Path(db))
+    before = database_dump(Path(db))
     code, _, err = run(capsys, "--db", db, "assessment", "import", str(path))
     assert code != 0
     assert f"第 4 行 {SELF_COLUMN} 列（自评分）：有合并单元格（{SELF_COLUMN}4:{SELF_COLUMN}5）" in err
-    assert _dump(Path(db)) == before
+    assert database_dump(Path(db)) == before

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import subprocess
 import zipfile
 from datetime import date, datetime
@@ -33,6 +32,7 @@ from desktop.services import Services
 from desktop.services.activities import ActivityFilter
 from tests.cli_run import run
 from tests.conftest import COLLECTION_PERIOD, COLLECTION_UNIT, SMALL_PLAN
+from tests.db_dump import database_dump
 from tests.test_collection_import import fill
 
 FORMATS = ("xlsx", "xls", "ods")
@@ -120,15 +120,6 @@ def new_county(folder: Path) -> Path:
     path = svc.db.path
     svc.close()
     return path
-
-
-def dump(db: Path) -> str:
-    """Every statement that rebuilds the database: equal before and after means nothing changed."""
-    con = sqlite3.connect(db)
-    try:
-        return "\n".join(con.iterdump())
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +258,7 @@ def test_bad_cells_get_the_same_messages_in_every_format_and_change_nothing(
     saved: dict[str, dict[str, Path]], tmp_path: Path, capsys
 ):
     db = new_county(tmp_path / "db")
-    before = dump(db)
+    before = database_dump(db)
     seen: dict[str, list[str]] = {}
     for fmt in [*FORMATS, "et"]:
         path = tmp_path / f"有错.{fmt}"
@@ -278,7 +269,7 @@ def test_bad_cells_get_the_same_messages_in_every_format_and_change_nothing(
         seen[fmt] = _problems(out, path.name)
         for message in BAD_MESSAGES:
             assert any(line.startswith(message) for line in seen[fmt]), (fmt, message, out)
-        assert dump(db) == before
+        assert database_dump(db) == before
     assert seen["xls"] == seen["xlsx"] == seen["ods"] == seen["et"]
 
 
@@ -286,20 +277,20 @@ def test_formulas_are_refused_as_excel_shows_them_whatever_saved_them(
     saved: dict[str, dict[str, Path]], tmp_path: Path, capsys
 ):
     db = new_county(tmp_path / "db")
-    before = dump(db)
+    before = database_dump(db)
     for fmt in FORMATS:
         path = saved[fmt]["formulas"]
         code, out, _ = _import(capsys, db, path)
         assert code == 1
         assert _problems(out, path.name) == FORMULA_MESSAGES, (fmt, out)
-    assert dump(db) == before
+    assert database_dump(db) == before
 
 
 def test_a_value_far_out_is_refused_before_the_reader_in_every_format(
     saved: dict[str, dict[str, Path]], tmp_path: Path, capsys
 ):
     db = new_county(tmp_path / "db")
-    before = dump(db)
+    before = database_dump(db)
     for fmt in FORMATS:
         path = saved[fmt]["far"]
         code, out, _ = _import(capsys, db, path)
@@ -308,14 +299,14 @@ def test_a_value_far_out_is_refused_before_the_reader_in_every_format(
             f"{path.name}，工作表“{ACTIVITY_SHEET}”：工作表“{ACTIVITY_SHEET}”第 IV 列有内容" in out
         )
         assert "超出采集表的范围" in out, (fmt, out)
-    assert dump(db) == before
+    assert database_dump(db) == before
 
 
 def _refused(capsys: pytest.CaptureFixture[str], db: Path, path: Path) -> str:
-    before = dump(db)
+    before = database_dump(db)
     code, out, err = _import(capsys, db, path)
     assert code == 1 and "没有导入任何数据" in err
-    assert dump(db) == before
+    assert database_dump(db) == before
     message = next(line for line in out.splitlines() if line.startswith(f"问题：{path.name}"))
     assert "Traceback" not in out + err
     return message

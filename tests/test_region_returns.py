@@ -34,6 +34,7 @@ from desktop.services.periods import parse_period
 from desktop.services.returns import IMPORTED, REFUSED, REPLACED, UNCHANGED
 from tests.cli_run import run
 from tests.conftest import SMALL_PLAN
+from tests.db_dump import database_dump
 
 
 def _plan(region: str, code: str, renames: dict[str, str] | None = None, extra=()) -> dict:
@@ -136,21 +137,6 @@ def _progress(svc: Services) -> dict:
     return {p.code: p for p in report.indicators}
 
 
-def _dump(path: Path) -> list:
-    con = sqlite3.connect(path)
-    try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%fts%'"
-                " ORDER BY name"
-            )
-        ]
-        return [(t, con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()) for t in tables]
-    finally:
-        con.close()
-
-
 def test_two_counties_consolidate_by_the_aggregation_rules(city: Services, returns):
     jia, yi = returns
     read, unreadable = read_returns([jia, yi])
@@ -189,11 +175,11 @@ def test_two_counties_consolidate_by_the_aggregation_rules(city: Services, retur
 def test_the_same_file_again_changes_nothing(city: Services, returns, data_dir: Path):
     jia, _ = returns
     city.returns.import_returns([read_return(jia)])
-    before = _dump(data_dir / "city.sqlite3")
+    before = database_dump(data_dir / "city.sqlite3")
     again = city.returns.import_returns([read_return(jia)])
     assert [o.action for o in again.outcomes] == [UNCHANGED]
     assert not again.written
-    assert _dump(data_dir / "city.sqlite3") == before
+    assert database_dump(data_dir / "city.sqlite3") == before
 
 
 def test_a_new_return_replaces_only_when_asked_and_is_audited(
@@ -210,11 +196,11 @@ def test_a_new_return_replaces_only_when_asked_and_is_audited(
     finally:
         county.close()
 
-    before = _dump(data_dir / "city.sqlite3")
+    before = database_dump(data_dir / "city.sqlite3")
     refused = city.returns.import_returns([read_return(newer)])
     assert [o.action for o in refused.outcomes] == [REFUSED]
     assert "--replace" in refused.outcomes[0].message
-    assert _dump(data_dir / "city.sqlite3") == before
+    assert database_dump(data_dir / "city.sqlite3") == before
 
     _arrived(city, "甲县", datetime(2025, 1, 10, 9, 0))
     replaced = city.returns.import_returns([read_return(newer)], replace=True)
@@ -239,14 +225,14 @@ def test_a_return_edited_after_export_is_refused_naming_the_indicator(
     row[7].value = 9999
     edited = tmp_path / "甲县（改过）.xlsx"
     wb.save(edited)
-    before = _dump(data_dir / "city.sqlite3")
+    before = database_dump(data_dir / "city.sqlite3")
     read, unreadable = read_returns([edited, returns[1]])
     (problem,) = unreadable
     assert "农民培训人次" in problem.message and "累计完成" in problem.message
     assert "9999" in problem.message and "1200" in problem.message
     result = city.returns.import_returns(read, unreadable)
     assert not result.written  # 乙县's good return waits for the whole import
-    assert _dump(data_dir / "city.sqlite3") == before
+    assert database_dump(data_dir / "city.sqlite3") == before
 
 
 def test_foreign_and_out_of_period_files_get_a_chinese_reason(
@@ -268,13 +254,13 @@ def test_foreign_and_out_of_period_files_get_a_chinese_reason(
         old_return = export_return(old, parse_period("2019"), tmp_path / "丙县2019.xlsx")
     finally:
         old.close()
-    before = _dump(data_dir / "city.sqlite3")
+    before = database_dump(data_dir / "city.sqlite3")
     read, unreadable = read_returns([plain, template])
     assert all("不是科普台账导出的报表" in u.message for u in unreadable)
     result = city.returns.import_returns([read_return(old_return)])
     (outcome,) = result.outcomes
     assert outcome.action == REFUSED and "2019年" in outcome.message
-    assert _dump(data_dir / "city.sqlite3") == before
+    assert database_dump(data_dir / "city.sqlite3") == before
 
 
 def test_a_mapping_is_kept_and_consolidates_returns_already_received(city: Services, returns):
@@ -395,10 +381,10 @@ def test_a_locked_period_refuses_returns_and_undo_takes_one_back(
     jia, yi = returns
     city.returns.import_returns([read_return(yi)])
     city.locks.lock("2024")
-    before = _dump(data_dir / "city.sqlite3")
+    before = database_dump(data_dir / "city.sqlite3")
     (outcome,) = city.returns.import_returns([read_return(jia)]).outcomes
     assert outcome.action == REFUSED and "锁定" in outcome.message
-    assert _dump(data_dir / "city.sqlite3") == before
+    assert database_dump(data_dir / "city.sqlite3") == before
     city.locks.unlock("2024", "补录甲县报表")
     city.returns.import_returns([read_return(jia)])
     assert _progress(city)["C1"].actual == 2500
