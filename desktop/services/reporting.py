@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import ImportBatch, Plan, Unit
+from desktop.models import ImportBatch, Plan, Task, Unit
 from desktop.services.entry_grid import unit_indicators
 from desktop.services.periods import Period, parse_period
 from desktop.services.plans import active_plan, plan_for, plan_tasks, unit_tasks
@@ -117,9 +117,10 @@ class PeriodReport:
         return "\n".join(lines)
 
 
-def is_expected(session: Session, unit_id: int, plan: Plan) -> bool:
-    """Whether a unit's workbook has anything to fill in: tasks or indicators of the plan."""
-    return bool(unit_tasks(session, unit_id, plan_tasks(session, plan.id))) or bool(
+def is_expected(session: Session, unit_id: int, plan: Plan, tasks: list[Task]) -> bool:
+    """Whether a unit's workbook has anything to fill in: tasks (`tasks`, the plan's, read
+    once for all units) or indicators of the plan."""
+    return bool(unit_tasks(session, unit_id, tasks)) or bool(
         unit_indicators(session, unit_id, plan)
     )
 
@@ -133,6 +134,7 @@ def due_date(session: Session, period: Period) -> tuple[date, int]:
 def period_report(session: Session, period: Period) -> PeriodReport:
     """Member units' collection workbooks; lower regions' returns are desktop/services/returns."""
     plan = plan_for(session, period)
+    tasks = plan_tasks(session, plan.id)
     due, days = due_date(session, period)
     first: dict[int, ImportBatch] = {}
     for batch in session.scalars(
@@ -161,7 +163,7 @@ def period_report(session: Session, period: Period) -> PeriodReport:
                 UnitReport(unit.id, unit.name, contact, status, batch.imported_at, batch.id)
             )
         else:
-            status = MISSING if is_expected(session, unit.id, plan) else NOT_REQUIRED
+            status = MISSING if is_expected(session, unit.id, plan, tasks) else NOT_REQUIRED
             rows.append(UnitReport(unit.id, unit.name, contact, status))
     rows.sort(key=lambda r: STATUS_ORDER[r.status])
     return PeriodReport(period, due, days, rows)
