@@ -370,10 +370,6 @@ class AssessmentService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def rubric(self, year: int) -> Rubric:
-        with self.db.reading() as s:
-            return rubric_for(s, year)
-
     def items(self, year: int) -> list[dict[str, Any]]:
         """`kepu assessment rubric show --json`: each item with its rule (null when manual)."""
         with self.db.reading() as s:

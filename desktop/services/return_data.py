@@ -52,6 +52,3 @@ class UnreadableReturn:
 
     path: Path
     message: str
-
-    def __str__(self) -> str:
-        return f"{self.path.name}：{self.message}"
