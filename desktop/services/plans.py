@@ -181,11 +181,6 @@ class PlanService:
             raise NotFoundError("还没有启用的实施方案，请先新建或导入方案。")
         return plan
 
-    def check_period(self, period: Period, code: str | None = None) -> None:
-        """Raise unless a plan (the one named, or any) covers `period`."""
-        with self.db.reading() as s:
-            plan_for(s, period, code)
-
     def for_period(self, period: Period | None = None, code: str | None = None) -> Plan:
         """The plan `period` is reported under (see plan_for), with its tree loaded."""
         with self.db.reading() as s:
